@@ -1,0 +1,46 @@
+import { NumericError } from '../errors.js';
+import { freshAlloc } from './pool.js';
+import type { OpContext, Primitive } from './primitive.js';
+import { activeTape, allFinite, firstNonFinite, numericChecksEnabled } from './tape.js';
+import { Tensor } from './tensor.js';
+
+export type TensorLike = Tensor | number;
+
+export function lift(x: TensorLike): Tensor {
+  return typeof x === 'number' ? Tensor.scalar(x) : x;
+}
+
+/**
+ * The single entry point of every op: computes the value, records it on the
+ * active tape when an input is tracked, and carries a forward-mode tangent when
+ * an input has one. Both modes go through the same primitive record.
+ */
+export function apply<A>(prim: Primitive<A>, inputs: readonly Tensor[], attrs: A): Tensor {
+  const tape = activeTape();
+  let tracked = false;
+  let hasTangent = false;
+  for (const t of inputs) {
+    if (tape !== null && t.tape === tape && t.node >= 0) tracked = true;
+    if (t.tangent !== null) hasTangent = true;
+  }
+  const out = prim.forward(inputs, attrs, tracked && tape !== null ? tape.alloc : freshAlloc);
+  if (numericChecksEnabled() && !allFinite(out.data)) refuseNonFinite(prim.name, inputs, out);
+  if (tracked && tape !== null) tape.record(prim as Primitive, inputs, out, attrs);
+  if (hasTangent) {
+    const ctx: OpContext<A> = { inputs, output: out, attrs };
+    out.tangent = prim.jvp(
+      inputs.map((t) => t.tangent),
+      ctx,
+      freshAlloc,
+    );
+  }
+  return out;
+}
+
+function refuseNonFinite(op: string, inputs: readonly Tensor[], out: Tensor): void {
+  // Non-finite inputs came from somewhere already allowed (e.g. checks were off); pass them on.
+  for (const t of inputs) if (!allFinite(t.data)) return;
+  const i = firstNonFinite(out.data);
+  const what = Number.isNaN(out.data[i]) ? 'NaN (a domain error)' : `${out.data[i]} (overflow)`;
+  throw new NumericError(op, `result is ${what} at index ${i} of shape [${out.shape.join(', ')}] from finite inputs`);
+}
