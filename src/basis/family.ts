@@ -1,0 +1,36 @@
+import type { Tensor } from '../engine/index.js';
+import type { Rng } from '../util/rng.js';
+
+import type { BasisName } from '../model/types.js';
+
+export type { BasisName };
+
+/**
+ * A basis family is its forward computation plus the bookkeeping around it:
+ * how its parameters are laid out in the model file and where to start them.
+ * Gradients are never written here; the engine derives them from `features`.
+ */
+export interface BasisFamily {
+  readonly name: BasisName;
+  /** One line for --help and the README. */
+  readonly formula: string;
+  /** Names of the parameter tensors, in the order `features` takes them. */
+  readonly paramNames: readonly string[];
+  /**
+   * For each parameter tensor, whether training should keep it positive by
+   * learning its logarithm (the model file still stores the value itself).
+   */
+  readonly positive: readonly boolean[];
+  /** Length of one row of `theta` in the model file for D features. */
+  thetaWidth(d: number): number;
+  /** A transform of the inputs computed once per data set (poly: log x). */
+  prepare(x: Tensor): Tensor;
+  /** Φθ(X): (N, J) from the prepared inputs (N, D) and the parameter tensors. */
+  features(prepared: Tensor, params: readonly Tensor[]): Tensor;
+  /** Model-file rows θ_j -> parameter tensors. */
+  unpack(theta: readonly (readonly number[])[], d: number): Tensor[];
+  /** Parameter tensors -> model-file rows θ_j. */
+  pack(params: readonly Tensor[], d: number): number[][];
+  /** A data-driven, seeded starting point for J units on inputs X (N, D), as acted on by the model. */
+  init(x: Tensor, units: number, rng: Rng): Tensor[];
+}

@@ -1,0 +1,44 @@
+import { div, exp, neg, sqdist, Tensor } from '../engine/index.js';
+import type { Rng } from '../util/rng.js';
+import type { BasisFamily } from './family.js';
+import { columnQuantiles, kmeansPlusPlus, nearestNeighbourSqDist } from './spread.js';
+
+/** Gaussian bumps: φ_j(x) = exp(-‖x - c_j‖² / s_j); θ_j = [c_j1 .. c_jD, s_j]. */
+export const rbf: BasisFamily = {
+  name: 'rbf',
+  formula: 'phi_j(x) = exp(-||x - c_j||^2 / s_j)',
+  paramNames: ['centres', 'widths'],
+  positive: [false, true],
+  thetaWidth: (d) => d + 1,
+  prepare: (x) => x,
+  features(x, [c, s]) {
+    return exp(div(sqdist(x, c), neg(s)));
+  },
+  unpack(theta, d) {
+    const J = theta.length;
+    const c = new Float64Array(J * d);
+    const s = new Float64Array(J);
+    theta.forEach((row, j) => {
+      for (let k = 0; k < d; k++) c[j * d + k] = row[k];
+      s[j] = row[d];
+    });
+    return [new Tensor(c, [J, d]), new Tensor(s, [J])];
+  },
+  pack([c, s], d) {
+    return Array.from({ length: s.size }, (_, j) => [...c.data.subarray(j * d, (j + 1) * d), s.data[j]]);
+  },
+  init(x, units, rng: Rng) {
+    const [n, d] = x.shape;
+    // Centres spread over the data: quantiles in 1-D, k-means++ seeding otherwise.
+    const c = d === 1 ? columnQuantiles(x, units) : kmeansPlusPlus(x, units, rng);
+    // Widths from the spacing: each bump reaches about its nearest neighbour,
+    // so neighbouring bumps overlap and the sum can be smooth.
+    const nn = nearestNeighbourSqDist(c);
+    const s = new Float64Array(units);
+    let fallback = 0;
+    for (let k = 0; k < n * d; k++) fallback += x.data[k] * x.data[k];
+    fallback = Math.max(fallback / Math.max(n, 1), 1e-6);
+    for (let j = 0; j < units; j++) s[j] = Number.isFinite(nn[j]) && nn[j] > 0 ? 2 * nn[j] : fallback;
+    return [c, new Tensor(s, [units])];
+  },
+};

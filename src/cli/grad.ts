@@ -1,0 +1,28 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { fileArg, modelOption } from './model-input.js';
+
+export interface GradArgs {
+  file: string;
+  model: string;
+  mode: 'reverse' | 'forward';
+  check?: boolean;
+  json?: boolean;
+  color: boolean;
+  delimiter?: string;
+}
+
+export const gradCommand: CommandModule<object, GradArgs> = {
+  command: 'grad <file>',
+  describe: "the loss L = ½·Σ(w·Φθ(x)+b−y)² and its gradient at the model's parameters",
+  builder: (y: Argv) =>
+    y
+      .positional('file', fileArg)
+      .option('model', modelOption)
+      .option('mode', { choices: ['reverse', 'forward'], default: 'reverse', describe: 'reverse mode (one backward pass) or forward mode (one pass per parameter)' })
+      .option('check', { type: 'boolean', describe: 'compare with central finite differences and report the largest relative error' })
+      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' }) as unknown as Argv<GradArgs>,
+  handler: async (argv: ArgumentsCamelCase<GradArgs>) => {
+    const { runGrad } = await import('./run-grad.js');
+    await runGrad(argv);
+  },
+};

@@ -1,0 +1,90 @@
+/**
+ * Coercion and validation of option values: each turns text into a typed value
+ * or throws a UsageError that names the option and says what it accepts (exit 2).
+ */
+import { UsageError } from '../errors.js';
+
+export function positiveInteger(name: string) {
+  return (v: unknown): number => {
+    const n = typeof v === 'number' ? v : Number(String(v).trim());
+    if (!Number.isInteger(n) || n <= 0 || String(v).trim() === '') {
+      throw new UsageError(`--${name} must be a positive whole number, got '${v}'`, `e.g. --${name} 20`);
+    }
+    return n;
+  };
+}
+
+export function nonNegativeInteger(name: string) {
+  return (v: unknown): number => {
+    const n = typeof v === 'number' ? v : Number(String(v).trim());
+    if (!Number.isInteger(n) || n < 0 || String(v).trim() === '') {
+      throw new UsageError(`--${name} must be a whole number of at least 0, got '${v}'`, `e.g. --${name} 50`);
+    }
+    return n;
+  };
+}
+
+export function positiveFinite(name: string) {
+  return (v: unknown): number => {
+    const n = typeof v === 'number' ? v : Number(String(v).trim());
+    if (!Number.isFinite(n) || n <= 0 || String(v).trim() === '') {
+      throw new UsageError(`--${name} must be a positive finite number, got '${v}'`, `e.g. --${name} 0.01`);
+    }
+    return n;
+  };
+}
+
+export function nonNegativeFinite(name: string) {
+  return (v: unknown): number => {
+    const n = typeof v === 'number' ? v : Number(String(v).trim());
+    if (!Number.isFinite(n) || n < 0 || String(v).trim() === '') {
+      throw new UsageError(`--${name} must be a finite number of at least 0, got '${v}'`, `e.g. --${name} 0.001`);
+    }
+    return n;
+  };
+}
+
+export function fraction(name: string) {
+  return (v: unknown): number => {
+    const n = typeof v === 'number' ? v : Number(String(v).trim());
+    if (!Number.isFinite(n) || n < 0 || n >= 1 || String(v).trim() === '') {
+      throw new UsageError(`--${name} must be at least 0 and below 1, got '${v}'`, `e.g. --${name} 0.2, or 0 for none`);
+    }
+    return n;
+  };
+}
+
+export function batchSize(v: unknown): number | 'full' {
+  if (String(v).trim().toLowerCase() === 'full') return 'full';
+  const n = Number(String(v).trim());
+  if (!Number.isInteger(n) || n <= 0) {
+    throw new UsageError(`--batch-size must be a positive whole number or 'full', got '${v}'`, 'e.g. --batch-size 32 or --batch-size full');
+  }
+  return n;
+}
+
+export function integer(name: string) {
+  return (v: unknown): number => {
+    const n = typeof v === 'number' ? v : Number(String(v).trim());
+    if (!Number.isSafeInteger(n) || String(v).trim() === '') {
+      throw new UsageError(`--${name} must be a whole number, got '${v}'`, `e.g. --${name} 1`);
+    }
+    return n;
+  };
+}
+
+/** "a,b,c" (or repeated options) -> ['a','b','c'] */
+export function list(name: string) {
+  return (v: unknown): string[] => {
+    const items = (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim());
+    if (items.length === 0 || items.some((s) => s === '')) {
+      throw new UsageError(`--${name} needs a comma-separated list of column names or indices, got '${v}'`, `e.g. --${name} x1,x2`);
+    }
+    return items;
+  };
+}
+
+/** The last value when an option given once is repeated (yargs makes an array). */
+export function single<T>(coerce: (v: unknown) => T) {
+  return (v: unknown): T => coerce(Array.isArray(v) ? v[v.length - 1] : v);
+}

@@ -1,0 +1,78 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { basisNames } from '../basis/index.js';
+import { DEFAULTS } from '../train/defaults.js';
+import { optimizerNames } from '../train/optimizer.js';
+import { batchSize, fraction, integer, list, nonNegativeFinite, nonNegativeInteger, positiveFinite, positiveInteger, single } from './options.js';
+
+export interface TrainArgs {
+  file: string;
+  basis: string;
+  units: number;
+  target?: string;
+  features?: string[];
+  epochs: number;
+  batchSize: number | 'full';
+  optimizer: string;
+  lr: number;
+  lrW?: number;
+  lrB?: number;
+  lrTheta?: number;
+  seed: number;
+  valSplit: number;
+  patience: number;
+  out: string;
+  quiet?: boolean;
+  json?: boolean;
+  expect?: string[];
+  standardize: boolean;
+  solver: string;
+  restarts: number;
+  ridge: number;
+  header: boolean;
+  delimiter?: string;
+  missing: string;
+  color: boolean;
+}
+
+const DATA = 'Data:';
+const MODEL = 'Model:';
+const OPT = 'Optimisation:';
+const OUT = 'Output:';
+
+export const trainCommand: CommandModule<object, TrainArgs> = {
+  command: 'train <file>',
+  describe: 'fit a model to a CSV file, show progress, write the model file',
+  builder: (y: Argv) =>
+    y
+      .positional('file', { type: 'string', describe: "CSV file, or '-' for standard input", demandOption: true })
+      .option('basis', { group: MODEL, choices: basisNames, default: DEFAULTS.basis, describe: 'basis family', coerce: single(String) })
+      .option('units', { group: MODEL, describe: 'number of basis functions J', default: DEFAULTS.units, coerce: single(positiveInteger('units')) })
+      .option('target', { group: DATA, type: 'string', describe: 'target column, header name or 0-based index (default: last)', coerce: single(String) })
+      .option('features', { group: DATA, describe: 'comma-separated feature columns (default: all others)', coerce: list('features') })
+      .option('header', { group: DATA, type: 'boolean', default: true, describe: 'first row names the columns (--no-header: x1..xD, y)' })
+      .option('delimiter', { group: DATA, type: 'string', describe: "field delimiter: ',', ';', 'tab' (default: detected)", coerce: single(String) })
+      .option('missing', { group: DATA, choices: ['error', 'drop'], default: 'error', describe: 'empty cells: fail, or drop the row', coerce: single(String) })
+      .option('standardize', { group: DATA, type: 'boolean', default: DEFAULTS.standardize, describe: 'scale inputs and target (stored in the model); --no-standardize to fit raw columns' })
+      .option('epochs', { group: OPT, describe: 'passes over the training rows', default: DEFAULTS.epochs, coerce: single(positiveInteger('epochs')) })
+      .option('batch-size', { group: OPT, describe: "rows per step, or 'full' for full-batch descent", default: DEFAULTS.batchSize, coerce: single(batchSize) })
+      .option('optimizer', { group: OPT, choices: optimizerNames, default: DEFAULTS.optimizer, describe: 'update rule (sgd is the plain gradient step)', coerce: single(String) })
+      .option('solver', { group: OPT, choices: ['gd', 'varpro'], default: DEFAULTS.solver, describe: 'gd: descend on w, b, θ jointly; varpro: solve w, b exactly each step, descend on θ', coerce: single(String) })
+      .option('lr', { group: OPT, describe: 'learning rate for every group', default: DEFAULTS.lr, coerce: single(positiveFinite('lr')) })
+      .option('lr-w', { group: OPT, describe: 'learning rate for w (overrides --lr)', coerce: single(positiveFinite('lr-w')) })
+      .option('lr-b', { group: OPT, describe: 'learning rate for b (overrides --lr)', coerce: single(positiveFinite('lr-b')) })
+      .option('lr-theta', { group: OPT, describe: 'learning rate for θ (overrides --lr)', coerce: single(positiveFinite('lr-theta')) })
+      .option('ridge', { group: OPT, describe: 'ridge penalty λ/2·‖w‖² on the scaled problem', default: DEFAULTS.ridge, coerce: single(nonNegativeFinite('ridge')) })
+      .option('val-split', { group: OPT, describe: 'fraction of rows held out for validation', default: DEFAULTS.valSplit, coerce: single(fraction('val-split')) })
+      .option('patience', { group: OPT, describe: 'stop after this many epochs without validation improvement and keep the best (0: never)', default: DEFAULTS.patience ?? 0, coerce: single(nonNegativeInteger('patience')) })
+      .option('restarts', { group: OPT, describe: 'seeded starts; the best by validation loss is kept', default: DEFAULTS.restarts, coerce: single(positiveInteger('restarts')) })
+      .option('seed', { group: OPT, describe: 'seed for all randomness', default: DEFAULTS.seed, coerce: single(integer('seed')) })
+      .option('out', { group: OUT, type: 'string', default: 'model.json', describe: 'model file (written atomically)', coerce: single(String) })
+      .option('quiet', { group: OUT, type: 'boolean', describe: 'no progress output' })
+      .option('expect', { group: OUT, type: 'string', array: true, describe: 'a check for CI, e.g. "validation.rmse<=0.12" (repeatable; exit 3 if one fails)' })
+      .example('$0 train data/sinc.csv --basis rbf', 'fit Gaussian bumps, write model.json')
+      .example('$0 train data.csv --json --quiet | jq .validation.rmse', 'for pipelines') as unknown as Argv<TrainArgs>,
+  handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
+    const { runTrain } = await import('./run-train.js');
+    await runTrain(argv);
+  },
+};

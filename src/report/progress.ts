@@ -1,0 +1,111 @@
+/**
+ * Training progress on stderr: a live cli-progress bar on a terminal, a plain
+ * line at most every few seconds otherwise (logs, CI), nothing when quiet.
+ */
+import type { ChalkInstance } from 'chalk';
+import cliProgress from 'cli-progress';
+
+export interface ProgressUpdate {
+  epoch: number;
+  epochs: number;
+  trainLoss: number;
+  validationLoss: number | null;
+  restart: number;
+  restarts: number;
+}
+
+export interface Progress {
+  update(u: ProgressUpdate): void;
+  /** A line (warning) that must not be torn by the bar. */
+  log(line: string): void;
+  stop(): void;
+}
+
+export interface ProgressOptions {
+  mode: 'bar' | 'lines' | 'none';
+  color: ChalkInstance;
+  /** Minimum seconds between plain lines. */
+  intervalSeconds?: number;
+  write?: (line: string) => void;
+}
+
+/** RMSE from an MSE, for display: in the units the model acts on. */
+function rmse(mse: number | null): string {
+  return mse === null ? '-' : Math.sqrt(mse).toPrecision(4);
+}
+
+export function createProgress(opts: ProgressOptions): Progress {
+  const write = opts.write ?? ((l: string) => process.stderr.write(`${l}\n`));
+  if (opts.mode === 'none') return { update() {}, log: write, stop() {} };
+  if (opts.mode === 'lines') return linesProgress(write, opts.intervalSeconds ?? 2);
+  return barProgress(opts.color, write);
+}
+
+function linesProgress(write: (l: string) => void, interval: number): Progress {
+  const start = Date.now();
+  let last = 0;
+  let pending: ProgressUpdate | null = null;
+  const emit = (u: ProgressUpdate) => {
+    const elapsed = (Date.now() - start) / 1000;
+    const restart = u.restarts > 1 ? `start ${u.restart}/${u.restarts}  ` : '';
+    write(
+      `${restart}epoch ${u.epoch}/${u.epochs}  train rmse ${rmse(u.trainLoss)}  val rmse ${rmse(u.validationLoss)}  ${elapsed.toFixed(1)}s`,
+    );
+    pending = null;
+  };
+  return {
+    update(u) {
+      pending = u;
+      const now = Date.now();
+      if (now - last >= interval * 1000) {
+        last = now;
+        emit(u);
+      }
+    },
+    log: write,
+    stop() {
+      if (pending) emit(pending);
+    },
+  };
+}
+
+function barProgress(color: ChalkInstance, write: (l: string) => void): Progress {
+  const bar = new cliProgress.SingleBar(
+    {
+      stream: process.stderr,
+      format: `${color.cyan('{bar}')} {prefix}epoch {value}/{total} | train rmse {train} | val rmse {val} | ETA {eta_formatted}`,
+      barCompleteChar: '\u2588',
+      barIncompleteChar: '\u2591',
+      hideCursor: true,
+      clearOnComplete: true,
+      etaBuffer: 50,
+      fps: 10,
+    },
+    cliProgress.Presets.shades_classic,
+  );
+  let started = false;
+  return {
+    update(u) {
+      const payload = { train: rmse(u.trainLoss), val: rmse(u.validationLoss), prefix: u.restarts > 1 ? `start ${u.restart}/${u.restarts} ` : '' };
+      if (!started) {
+        bar.start(u.epochs, u.epoch, payload);
+        started = true;
+      } else if (u.epoch === 1) {
+        bar.setTotal(u.epochs);
+        bar.update(1, payload);
+      } else bar.update(u.epoch, payload);
+    },
+    log(line) {
+      if (started) {
+        // Clear the bar's line, print, and let the bar redraw below.
+        process.stderr.write('\r\x1b[K');
+        write(line);
+        bar.render();
+      } else write(line);
+    },
+    stop() {
+      if (started) bar.stop();
+      started = false;
+    },
+  };
+}

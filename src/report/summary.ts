@@ -1,0 +1,36 @@
+/** The short, human summary printed after training. */
+import type { ChalkInstance } from 'chalk';
+import type { Metrics } from '../train/metrics.js';
+import type { TrainResult } from '../train/train.js';
+
+function num(v: number | null, digits = 4): string {
+  if (v === null || !Number.isFinite(v)) return '-';
+  const a = Math.abs(v);
+  return a !== 0 && (a < 1e-3 || a >= 1e6) ? v.toExponential(digits - 1) : v.toPrecision(digits);
+}
+
+export function metricsTable(rows: [string, Metrics | null][], c: ChalkInstance): string[] {
+  const head = ['', 'n', 'rmse', 'mae', 'r2'];
+  const body = rows.filter(([, m]) => m !== null).map(([name, m]) => [name, String(m!.n), num(m!.rmse), num(m!.mae), num(m!.r2)]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
+  const fmt = (r: string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
+  return [c.dim(fmt(head)), ...body.map(fmt)];
+}
+
+export function trainSummary(r: TrainResult, c: ChalkInstance): string {
+  const stopColor = r.stopped === 'diverged' ? c.red : r.stopped === 'interrupted' ? c.yellow : c.green;
+  const lines = [
+    `${c.bold(r.basis)} basis, ${r.units} units: ${r.features.join(', ')} -> ${r.target}`,
+    `${stopColor(r.stopped)} after ${r.epochs} epochs${r.best_epoch !== r.epochs ? ` (kept epoch ${r.best_epoch})` : ''} in ${num(r.timing.train_s, 3)} s (${num(r.timing.epoch_s * 1000, 3)} ms/epoch)`,
+    ...(r.restarts.count > 1 ? [`restarts: ${r.restarts.count}, best was start ${r.restarts.best}`] : []),
+    ...metricsTable(
+      [
+        ['train', r.train],
+        ['validation', r.validation],
+      ],
+      c,
+    ),
+    r.model ? `model written to ${c.bold(r.model)}` : c.yellow('no model written'),
+  ];
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,28 @@
+/** Evaluating a model file on raw rows: scaling in, basis, linear part, scaling out. */
+import { families } from '../basis/index.js';
+import { Tensor } from '../engine/index.js';
+import type { ModelFile } from '../model/index.js';
+import { predictTensor } from './objective.js';
+
+/** Raw rows (N × D, the model's feature order) -> the model's inputs (scaled as it acts on them). */
+export function scaleInputs(model: ModelFile, x: Float64Array, n: number): Float64Array {
+  const s = model.scaling;
+  if (s === null) return x;
+  const d = model.features.length;
+  const out = new Float64Array(n * d);
+  for (let r = 0; r < n; r++) for (let k = 0; k < d; k++) out[r * d + k] = (x[r * d + k] - s.x.mean[k]) / s.x.std[k];
+  return out;
+}
+
+/** Predictions in the target's units for N raw rows. */
+export function predictRows(model: ModelFile, x: Float64Array, n: number): Float64Array {
+  const family = families[model.basis];
+  const d = model.features.length;
+  const prepared = family.prepare(new Tensor(scaleInputs(model, x, n), [n, d]));
+  const pred = predictTensor(family, prepared, Tensor.vector(model.w), Tensor.scalar(model.b), family.unpack(model.theta, d)).data;
+  const s = model.scaling;
+  if (s === null) return pred;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) out[i] = pred[i] * s.y.std + s.y.mean;
+  return out;
+}
