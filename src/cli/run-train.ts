@@ -1,19 +1,25 @@
-import { TrainingError } from '../errors.js';
+import { resolve } from 'node:path';
+import { TrainingError, UsageError } from '../errors.js';
+import { diagnosticsSummary } from '../report/diagnostics.js';
 import { evaluateExpect, type ExpectResult, parseExpect } from '../report/expect.js';
+import { lossChart } from '../report/lossChart.js';
 import { createProgress } from '../report/progress.js';
 import { trainSummary } from '../report/summary.js';
 import type { BasisName } from '../basis/index.js';
 import type { MissingPolicy } from '../data/index.js';
 import type { Solver } from '../train/fit.js';
 import type { OptimizerName } from '../train/optimizer.js';
-import { type TrainResult, train } from '../train/train.js';
+import { defaultThreads } from '../train/parallel.js';
+import { type TrainOutput, type TrainResult, train } from '../train/train.js';
 import { channels, printJson } from './io.js';
+import { assertPlotPath } from './run-plot.js';
 import type { TrainArgs } from './train.js';
 
 export async function runTrain(a: TrainArgs): Promise<void> {
   const io = channels({ color: a.color });
   // Malformed checks are usage errors: report them before spending time training.
   const expects = (a.expect ?? []).map(parseExpect);
+  if (a.plot !== undefined) await assertTrainPlotPath(a);
   const progress = createProgress({ mode: a.quiet ? 'none' : io.interactive ? 'bar' : 'lines', color: io.color });
   let interrupted = false;
   const onSigint = () => {
@@ -22,9 +28,9 @@ export async function runTrain(a: TrainArgs): Promise<void> {
     progress.log(io.color.yellow('interrupted: finishing the current step and saving the best model so far (Ctrl-C again to abort)'));
   };
   process.on('SIGINT', onSigint);
-  let result: TrainResult;
+  let output: TrainOutput;
   try {
-    ({ result } = await train({
+    output = await train({
       file: a.file,
       target: a.target,
       features: a.features,
@@ -47,11 +53,12 @@ export async function runTrain(a: TrainArgs): Promise<void> {
       patience: a.patience === 0 ? null : a.patience,
       standardize: a.standardize,
       restarts: a.restarts,
+      threads: a.threads ?? defaultThreads(),
       out: a.out,
       onEpoch: (e) => progress.update(e),
       onWarning: (m) => progress.log(`${io.color.yellow('basisfit: warning:')} ${m}`),
       shouldStop: () => interrupted,
-    }));
+    });
   } catch (e) {
     progress.stop();
     const failed = (e as { result?: TrainResult }).result;
@@ -61,12 +68,40 @@ export async function runTrain(a: TrainArgs): Promise<void> {
     process.off('SIGINT', onSigint);
   }
   progress.stop();
+  const { result, model, rows } = output;
+  if (a.plot !== undefined && model !== null) {
+    const { writeFitPlot } = await import('../report/plot-render.js');
+    await writeFitPlot(a.plot, model, [
+      { name: 'train', rows: rows.train },
+      ...(rows.validation ? [{ name: 'validation', rows: rows.validation }] : []),
+    ]);
+  }
+  if (!a.quiet && !a.json && io.interactive && model?.history) {
+    const chart = lossChart(model.history, { color: io.color, width: Math.min(60, (process.stderr.columns || 80) - 14), units: model.scaling ? 'MSE, scaled units' : 'MSE' });
+    if (chart) io.err(chart.trimEnd());
+  }
   const checks: ExpectResult[] = expects.map((x) => evaluateExpect(x, result));
-  if (a.json) printJson(checks.length > 0 ? { ...result, expect: checks } : result);
-  else io.out(trainSummary(result, io.color));
+  const document = { ...result, ...(a.plot !== undefined ? { plot: a.plot } : {}), ...(checks.length > 0 ? { expect: checks } : {}) };
+  if (a.json) printJson(document);
+  else {
+    io.out(trainSummary(result, io.color));
+    if (result.diagnostics) io.out(diagnosticsSummary(result.diagnostics, io.color));
+    if (a.plot !== undefined) io.out(`plot written to ${io.color.bold(a.plot)}\n`);
+  }
   for (const c of checks.filter((c) => !c.ok)) {
     io.err(`${io.color.red('basisfit: expect failed:')} ${c.expr} (actual: ${JSON.stringify(c.actual) ?? 'missing'})${c.reason ? `: ${c.reason}` : ''}`);
   }
   if (result.stopped === 'interrupted') process.exitCode = 130;
   else if (checks.some((c) => !c.ok)) process.exitCode = 3;
+}
+
+/** The plot must not land on the model or the data, whether or not they exist yet. */
+async function assertTrainPlotPath(a: TrainArgs): Promise<void> {
+  if (resolve(a.plot!) === resolve(a.out)) {
+    throw new UsageError(`--plot ${a.plot} is also the --out model path`, 'give the plot its own path, e.g. --plot fit.svg');
+  }
+  await assertPlotPath(a.plot!, [
+    ['input data file', a.file],
+    ['--out model file', a.out],
+  ]);
 }

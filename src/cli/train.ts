@@ -24,6 +24,7 @@ export interface TrainArgs {
   quiet?: boolean;
   json?: boolean;
   expect?: string[];
+  plot?: string;
   standardize: boolean;
   solver: string;
   restarts: number;
@@ -32,6 +33,7 @@ export interface TrainArgs {
   delimiter?: string;
   missing: string;
   color: boolean;
+  threads?: number;
 }
 
 const DATA = 'Data:';
@@ -65,8 +67,10 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option('val-split', { group: OPT, describe: 'fraction of rows held out for validation', default: DEFAULTS.valSplit, coerce: single(fraction('val-split')) })
       .option('patience', { group: OPT, describe: 'stop after this many epochs without validation improvement and keep the best (0: never)', default: DEFAULTS.patience ?? 0, coerce: single(nonNegativeInteger('patience')) })
       .option('restarts', { group: OPT, describe: 'seeded starts; the best by validation loss is kept', default: DEFAULTS.restarts, coerce: single(positiveInteger('restarts')) })
+      .option('threads', { group: OPT, describe: 'threads per gradient (default: the number of cores); the model does not depend on it', coerce: single(positiveInteger('threads')) })
       .option('seed', { group: OPT, describe: 'seed for all randomness', default: DEFAULTS.seed, coerce: single(integer('seed')) })
       .option('out', { group: OUT, type: 'string', default: 'model.json', describe: 'model file (written atomically)', coerce: single(String) })
+      .option('plot', { group: OUT, type: 'string', describe: 'also draw the fit and the loss by epoch as SVG to this path', coerce: single(String) })
       .option('quiet', { group: OUT, type: 'boolean', describe: 'no progress output' })
       .option('expect', { group: OUT, type: 'string', array: true, describe: 'a check for CI, e.g. "validation.rmse<=0.12" (repeatable; exit 3 if one fails)' })
       .example('$0 train data/sinc.csv --basis rbf', 'fit Gaussian bumps, write model.json')

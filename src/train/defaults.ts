@@ -21,6 +21,8 @@ export interface TrainSettings {
   solver: Solver;
   restarts: number;
   ridge: number;
+  /** Threads for each gradient; the model does not depend on it. */
+  threads: number;
 }
 
 /**
@@ -44,6 +46,7 @@ export const DEFAULTS: TrainSettings = {
   solver: 'gd',
   restarts: 1,
   ridge: 0,
+  threads: 1,
 };
 
 export interface DataSettings {

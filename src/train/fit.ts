@@ -6,11 +6,13 @@
  */
 import type { BasisFamily } from '../basis/index.js';
 import { NumericError } from '../errors.js';
-import { Tensor, valueAndGrad } from '../engine/index.js';
+import { Tensor } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
 import { type LinearPart, ridgeSolve } from './linear.js';
-import { modelTheta, predictTensor, trainingObjective } from './objective.js';
+import type { GradientEvaluator } from './chunked.js';
+import { modelTheta, predictTensor } from './objective.js';
 import { type LearningRates, Optimizer, type OptimizerName, type Slot } from './optimizer.js';
+import { createEvaluator } from './parallel.js';
 
 export interface Dataset {
   /** Rows as the model acts on them (after scaling), row-major N × D. */
@@ -51,6 +53,8 @@ export interface FitOptions {
   onWarning?: (message: string) => void;
   /** Polled between steps; true finishes the current step and stops. */
   shouldStop?: () => boolean;
+  /** Threads computing each gradient (data-parallel over fixed chunks; the result does not depend on it). Default 1. */
+  threads?: number;
 }
 
 export interface FitOutcome {
@@ -94,6 +98,28 @@ export async function fit(train: Dataset, validation: Dataset | null, opts: FitO
   const optimizer = new Optimizer(opts.optimizer, slots, { ...opts.lr });
   const batch = opts.batchSize === 'full' || opts.batchSize >= train.n ? train.n : opts.batchSize;
   const batches = new BatchSampler(X, Y, batch, rng);
+  const evaluator = createEvaluator(family, opts.threads ?? 1, [params.w.shape, params.b.shape, ...params.raw.map((t) => t.shape)]);
+  try {
+    return await loop(validation, opts, family, params, optimizer, batches, evaluator, X, Y, XV, varpro, d);
+  } finally {
+    await evaluator.close();
+  }
+}
+
+async function loop(
+  validation: Dataset | null,
+  opts: FitOptions,
+  family: BasisFamily,
+  params: Params,
+  optimizer: Optimizer,
+  batches: BatchSampler,
+  evaluator: GradientEvaluator,
+  X: Tensor,
+  Y: Tensor,
+  XV: Tensor | null,
+  varpro: boolean,
+  d: number,
+): Promise<FitOutcome> {
 
   const history = { train: [] as number[], validation: validation ? ([] as number[]) : null };
   let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, state: snapshot(params) };
@@ -112,7 +138,7 @@ export async function fit(train: Dataset, validation: Dataset | null, opts: FitO
       const goodState = optimizer.snapshot();
       let loss: number;
       try {
-        loss = step(family, params, xb, yb, opts, optimizer, varpro);
+        loss = step(family, params, xb, yb, opts, optimizer, varpro, evaluator);
       } catch (e) {
         if (!(e instanceof NumericError)) throw e;
         loss = Number.NaN;
@@ -192,18 +218,24 @@ function fmt(v: number): string {
 }
 
 /** One optimiser step on a batch; returns the batch objective before the step. */
-function step(family: BasisFamily, p: Params, xb: Tensor, yb: Tensor, opts: FitOptions, optimizer: Optimizer, varpro: boolean): number {
-  const objective = trainingObjective(family, xb, yb, opts.ridge);
-  if (varpro) {
-    solveLinear(family, p, xb, yb, opts.ridge);
-    const thetaArgs = p.raw.map((_, i) => i + 2);
-    const { value, grads } = valueAndGrad(objective, thetaArgs)(p.w, p.b, ...p.raw);
-    optimizer.step(grads.map((g) => g.data));
-    return value.item();
-  }
-  const { value, grads } = valueAndGrad(objective)(p.w, p.b, ...p.raw);
-  optimizer.step(grads.map((g) => g.data));
-  return value.item();
+function step(
+  family: BasisFamily,
+  p: Params,
+  xb: Tensor,
+  yb: Tensor,
+  opts: FitOptions,
+  optimizer: Optimizer,
+  varpro: boolean,
+  evaluator: GradientEvaluator,
+): number {
+  // varpro: w and b exact for the current θ, then descend on θ alone.
+  if (varpro) solveLinear(family, p, xb, yb, opts.ridge);
+  const all = [p.w, p.b, ...p.raw];
+  const argnums = varpro ? p.raw.map((_, i) => i + 2) : all.map((_, i) => i);
+  const { value, grads } = evaluator.evaluate(xb, yb, all, argnums, opts.ridge);
+  if (!Number.isFinite(value)) return value;
+  optimizer.step(grads);
+  return value;
 }
 
 /** Variable projection's inner solve: the exact ridge least-squares w and b for the current θ. */

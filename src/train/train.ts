@@ -16,6 +16,7 @@ import {
 } from '../data/index.js';
 import { TrainingError } from '../errors.js';
 import { assertNotSameFile, type ModelFile, type Scaling, writeModel } from '../model/index.js';
+import { type Diagnostics, diagnose } from '../report/diagnostics.js';
 import { Rng } from '../util/rng.js';
 import { type DataSettings, DEFAULTS, type TrainSettings } from './defaults.js';
 import { type Dataset, type EpochReport, fit, type FitOutcome, type StopReason } from './fit.js';
@@ -50,12 +51,23 @@ export interface TrainResult {
   restarts: { count: number; best: number; losses: number[] };
   dropped_rows: number;
   warnings: string[];
+  /** How the model's units behave on the training rows; null when training diverged. */
+  diagnostics: Diagnostics | null;
+}
+
+/** Labelled rows in the model's feature order (N × D row-major x). */
+export interface LabelledRows {
+  x: Float64Array;
+  y: Float64Array;
+  n: number;
 }
 
 export interface TrainOutput {
   result: TrainResult;
   /** The model (also when no file was written, e.g. after divergence it is null). */
   model: ModelFile | null;
+  /** The rows the model was trained and validated on, in the target's own units (for plots). */
+  rows: { train: LabelledRows; validation: LabelledRows | null };
 }
 
 export function resolveSettings(opts: Partial<TrainSettings>): TrainSettings {
@@ -129,6 +141,7 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
         onEpoch: options.onEpoch ? (e) => options.onEpoch!({ ...e, restart: r + 1, restarts: s.restarts }) : undefined,
         onWarning: warn,
         shouldStop: options.shouldStop,
+        threads: s.threads,
       },
       s.restarts === 1 ? rng : rng.fork(r + 1),
     );
@@ -181,6 +194,7 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
     restarts: { count: s.restarts, best: bestIndex + 1, losses },
     dropped_rows: table.droppedRows,
     warnings,
+    diagnostics: model ? diagnose(model, trainRows.x, trainRows.n) : null,
   };
   if (model === null) {
     throw Object.assign(new TrainingError('training diverged: the loss or the parameters became non-finite', 'lower --lr (or --lr-theta), or try --optimizer adam'), {
@@ -191,7 +205,8 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
     await writeModel(options.out, model);
     result.model = options.out;
   }
-  return { result, model };
+  const labelled = (r: typeof trainRows): LabelledRows => ({ x: r.x, y: r.y!, n: r.n });
+  return { result, model, rows: { train: labelled(trainRows), validation: valRows ? labelled(valRows) : null } };
 }
 
 function round(v: number): number {

@@ -1,0 +1,47 @@
+/** A worker thread of parallel.ts: computes its share of the chunks for each step it is sent. */
+import { parentPort, workerData } from 'node:worker_threads';
+import { families } from '../basis/index.js';
+import type { BasisName } from '../basis/index.js';
+import { Tensor } from '../engine/index.js';
+import { DONE, runChunks, type WorkerSetup } from './parallel.js';
+
+const setup = workerData as WorkerSetup;
+const family = families[setup.family as BasisName];
+const ctrl = new Int32Array(setup.ctrl);
+const flatParams = new Float64Array(setup.params);
+let x: Float64Array = new Float64Array(0);
+let y: Float64Array = new Float64Array(0);
+let results: Float64Array = new Float64Array(0);
+const width = 1 + flatParams.length;
+
+// Parameter tensors are views on the shared parameters the main thread writes before each step.
+const params: Tensor[] = [];
+{
+  let o = 0;
+  for (const shape of setup.shapes) {
+    const size = shape.reduce((p, d) => p * d, 1);
+    params.push(new Tensor(flatParams.subarray(o, o + size), shape));
+    o += size;
+  }
+}
+
+parentPort!.on('message', (m: { type: string; [k: string]: unknown }) => {
+  if (m.type === 'buffers') {
+    x = new Float64Array(m.x as SharedArrayBuffer);
+    y = new Float64Array(m.y as SharedArrayBuffer);
+    results = new Float64Array(m.results as SharedArrayBuffer);
+    return;
+  }
+  const rows = m.rows as number;
+  const d = m.d as number;
+  const argnums = m.argnums as number[];
+  const used = 1 + argnums.reduce((s, i) => s + params[i].size, 0);
+  try {
+    runChunks(family, setup.thread, setup.threads, new Tensor(x.subarray(0, rows * d), [rows, d]), new Tensor(y.subarray(0, rows), [rows]), params, argnums, (c) =>
+      results.subarray(c * width, c * width + used),
+    );
+  } finally {
+    Atomics.add(ctrl, DONE, 1);
+    Atomics.notify(ctrl, DONE);
+  }
+});

@@ -1,0 +1,161 @@
+/**
+ * Data-parallel gradients over worker_threads and shared memory. The rows are
+ * cut into the fixed chunks of chunked.ts; thread t computes chunks t, t+T, …
+ * into its own slots and the main thread adds the slots up in chunk order, so
+ * the sum — and so the model file — is the same for any number of threads.
+ */
+import { availableParallelism } from 'node:os';
+import { Worker } from 'node:worker_threads';
+import type { BasisFamily } from '../basis/index.js';
+import { Tensor } from '../engine/index.js';
+import { NumericError } from '../errors.js';
+import { chunkCount, chunkLossAndGrad, combineChunks, type GradientEvaluator, serialEvaluator } from './chunked.js';
+
+export const DONE = 0;
+
+export interface WorkerSetup {
+  family: string;
+  thread: number;
+  threads: number;
+  ctrl: SharedArrayBuffer;
+  params: SharedArrayBuffer;
+  results: SharedArrayBuffer;
+  shapes: number[][];
+}
+
+export function defaultThreads(): number {
+  return availableParallelism();
+}
+
+/**
+ * A serial evaluator for one thread; otherwise a pool of threads − 1 workers with
+ * the calling thread as the last member.
+ */
+export function createEvaluator(family: BasisFamily, threads: number, paramShapes: readonly (readonly number[])[]): GradientEvaluator {
+  if (threads <= 1) return serialEvaluator(family);
+  return new ParallelEvaluator(family, threads, paramShapes);
+}
+
+class ParallelEvaluator implements GradientEvaluator {
+  private readonly workers: Worker[] = [];
+  private readonly ctrl: Int32Array;
+  private readonly params: Float64Array;
+  private results: Float64Array;
+  private readonly width: number;
+  private x: Float64Array = new Float64Array(0);
+  private y: Float64Array = new Float64Array(0);
+  private readonly serial: GradientEvaluator;
+  private failure: Error | null = null;
+
+  constructor(
+    private readonly family: BasisFamily,
+    private readonly threads: number,
+    shapes: readonly (readonly number[])[],
+  ) {
+    const total = shapes.reduce((s, sh) => s + sh.reduce((p, d) => p * d, 1), 0);
+    this.width = 1 + total;
+    this.ctrl = new Int32Array(new SharedArrayBuffer(16));
+    this.params = new Float64Array(new SharedArrayBuffer(8 * total));
+    this.results = new Float64Array(0);
+    this.serial = serialEvaluator(family);
+    const url = new URL('./gradient-worker.js', import.meta.url);
+    for (let t = 1; t < threads; t++) {
+      const setup: WorkerSetup = {
+        family: family.name,
+        thread: t,
+        threads,
+        ctrl: this.ctrl.buffer as SharedArrayBuffer,
+        params: this.params.buffer as SharedArrayBuffer,
+        results: new SharedArrayBuffer(8),
+        shapes: shapes.map((s) => s.slice()),
+      };
+      const w = new Worker(url, { workerData: setup });
+      w.on('error', (e) => {
+        this.failure = e;
+      });
+      w.unref();
+      this.workers.push(w);
+    }
+  }
+
+  private ensureCapacity(rows: number, d: number, chunks: number): void {
+    if (this.x.length >= rows * d && this.results.length >= chunks * this.width) return;
+    this.x = new Float64Array(new SharedArrayBuffer(8 * Math.max(rows * d, this.x.length)));
+    this.y = new Float64Array(new SharedArrayBuffer(8 * Math.max(rows, this.y.length)));
+    this.results = new Float64Array(new SharedArrayBuffer(8 * Math.max(chunks * this.width, this.results.length)));
+    for (const w of this.workers) {
+      w.postMessage({ type: 'buffers', x: this.x.buffer, y: this.y.buffer, results: this.results.buffer });
+    }
+  }
+
+  evaluate(x: Tensor, y: Tensor, params: readonly Tensor[], argnums: readonly number[], ridge: number) {
+    if (this.failure) throw this.failure;
+    const rows = y.size;
+    const d = x.shape[1];
+    const chunks = chunkCount(rows);
+    if (chunks < 2) return this.serial.evaluate(x, y, params, argnums, ridge);
+    this.ensureCapacity(rows, d, chunks);
+    this.x.set(x.data.subarray(0, rows * d));
+    this.y.set(y.data.subarray(0, rows));
+    let o = 0;
+    for (const p of params) {
+      this.params.set(p.data, o);
+      o += p.size;
+    }
+    Atomics.store(this.ctrl, DONE, 0);
+    for (const w of this.workers) w.postMessage({ type: 'step', rows, d, argnums });
+    this.computeChunks(0, rows, d, params, argnums);
+    // Wait for the workers; a short timeout lets a crashed worker surface as an error.
+    for (;;) {
+      const done = Atomics.load(this.ctrl, DONE);
+      if (done >= this.workers.length) break;
+      if (this.failure) throw this.failure;
+      Atomics.wait(this.ctrl, DONE, done, 100);
+    }
+    const slots: Float64Array[] = [];
+    for (let c = 0; c < chunks; c++) slots.push(this.slot(c, argnums, params));
+    return combineChunks(slots, params, argnums, rows, ridge);
+  }
+
+  /** The results of chunk c, packed as chunkLossAndGrad writes them. */
+  private slot(c: number, argnums: readonly number[], params: readonly Tensor[]): Float64Array {
+    const used = 1 + argnums.reduce((s, i) => s + params[i].size, 0);
+    return this.results.subarray(c * this.width, c * this.width + used);
+  }
+
+  private computeChunks(thread: number, rows: number, d: number, params: readonly Tensor[], argnums: readonly number[]): void {
+    runChunks(this.family, thread, this.threads, new Tensor(this.x.subarray(0, rows * d), [rows, d]), new Tensor(this.y.subarray(0, rows), [rows]), params, argnums, (c) =>
+      this.slot(c, argnums, params),
+    );
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+}
+
+/**
+ * Chunks thread, thread + threads, … of (x, y). A numeric failure becomes a NaN
+ * loss in the chunk's slot, so every thread finishes its share and the trainer
+ * sees one divergence, the same as on one thread.
+ */
+export function runChunks(
+  family: BasisFamily,
+  thread: number,
+  threads: number,
+  x: Tensor,
+  y: Tensor,
+  params: readonly Tensor[],
+  argnums: readonly number[],
+  slot: (chunk: number) => Float64Array,
+): void {
+  for (let c = thread; c < chunkCount(y.size); c += threads) {
+    const out = slot(c);
+    try {
+      chunkLossAndGrad(family, x, y, c, params, argnums, out);
+    } catch (e) {
+      if (!(e instanceof NumericError)) throw e;
+      out[0] = Number.NaN;
+    }
+  }
+}
