@@ -1,0 +1,74 @@
+import { Writable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CsvError } from 'csv-parse';
+import { BasisfitError, DataError } from '../errors.js';
+import { TableBuilder } from './builder.js';
+import { columnLabel } from './columns.js';
+import { detectDelimiter, normalizeDelimiter } from './delimiter.js';
+import { MAX_RECORD_CHARS, RecordParser } from './record-parser.js';
+import { ioError, openSource, peekFirstLine } from './source.js';
+import type { LoadOptions, Table } from './table.js';
+
+/**
+ * Reads a CSV file (or standard input for '-') into a numeric Table, streaming:
+ * the text is parsed as it is read and only the selected columns' numbers are
+ * kept. Every problem with the data is a DataError that names the file, line
+ * and column; an invalid delimiter option is a UsageError.
+ */
+export async function loadTable(path: string, opts: LoadOptions = {}): Promise<Table> {
+  const given = opts.delimiter === undefined ? undefined : normalizeDelimiter(opts.delimiter);
+  const source = await openSource(path, opts.stdin);
+  const file = source.name;
+  let builder: TableBuilder | undefined;
+  let parser: RecordParser | undefined;
+  try {
+    const { firstLine, all } = await peekFirstLine(source);
+    const delimiter = given ?? detectDelimiter(firstLine);
+    const tableBuilder = new TableBuilder(file, opts, delimiter);
+    builder = tableBuilder;
+    parser = new RecordParser((cells, line) => tableBuilder.add(cells, line), delimiter);
+    // The parser hands records to the builder itself; this sink only lets the pipeline finish.
+    const sink = new Writable({ objectMode: true, write: (_record, _encoding, done) => done() });
+    await pipeline(all, parser, sink);
+    return tableBuilder.finish();
+  } catch (err) {
+    throw explain(err, file, parser, builder?.columns ?? null);
+  }
+}
+
+/** Maps whatever stopped the pipeline to a DataError; anything unrecognised is a bug and passes through. */
+function explain(err: unknown, file: string, parser: RecordParser | undefined, header: string[] | null): unknown {
+  if (err instanceof BasisfitError) return err;
+  if (err instanceof CsvError) return csvError(err, file, parser, header);
+  return ioError(err, file) ?? err;
+}
+
+function csvError(err: CsvError, file: string, parser: RecordParser | undefined, header: string[] | null): DataError {
+  const line = parser?.currentRecordLine ?? (typeof err.lines === 'number' ? err.lines : undefined);
+  const column =
+    header !== null && typeof err.column === 'number' && err.column < header.length
+      ? columnLabel(header, err.column)
+      : undefined;
+  const at = { file, line, column };
+  const quoteHint = 'a field containing a quote must be quoted itself, with the quote doubled: "a ""b"" c"';
+  switch (err.code) {
+    case 'CSV_QUOTE_NOT_CLOSED':
+      return new DataError(
+        'a quoted field starting on this line is never closed',
+        { file, line },
+        'look for a stray or missing " on this line',
+      );
+    case 'CSV_INVALID_CLOSING_QUOTE':
+      return new DataError('unexpected text after the closing quote of a field', at, quoteHint);
+    case 'INVALID_OPENING_QUOTE':
+      return new DataError('a quote inside an unquoted field', at, quoteHint);
+    case 'CSV_MAX_RECORD_SIZE':
+      return new DataError(
+        `row longer than ${MAX_RECORD_CHARS / (1024 * 1024)}M characters`,
+        { file, line },
+        'an unclosed quote, or a delimiter other than the one detected (pass --delimiter)',
+      );
+    default:
+      return new DataError(`malformed CSV: ${err.message.replace(/\s+/g, ' ')}`, at);
+  }
+}

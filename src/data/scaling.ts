@@ -1,0 +1,90 @@
+import type { Table } from './table.js';
+
+export interface ColumnStats {
+  mean: number;
+  /** Population standard deviation; 1 for a constant column, so dividing by it is always safe. */
+  std: number;
+  /** Every value equal (std is then reported as 1). */
+  constant: boolean;
+}
+
+/** Mean and std per feature and for the target, in the shape of the model file's `scaling`. */
+export interface Standardization {
+  x: { mean: number[]; std: number[] };
+  y: { mean: number; std: number } | null;
+  /** Names of the feature columns that hold a single value. */
+  constantFeatures: string[];
+  /** The target holds a single value (R^2 is then undefined and there is nothing to fit). */
+  constantTarget: boolean;
+}
+
+/**
+ * Statistics of values[offset + i * stride] over the given rows (all n rows when
+ * `rows` is omitted). Two passes, so a large mean does not swamp the variance.
+ */
+export function columnStats(
+  values: Float64Array,
+  n: number,
+  stride: number,
+  offset: number,
+  rows?: ArrayLike<number>,
+): ColumnStats {
+  const count = rows === undefined ? n : rows.length;
+  if (count === 0) return { mean: 0, std: 1, constant: true };
+  const at = (i: number): number => values[offset + (rows === undefined ? i : rows[i]) * stride];
+  let sum = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < count; i++) {
+    const v = at(i);
+    sum += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const mean = sum / count;
+  if (min === max) return { mean: min, std: 1, constant: true };
+  let squares = 0;
+  for (let i = 0; i < count; i++) {
+    const delta = at(i) - mean;
+    squares += delta * delta;
+  }
+  const std = Math.sqrt(squares / count);
+  // Distinct values whose spread underflows would still divide by zero.
+  return { mean, std: std > 0 ? std : 1, constant: false };
+}
+
+/** Standardisation statistics of a table, over `rows` only (e.g. the training rows) when given. */
+export function standardization(table: Table, rows?: ArrayLike<number>): Standardization {
+  const mean: number[] = [];
+  const std: number[] = [];
+  const constantFeatures: string[] = [];
+  for (let j = 0; j < table.d; j++) {
+    const stats = columnStats(table.x, table.n, table.d, j, rows);
+    mean.push(stats.mean);
+    std.push(stats.std);
+    if (stats.constant) constantFeatures.push(table.features[j]);
+  }
+  const target = table.y === null ? null : columnStats(table.y, table.n, 1, 0, rows);
+  return {
+    x: { mean, std },
+    y: target === null ? null : { mean: target.mean, std: target.std },
+    constantFeatures,
+    constantTarget: target?.constant ?? false,
+  };
+}
+
+/** (x - mean) / std for each column of a row-major n x d matrix, into a new array. */
+export function standardizeColumns(x: Float64Array, d: number, stats: { mean: number[]; std: number[] }): Float64Array {
+  const out = new Float64Array(x.length);
+  for (let base = 0; base < x.length; base += d) {
+    for (let j = 0; j < d; j++) out[base + j] = (x[base + j] - stats.mean[j]) / stats.std[j];
+  }
+  return out;
+}
+
+/** (y - mean) / std into a new array. */
+export function standardizeValues(y: Float64Array, stats: { mean: number; std: number }): Float64Array {
+  const out = new Float64Array(y.length);
+  for (let i = 0; i < y.length; i++) out[i] = (y[i] - stats.mean) / stats.std;
+  return out;
+}
