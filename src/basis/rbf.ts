@@ -1,4 +1,4 @@
-import { div, exp, neg, sqdist, Tensor } from '../engine/index.js';
+import { div, exp, sqdist, Tensor } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
 import type { BasisFamily } from './family.js';
 import { columnQuantiles, kmeansPlusPlus, nearestNeighbourSqDist } from './spread.js';
@@ -12,7 +12,8 @@ export const rbf: BasisFamily = {
   thetaWidth: (d) => d + 1,
   prepare: (x) => x,
   features(x, [c, s]) {
-    return exp(div(sqdist(x, c), neg(s)));
+    // exp(−‖x − c_j‖² / s_j), with the division folded into the distance's per-unit weight −1/s_j.
+    return exp(sqdist(x, c, div(-1, s)));
   },
   unpack(theta, d) {
     const J = theta.length;

@@ -61,7 +61,8 @@ export const square = (x: TensorLike): Tensor => apply(squareP, [lift(x)], undef
 /** Sum of all elements (axis omitted) or along one axis. */
 export const sum = (x: Tensor, axis: number | null = null): Tensor => apply(sumP, [x], { axis });
 export const matmul = (a: Tensor, b: Tensor): Tensor => apply(matmulP, [a, b], undefined);
-export const sqdist = (x: Tensor, c: Tensor): Tensor => apply(sqdistP, [x, c], undefined);
+/** m_j·‖x_n − c_j‖² for rows of X and C; the weights m may be omitted (all 1). */
+export const sqdist = (x: Tensor, c: Tensor, m?: Tensor): Tensor => apply(sqdistP, m === undefined ? [x, c] : [x, c, m], undefined);
 /** X·Aᵀ + c; c may be omitted. */
 export const affine = (x: Tensor, a: Tensor, c?: Tensor): Tensor => apply(affineP, c === undefined ? [x, a] : [x, a, c], undefined);
 export const reshape = (x: Tensor, shape: readonly number[]): Tensor => apply(reshapeP, [x], { shape });
