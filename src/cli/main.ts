@@ -6,7 +6,9 @@ import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BasisfitError, UsageError } from '../errors.js';
 import { evalCommand } from './eval.js';
+import { exportCommand } from './export.js';
 import { gradCommand } from './grad.js';
+import { plotCommand } from './plot.js';
 import { predictCommand } from './predict.js';
 import { traceCommand } from './trace.js';
 import { trainCommand } from './train.js';
@@ -23,6 +25,8 @@ async function main(): Promise<void> {
     .command(evalCommand)
     .command(gradCommand)
     .command(traceCommand)
+    .command(plotCommand)
+    .command(exportCommand)
     .option('json', { type: 'boolean', describe: 'print one JSON document on stdout, everything else on stderr', global: true })
     .option('color', { type: 'boolean', describe: 'colour on stderr/stdout (--no-color or NO_COLOR to turn off)', default: true, global: true })
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors', global: true, hidden: true })

@@ -128,7 +128,9 @@ function explodedUnits(phi: Float64Array, n: number, J: number): number[] {
 function medianNeighbourGap(u: Float64Array, n: number, d: number): number {
   const rows = evenSubset(n);
   const sub = new Float64Array(rows.length * d);
-  rows.forEach((r, i) => sub.set(u.subarray(r * d, r * d + d), i * d));
+  rows.forEach((r, i) => {
+    sub.set(u.subarray(r * d, r * d + d), i * d);
+  });
   const gaps = Array.from(nearestNeighbourSqDist(new Tensor(sub, [rows.length, d])))
     .filter(Number.isFinite)
     .map(Math.sqrt)

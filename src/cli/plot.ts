@@ -1,0 +1,28 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { fileArg, modelOption } from './model-input.js';
+import { single } from './options.js';
+
+export interface PlotArgs {
+  file: string;
+  model: string;
+  out: string;
+  delimiter?: string;
+  json?: boolean;
+  color: boolean;
+}
+
+export const plotCommand: CommandModule<object, PlotArgs> = {
+  command: 'plot <file>',
+  describe: 'draw a model against labelled rows as SVG: the fit (or predicted vs actual and residuals) and the loss by epoch',
+  builder: (y: Argv) =>
+    y
+      .positional('file', fileArg)
+      .option('model', modelOption)
+      .option('out', { type: 'string', default: 'fit.svg', describe: 'SVG file to write (atomically)', coerce: single(String) })
+      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' })
+      .example('$0 plot data/sinc.csv --model model.json --out fit.svg', 'data, fitted curve and basis functions') as unknown as Argv<PlotArgs>,
+  handler: async (argv: ArgumentsCamelCase<PlotArgs>) => {
+    const { runPlot } = await import('./run-plot.js');
+    await runPlot(argv);
+  },
+};

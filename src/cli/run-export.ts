@@ -1,0 +1,22 @@
+import { type ExportFormat, exportModel, foldModel } from '../export/index.js';
+import { fsReason } from '../model/fs-errors.js';
+import { loadModel, writeFileAtomic } from '../model/index.js';
+import { BasisfitError } from '../errors.js';
+import type { ExportArgs } from './export.js';
+import { channels, printJson } from './io.js';
+
+export async function runExport(a: ExportArgs): Promise<void> {
+  const model = await loadModel(a.model);
+  const format = a.format as ExportFormat;
+  const code = exportModel(model, format, { digits: a.digits });
+  if (a.out !== undefined) {
+    try {
+      await writeFileAtomic(a.out, code);
+    } catch (err) {
+      throw new BasisfitError(`cannot write ${a.out}: ${fsReason(err)}`, { exitCode: 1, hint: 'choose an --out path in an existing, writable folder' });
+    }
+  }
+  if (a.json) printJson({ format, ...(a.out !== undefined ? { out: a.out } : {}), code, folded: foldModel(model) });
+  else if (a.out !== undefined) channels({ color: a.color }).out(`${format} written to ${a.out}\n`);
+  else process.stdout.write(code);
+}

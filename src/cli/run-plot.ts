@@ -1,0 +1,33 @@
+import { stat } from 'node:fs/promises';
+import { UsageError } from '../errors.js';
+import { writeFitPlot } from '../report/plot-render.js';
+import { channels, printJson } from './io.js';
+import { loadModelInput } from './model-input.js';
+import type { PlotArgs } from './plot.js';
+
+export async function runPlot(a: PlotArgs): Promise<void> {
+  await assertPlotPath(a.out, [
+    ['input data file', a.file],
+    ['model file', a.model],
+  ]);
+  const { model, table } = await loadModelInput(a.file, a.model, { requireTarget: true, delimiter: a.delimiter });
+  await writeFitPlot(a.out, model, [{ name: table.file, rows: { x: table.x, y: table.y!, n: table.n } }]);
+  if (a.json) printJson({ plot: a.out, kind: model.features.length === 1 ? 'curve' : 'scatter', rows: table.n, loss: model.history !== undefined });
+  else channels({ color: a.color }).out(`plot written to ${a.out}\n`);
+}
+
+/**
+ * Refuse a plot path that is one of the inputs (same device and inode, so links
+ * count too): the SVG would silently replace the data or the model.
+ */
+export async function assertPlotPath(out: string, inputs: [string, string | undefined][]): Promise<void> {
+  const target = await stat(out, { bigint: true }).catch(() => null);
+  if (target === null) return;
+  for (const [what, path] of inputs) {
+    if (path === undefined || path === '-') continue;
+    const s = await stat(path, { bigint: true }).catch(() => null);
+    if (s !== null && s.dev === target.dev && s.ino === target.ino) {
+      throw new UsageError(`the plot path ${out} is the ${what} ${path}; writing the SVG there would destroy it`, 'choose another path for the plot, e.g. fit.svg');
+    }
+  }
+}
