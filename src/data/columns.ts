@@ -74,12 +74,13 @@ function findColumn(header: string[], ref: string): number {
   return -1;
 }
 
-function unknownColumn(header: string[], ref: string, file: string, role: string): DataError {
+function unknownColumn(header: string[], ref: string, file: string, role: 'target' | 'feature'): DataError {
+  const option = role === 'target' ? '--target' : '--features';
   const hint = looksLikeData(header)
     ? 'the first line looks like data, not column names: if the file has no header, say so (--no-header)'
-    : `choose one of: ${describeColumns(header)}`;
+    : `give ${option} a column name from the header or a 0-based column index`;
   const what = /^\d+$/.test(ref) ? `column index ${ref} is out of range` : `no column named '${showName(ref)}'`;
-  return new DataError(`${role}: ${what}; the file has columns ${describeColumns(header)}`, { file }, hint);
+  return new DataError(`${role}: ${what} (the file has columns ${describeColumns(header)})`, { file }, hint);
 }
 
 /**
