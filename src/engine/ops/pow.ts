@@ -1,5 +1,6 @@
 import { NumericError } from '../../errors.js';
 import type { Primitive } from '../primitive.js';
+import { numericChecksEnabled } from '../tape.js';
 import { accumulate, binaryPlan, binaryTangent, planOutput, zip } from './elementwise.js';
 
 /** a ^ b elementwise, broadcasting; both base and exponent are differentiable. */
@@ -9,8 +10,10 @@ export const pow: Primitive<undefined> = {
   forward(inputs, _attrs, alloc) {
     const plan = binaryPlan(inputs);
     const out = planOutput(plan, alloc);
+    // With numeric checks off this gives NaN like every other domain error.
+    const refuse = numericChecksEnabled();
     zip(plan, inputs[0].data, inputs[1].data, out.data, (a, b) => {
-      if (a < 0 && !Number.isInteger(b)) {
+      if (refuse && a < 0 && !Number.isInteger(b)) {
         throw new NumericError('pow', `negative base ${a} with non-integer exponent ${b} has no real value`);
       }
       return a ** b;
