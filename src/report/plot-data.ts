@@ -65,7 +65,8 @@ function curveView(model: ModelFile, sets: readonly PlotSet[], gridPoints: numbe
   // The grid spans every row, also those thinned out of the drawing.
   const [lo, hi] = extent(sets.flatMap(({ rows }) => Array.from(rows.x))) ?? [0, 0];
   const m = hi > lo ? gridPoints : 1;
-  const grid = Float64Array.from({ length: m }, (_, i) => (m === 1 ? lo : lo + ((hi - lo) * i) / (m - 1)));
+  // The ends are the data's own extremes, not lo + (hi - lo), which can round past hi.
+  const grid = Float64Array.from({ length: m }, (_, i) => (i === 0 ? lo : i === m - 1 ? hi : lo + ((hi - lo) * i) / (m - 1)));
   const f = predictRows(model, grid, m);
   const curve = Array.from(grid, (x, i) => ({ x, y: f[i] }));
 

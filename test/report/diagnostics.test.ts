@@ -1,6 +1,8 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { BasisName, ModelFile, Scaling } from '../../src/model/index.js';
+import { fileURLToPath } from 'node:url';
+import { train } from '../../src/train/train.js';
 import { COLLAPSE, DUPLICATE, diagnose, diagnosticsSummary, EXPLOSION, SATURATION } from '../../src/report/diagnostics.js';
 
 const plain = new Chalk({ level: 0 });
@@ -237,5 +239,16 @@ describe('diagnosticsSummary', () => {
     const text = diagnosticsSummary(dx, plain);
     expect(text.trim().split('\n')).toHaveLength(1);
     expect(text).not.toContain('diagnostics:');
+  });
+});
+
+describe('train()', () => {
+  it('reports the diagnostics of the model it returns on the rows it trained on', async () => {
+    const file = fileURLToPath(new URL('../../data/sinc.csv', import.meta.url));
+    const { result, model, rows } = await train({ file, basis: 'rbf', units: 6, epochs: 5, seed: 3, out: null });
+    expect(result.diagnostics).not.toBeNull();
+    expect(result.diagnostics!.units).toHaveLength(6);
+    expect(result.diagnostics!.rows).toBe(rows.train.n);
+    expect(result.diagnostics).toEqual(diagnose(model!, rows.train.x, rows.train.n));
   });
 });
