@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { UsageError } from '../errors.js';
-import { modelOption } from './model-input.js';
+import { modelOption } from './options.js';
 import { positiveInteger, single } from './options.js';
 
 export interface ExportArgs {

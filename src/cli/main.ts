@@ -5,6 +5,7 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BasisfitError, UsageError } from '../errors.js';
+import { STDIN_TOKEN, takeCoerceError } from './options.js';
 import { evalCommand } from './eval.js';
 import { exportCommand } from './export.js';
 import { gradCommand } from './grad.js';
@@ -13,7 +14,7 @@ import { predictCommand } from './predict.js';
 import { traceCommand } from './trace.js';
 import { trainCommand } from './train.js';
 
-const argv = hideBin(process.argv);
+const argv = hideBin(process.argv).map((a) => (a === '-' ? STDIN_TOKEN : a));
 const debug = argv.includes('--debug');
 
 async function main(): Promise<void> {
@@ -30,14 +31,15 @@ async function main(): Promise<void> {
     .option('json', { type: 'boolean', describe: 'print one JSON document on stdout, everything else on stderr', global: true })
     .option('color', { type: 'boolean', describe: 'colour on stderr/stdout (--no-color or NO_COLOR to turn off)', default: true, global: true })
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors', global: true, hidden: true })
-    .demandCommand(1, 'name a command: train, predict, eval, grad or trace')
+    .demandCommand(1, 'name a command: train, predict, eval, grad, trace, plot or export')
     .recommendCommands()
     .strict()
     .parserConfiguration({ 'duplicate-arguments-array': true })
     .exitProcess(false)
     .fail((msg, err) => {
       if (err instanceof BasisfitError) throw err;
-      throw new UsageError(msg ?? err?.message ?? 'bad usage', 'see basisfit --help');
+      const text = msg ?? err?.message;
+      throw takeCoerceError(text) ?? new UsageError(oneLine(text ?? 'bad usage'), 'see basisfit --help');
     })
     .help()
     .alias('h', 'help')
@@ -45,6 +47,25 @@ async function main(): Promise<void> {
     .wrap(Math.min(110, process.stdout.columns || 100))
     .epilogue('Exit codes: 0 success, 1 failed run, 2 bad usage, 3 an --expect check failed, 130 interrupted.')
     .parseAsync();
+}
+
+/** yargs' own messages run over several lines; an error here is one line and a hint. */
+function oneLine(message: string): string {
+  const choice = /Argument: (\S+), Given: (.*?), Choices: (.*)/s.exec(message);
+  if (choice) return `invalid value ${choice[2].trim()} for --${choice[1]}: choose one of ${choice[3].trim()}`;
+  const unknown = /^Unknown arguments?: (.*)$/s.exec(message.trim());
+  if (unknown) {
+    const names = unknown[1].split(',').map((n) => n.trim());
+    // yargs lists each dashed name twice, once camel-cased.
+    const kebab = names.filter((n) => !/[A-Z]/.test(n) || !names.includes(n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
+    const asOption = (n: string) => argv.some((a) => a === `-${n}` || a.startsWith(`--${n}`) || a.startsWith(`--no-${n}`));
+    const options = kebab.filter(asOption).map((n) => (n.length === 1 ? `-${n}` : `--${n}`));
+    const extra = kebab.filter((n) => !asOption(n)).map((n) => `'${n}'`);
+    return [options.length > 0 ? `unknown option ${options.join(', ')}` : '', extra.length > 0 ? `unexpected argument ${extra.join(', ')}` : '']
+      .filter((p) => p !== '')
+      .join('; ');
+  }
+  return message.replace(/\s*\n\s*/g, ' ').trim();
 }
 
 main().catch((e: unknown) => {

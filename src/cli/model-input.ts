@@ -20,6 +20,3 @@ export async function loadModelInput(file: string, modelPath: string, opts: { re
   if (model.basis === 'poly') assertPositiveFeatures(table, 'poly');
   return { model, table };
 }
-
-export const modelOption = { type: 'string', demandOption: true, describe: 'model file written by basisfit train' } as const;
-export const fileArg = { type: 'string', describe: "CSV file, or '-' for standard input", demandOption: true } as const;

@@ -4,11 +4,35 @@
  */
 import { UsageError } from '../errors.js';
 
+/**
+ * yargs re-wraps an error thrown by a coerce function in an error of its own,
+ * losing the hint; the last one thrown is kept here so main.ts can report it whole.
+ */
+let lastCoerceError: UsageError | null = null;
+
+export function takeCoerceError(message: string | undefined): UsageError | null {
+  const e = lastCoerceError;
+  lastCoerceError = null;
+  return e !== null && message !== undefined && message.includes(e.message) ? e : null;
+}
+
+function usage(message: string, hint?: string): UsageError {
+  lastCoerceError = new UsageError(message, hint);
+  return lastCoerceError;
+}
+
+/** A lone '-' means standard input; yargs turns it into '' (yargs#1312), so main.ts swaps it for this token and back. */
+export const STDIN_TOKEN = '\u0000stdin';
+
+export function fileArgument(v: unknown): string {
+  return v === STDIN_TOKEN ? '-' : String(v);
+}
+
 export function positiveInteger(name: string) {
   return (v: unknown): number => {
     const n = typeof v === 'number' ? v : Number(String(v).trim());
     if (!Number.isInteger(n) || n <= 0 || String(v).trim() === '') {
-      throw new UsageError(`--${name} must be a positive whole number, got '${v}'`, `e.g. --${name} 20`);
+      throw usage(`--${name} must be a positive whole number, got '${v}'`, `e.g. --${name} 20`);
     }
     return n;
   };
@@ -18,7 +42,7 @@ export function nonNegativeInteger(name: string) {
   return (v: unknown): number => {
     const n = typeof v === 'number' ? v : Number(String(v).trim());
     if (!Number.isInteger(n) || n < 0 || String(v).trim() === '') {
-      throw new UsageError(`--${name} must be a whole number of at least 0, got '${v}'`, `e.g. --${name} 50`);
+      throw usage(`--${name} must be a whole number of at least 0, got '${v}'`, `e.g. --${name} 50`);
     }
     return n;
   };
@@ -28,7 +52,7 @@ export function positiveFinite(name: string) {
   return (v: unknown): number => {
     const n = typeof v === 'number' ? v : Number(String(v).trim());
     if (!Number.isFinite(n) || n <= 0 || String(v).trim() === '') {
-      throw new UsageError(`--${name} must be a positive finite number, got '${v}'`, `e.g. --${name} 0.01`);
+      throw usage(`--${name} must be a positive finite number, got '${v}'`, `e.g. --${name} 0.01`);
     }
     return n;
   };
@@ -38,7 +62,7 @@ export function nonNegativeFinite(name: string) {
   return (v: unknown): number => {
     const n = typeof v === 'number' ? v : Number(String(v).trim());
     if (!Number.isFinite(n) || n < 0 || String(v).trim() === '') {
-      throw new UsageError(`--${name} must be a finite number of at least 0, got '${v}'`, `e.g. --${name} 0.001`);
+      throw usage(`--${name} must be a finite number of at least 0, got '${v}'`, `e.g. --${name} 0.001`);
     }
     return n;
   };
@@ -48,7 +72,7 @@ export function fraction(name: string) {
   return (v: unknown): number => {
     const n = typeof v === 'number' ? v : Number(String(v).trim());
     if (!Number.isFinite(n) || n < 0 || n >= 1 || String(v).trim() === '') {
-      throw new UsageError(`--${name} must be at least 0 and below 1, got '${v}'`, `e.g. --${name} 0.2, or 0 for none`);
+      throw usage(`--${name} must be at least 0 and below 1, got '${v}'`, `e.g. --${name} 0.2, or 0 for none`);
     }
     return n;
   };
@@ -58,7 +82,7 @@ export function batchSize(v: unknown): number | 'full' {
   if (String(v).trim().toLowerCase() === 'full') return 'full';
   const n = Number(String(v).trim());
   if (!Number.isInteger(n) || n <= 0) {
-    throw new UsageError(`--batch-size must be a positive whole number or 'full', got '${v}'`, 'e.g. --batch-size 32 or --batch-size full');
+    throw usage(`--batch-size must be a positive whole number or 'full', got '${v}'`, 'e.g. --batch-size 32 or --batch-size full');
   }
   return n;
 }
@@ -67,7 +91,7 @@ export function integer(name: string) {
   return (v: unknown): number => {
     const n = typeof v === 'number' ? v : Number(String(v).trim());
     if (!Number.isSafeInteger(n) || String(v).trim() === '') {
-      throw new UsageError(`--${name} must be a whole number, got '${v}'`, `e.g. --${name} 1`);
+      throw usage(`--${name} must be a whole number, got '${v}'`, `e.g. --${name} 1`);
     }
     return n;
   };
@@ -78,7 +102,7 @@ export function list(name: string) {
   return (v: unknown): string[] => {
     const items = (Array.isArray(v) ? v : [v]).flatMap((s) => String(s).split(',')).map((s) => s.trim());
     if (items.length === 0 || items.some((s) => s === '')) {
-      throw new UsageError(`--${name} needs a comma-separated list of column names or indices, got '${v}'`, `e.g. --${name} x1,x2`);
+      throw usage(`--${name} needs a comma-separated list of column names or indices, got '${v}'`, `e.g. --${name} x1,x2`);
     }
     return items;
   };
@@ -88,3 +112,6 @@ export function list(name: string) {
 export function single<T>(coerce: (v: unknown) => T) {
   return (v: unknown): T => coerce(Array.isArray(v) ? v[v.length - 1] : v);
 }
+
+export const modelOption = { type: 'string', demandOption: true, describe: 'model file written by basisfit train' } as const;
+export const fileArg = { type: 'string', describe: "CSV file, or '-' for standard input", demandOption: true, coerce: fileArgument } as const;

@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { fileArg, modelOption } from './model-input.js';
+import { fileArg, modelOption } from './options.js';
 
 export interface PredictArgs {
   file: string;

@@ -2,7 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import { basisNames } from '../basis/index.js';
 import { DEFAULTS } from '../train/defaults.js';
 import { optimizerNames } from '../train/optimizer.js';
-import { batchSize, fraction, integer, list, nonNegativeFinite, nonNegativeInteger, positiveFinite, positiveInteger, single } from './options.js';
+import { batchSize, fileArg, fraction, integer, list, nonNegativeFinite, nonNegativeInteger, positiveFinite, positiveInteger, single } from './options.js';
 
 export interface TrainArgs {
   file: string;
@@ -46,7 +46,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   describe: 'fit a model to a CSV file, show progress, write the model file',
   builder: (y: Argv) =>
     y
-      .positional('file', { type: 'string', describe: "CSV file, or '-' for standard input", demandOption: true })
+      .positional('file', fileArg)
       .option('basis', { group: MODEL, choices: basisNames, default: DEFAULTS.basis, describe: 'basis family', coerce: single(String) })
       .option('units', { group: MODEL, describe: 'number of basis functions J', default: DEFAULTS.units, coerce: single(positiveInteger('units')) })
       .option('target', { group: DATA, type: 'string', describe: 'target column, header name or 0-based index (default: last)', coerce: single(String) })
