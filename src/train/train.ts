@@ -29,6 +29,7 @@ export interface TrainOptions extends Partial<TrainSettings>, DataSettings {
   /** Where to write the model file; null or omitted writes none. */
   out?: string | null;
   stdin?: NodeJS.ReadableStream;
+  /** Each epoch's losses, as mean squared errors in the target's units. */
   onEpoch?: (r: EpochReport & { restart: number; restarts: number }) => void;
   onWarning?: (message: string) => void;
   /** Polled between steps; true finishes the current step, keeps the best model so far and stops. */
@@ -119,6 +120,7 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
   const valSet = valRows ? toDataset(valRows) : null;
 
   const lr = { w: s.lrW ?? s.lr, b: s.lrB ?? s.lr, theta: s.lrTheta ?? s.lr };
+  const targetVariance = scaling === null ? 1 : scaling.y.std ** 2;
   let best: FitOutcome | null = null;
   let bestIndex = 0;
   const losses: number[] = [];
@@ -138,7 +140,17 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
         solver: s.solver,
         ridge: s.ridge,
         patience: s.patience,
-        onEpoch: options.onEpoch ? (e) => options.onEpoch!({ ...e, restart: r + 1, restarts: s.restarts }) : undefined,
+        onEpoch: options.onEpoch
+          ? (e) =>
+              options.onEpoch!({
+                ...e,
+                // Progress speaks the target's units, like the summary.
+                trainLoss: e.trainLoss * targetVariance,
+                validationLoss: e.validationLoss === null ? null : e.validationLoss * targetVariance,
+                restart: r + 1,
+                restarts: s.restarts,
+              })
+          : undefined,
         onWarning: warn,
         shouldStop: options.shouldStop,
         threads: s.threads,
@@ -209,16 +221,16 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
   return { result, model, rows: { train: labelled(trainRows), validation: valRows ? labelled(valRows) : null } };
 }
 
-function round(v: number): number {
+export function round(v: number): number {
   return Number(v.toPrecision(6));
 }
 
-function nanMetrics(n: number): Metrics {
+export function nanMetrics(n: number): Metrics {
   return { n, mse: Number.NaN, rmse: Number.NaN, mae: Number.NaN, r2: null };
 }
 
 /** Restarts are compared by validation loss, or by training loss without a split. */
-function selectionLoss(o: FitOutcome): number {
+export function selectionLoss(o: FitOutcome): number {
   const h = o.history.validation ?? o.history.train;
   if (h.length === 0) return Number.POSITIVE_INFINITY;
   const i = Math.min(o.bestEpoch, h.length) - 1;
@@ -226,7 +238,7 @@ function selectionLoss(o: FitOutcome): number {
   return Number.isFinite(v) ? v : Number.POSITIVE_INFINITY;
 }
 
-function trainingRecord(s: TrainSettings, o: FitOutcome, table: Table): ModelFile['training'] {
+export function trainingRecord(s: TrainSettings, o: FitOutcome, table: Pick<Table, 'n'>): ModelFile['training'] {
   return {
     seed: s.seed,
     epochs: o.epochs,
@@ -243,7 +255,7 @@ function trainingRecord(s: TrainSettings, o: FitOutcome, table: Table): ModelFil
   };
 }
 
-function scaleTarget(y: Float64Array, scaling: Scaling | null): Float64Array {
+export function scaleTarget(y: Float64Array, scaling: Scaling | null): Float64Array {
   if (scaling === null) return y;
   const out = new Float64Array(y.length);
   for (let i = 0; i < y.length; i++) out[i] = (y[i] - scaling.y.mean) / scaling.y.std;
