@@ -29,7 +29,7 @@ export interface ProgressOptions {
   write?: (line: string) => void;
 }
 
-/** RMSE from an MSE, for display: in the units the model acts on. */
+/** RMSE from an MSE, for display. */
 function rmse(mse: number | null): string {
   return mse === null ? '-' : Math.sqrt(mse).toPrecision(4);
 }
