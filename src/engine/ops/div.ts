@@ -1,5 +1,5 @@
 import type { Primitive } from '../primitive.js';
-import { accumulate, binaryPlan, binaryTangent, planOutput } from './elementwise.js';
+import { accumulate, binaryPlan, binaryTangent, planOutput, zip } from './elementwise.js';
 
 /** a / b elementwise, broadcasting. */
 export const div: Primitive<undefined> = {
@@ -8,15 +8,7 @@ export const div: Primitive<undefined> = {
   forward(inputs, _attrs, alloc) {
     const plan = binaryPlan(inputs);
     const out = planOutput(plan, alloc);
-    const A = inputs[0].data;
-    const B = inputs[1].data;
-    const O = out.data;
-    const { rows, inner, aStep, bStep, aOff, bOff } = plan;
-    for (let r = 0, o = 0; r < rows; r++) {
-      const ia = aOff[r];
-      const ib = bOff[r];
-      for (let k = 0; k < inner; k++, o++) O[o] = A[ia + k * aStep] / B[ib + k * bStep];
-    }
+    zip(plan, inputs[0].data, inputs[1].data, out.data, (a, b) => a / b);
     return out;
   },
   vjp(i, g, ctx, acc) {

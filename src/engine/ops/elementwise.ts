@@ -1,8 +1,8 @@
 /**
- * Loop skeletons shared by the elementwise primitives. The hot primitives
- * (add, sub, mul, div, exp, tanh) write their own loops over a BroadcastPlan;
- * these closure-taking helpers serve the rest and every forward-mode rule,
- * where a call per element costs little next to Math.pow or Math.sin.
+ * Loop skeletons shared by the elementwise primitives. The ops that run over
+ * N×J arrays in a basis layer (exp, tanh, sqdist, affine) write their own
+ * loops; the binary ops only touch N-sized arrays (the residual), where a
+ * closure call per element costs little, so they share these helpers.
  */
 import { type BroadcastPlan, broadcastPlan } from '../broadcast.js';
 import type { Alloc } from '../pool.js';
