@@ -12,19 +12,8 @@ import {
   takeRows,
 } from '../../src/data/index.js';
 import { DataError, UsageError } from '../../src/errors.js';
+import { uniform as seeded } from '../helpers/datasets.js';
 import { failure, loadText } from './helpers.js';
-
-/** A deterministic uniform generator for tests (mulberry32). */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('standardization', () => {
   it('gives the population mean and std of each feature and of the target', async () => {
