@@ -1,0 +1,114 @@
+// basisfit's benchmark suite (`npm run bench` builds first). Each part runs in its own
+// Node process, so one part's heap and JIT state cannot colour another's numbers.
+//   node bench/run.mjs                 all parts: engine, epoch, load
+//   node bench/run.mjs engine epoch    a subset
+// Prints markdown tables and writes bench/out/results.json (and results.md).
+// Knobs are environment variables, listed at the top of each part; BENCH_LOAD_MB
+// (default 1000) is the CSV size for bench/load.mjs.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { envNumber } from './problem.mjs';
+import { machineLoad, markdownTable } from './report.mjs';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const outDir = join(here, 'out');
+const loadMB = envNumber('BENCH_LOAD_MB', 1000);
+
+const PARTS = {
+  engine: { script: 'engine.mjs', nodeArgs: ['--expose-gc'], json: true },
+  epoch: { script: 'epoch.mjs', nodeArgs: [], json: true },
+  // bench/load.mjs belongs to the data loader's authors: it takes the CSV size in MB
+  // and prints plain "label  value" lines, which are parsed here.
+  load: { script: 'load.mjs', nodeArgs: [], json: false, args: [String(loadMB)] },
+};
+
+function runPart(name) {
+  const part = PARTS[name];
+  const jsonPath = join(outDir, `${name}.json`);
+  rmSync(jsonPath, { force: true });
+  const args = [...part.nodeArgs, join(here, part.script), ...(part.args ?? []), ...(part.json ? ['--json', jsonPath] : [])];
+  process.stderr.write(`\n== ${name}: node ${args.map((a) => a.replace(`${here}/`, 'bench/')).join(' ')}\n`);
+  const started = performance.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    let stdout = '';
+    child.stdout.on('data', (c) => {
+      stdout += c;
+    });
+    child.on('close', (code) => {
+      const seconds = (performance.now() - started) / 1000;
+      let doc = null;
+      if (part.json && existsSync(jsonPath)) doc = JSON.parse(readFileSync(jsonPath, 'utf8'));
+      else if (!part.json) doc = parseLoad(stdout);
+      resolve({ name, code, seconds, stdout, doc });
+    });
+  });
+}
+
+/** bench/load.mjs's lines ("load        2.31 s, 432.9 MB/s", ...) as numbers and a table. */
+function parseLoad(text) {
+  const num = (re) => {
+    const m = text.match(re);
+    return m ? Number(m[1]) : null;
+  };
+  const doc = {
+    part: 'load',
+    file_mb: num(/file\s+([\d.]+) MB/),
+    rows: num(/MB, (\d+) rows/),
+    load_s: num(/load\s+([\d.]+) s/),
+    mb_per_s: num(/([\d.]+) MB\/s/),
+    numeric_mb: num(/numbers\s+([\d.]+) MB/),
+    peak_rss_mb: num(/peak RSS\s+([\d.]+) MB/),
+    rss_before_mb: num(/\(([\d.]+) MB before loading\)/),
+    raw: text.trim(),
+  };
+  doc.markdown = [
+    '### Data loading throughput (bench/load.mjs)\n',
+    markdownTable(
+      ['CSV MB', 'rows', 'load s', 'MB/s', 'numbers in memory MB', 'peak RSS MB'],
+      [[doc.file_mb, doc.rows, doc.load_s, doc.mb_per_s, doc.numeric_mb, `${doc.peak_rss_mb} (${doc.rss_before_mb} before)`].map((v) => v ?? '–')],
+    ),
+  ].join('\n');
+  return doc;
+}
+
+async function main() {
+  const requested = process.argv.slice(2);
+  for (const p of requested) if (!(p in PARTS)) throw new Error(`unknown part '${p}': choose from ${Object.keys(PARTS).join(', ')}`);
+  const names = (requested.length > 0 ? requested : Object.keys(PARTS)).filter((p) => p !== 'load' || existsSync(join(here, PARTS.load.script)));
+  mkdirSync(outDir, { recursive: true });
+  const results = {
+    generated: new Date().toISOString(),
+    node: process.version,
+    machine: { cpus: cpus().length, cpu: cpus()[0]?.model ?? null, memory_gb: Number((totalmem() / 2 ** 30).toFixed(1)), load_before: machineLoad() },
+    parts: {},
+  };
+  const sections = [];
+  let failed = false;
+  for (const name of names) {
+    const r = await runPart(name);
+    results.parts[name] = { exit_code: r.code, seconds: Number(r.seconds.toFixed(1)), ...(r.doc ?? { stdout: r.stdout }) };
+    if (r.code !== 0) {
+      failed = true;
+      sections.push(`### ${name}: FAILED (exit ${r.code})${r.doc?.error ? `: ${r.doc.error}` : ''}`);
+    } else sections.push(r.doc?.markdown ?? r.stdout.trim());
+    process.stderr.write(`== ${name} done in ${r.seconds.toFixed(0)} s\n`);
+  }
+  results.machine.load_after = machineLoad();
+  const header =
+    `## basisfit benchmarks\n\nNode ${process.version}, ${results.machine.cpus} × ${results.machine.cpu}, ${results.machine.memory_gb} GiB; ` +
+    `load average ${results.machine.load_before[0]} before, ${results.machine.load_after[0]} after (timings are only as quiet as the machine).\n`;
+  const md = [header, ...sections].join('\n\n');
+  writeFileSync(join(outDir, 'results.json'), `${JSON.stringify(results, null, 2)}\n`);
+  writeFileSync(join(outDir, 'results.md'), `${md}\n`);
+  console.log(`\n${md}\n\nWrote bench/out/results.json and bench/out/results.md`);
+  if (failed) process.exitCode = 1;
+}
+
+main().catch((e) => {
+  console.error(`bench: ${e.message}`);
+  process.exit(2);
+});
