@@ -30,7 +30,8 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   process.on('SIGINT', onSigint);
   let output: TrainOutput;
   try {
-    output = await train({
+    const run = a.stream ? (await import('../train/stream-train.js')).trainStream : train;
+    output = await run({
       file: a.file,
       target: a.target,
       features: a.features,

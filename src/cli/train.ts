@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { basisNames } from '../basis/index.js';
+// Names only: the basis modules (and the engine behind them) load when a command runs, not for --help.
+import { BASIS_NAMES } from '../model/types.js';
 import { DEFAULTS } from '../train/defaults.js';
 import { optimizerNames } from '../train/optimizer.js';
 import { batchSize, fileArg, fraction, integer, list, nonNegativeFinite, nonNegativeInteger, positiveFinite, positiveInteger, single } from './options.js';
@@ -34,6 +35,7 @@ export interface TrainArgs {
   missing: string;
   color: boolean;
   threads?: number;
+  stream?: boolean;
 }
 
 const DATA = 'Data:';
@@ -47,13 +49,14 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   builder: (y: Argv) =>
     y
       .positional('file', fileArg)
-      .option('basis', { group: MODEL, choices: basisNames, default: DEFAULTS.basis, describe: 'basis family', coerce: single(String) })
+      .option('basis', { group: MODEL, choices: BASIS_NAMES, default: DEFAULTS.basis, describe: 'basis family', coerce: single(String) })
       .option('units', { group: MODEL, describe: 'number of basis functions J', default: DEFAULTS.units, coerce: single(positiveInteger('units')) })
       .option('target', { group: DATA, type: 'string', describe: 'target column, header name or 0-based index (default: last)', coerce: single(String) })
       .option('features', { group: DATA, describe: 'comma-separated feature columns (default: all others)', coerce: list('features') })
       .option('header', { group: DATA, type: 'boolean', default: true, describe: 'first row names the columns (--no-header: x1..xD, y)' })
       .option('delimiter', { group: DATA, type: 'string', describe: "field delimiter: ',', ';', 'tab' (default: detected)", coerce: single(String) })
       .option('missing', { group: DATA, choices: ['error', 'drop'], default: 'error', describe: 'empty cells: fail, or drop the row', coerce: single(String) })
+      .option('stream', { group: DATA, type: 'boolean', describe: 'read the file in chunks each epoch instead of loading it: for files larger than memory (see docs/streaming.md)' })
       .option('standardize', { group: DATA, type: 'boolean', default: DEFAULTS.standardize, describe: 'scale inputs and target (stored in the model); --no-standardize to fit raw columns' })
       .option('epochs', { group: OPT, describe: 'passes over the training rows', default: DEFAULTS.epochs, coerce: single(positiveInteger('epochs')) })
       .option('batch-size', { group: OPT, describe: "rows per step, or 'full' for full-batch descent", default: DEFAULTS.batchSize, coerce: single(batchSize) })

@@ -5,10 +5,22 @@ import type { LoadOptions, Table } from './table.js';
 
 const INITIAL_ROWS = 1024;
 
+/** Rows handed over in chunk mode: a Table's numeric columns, for `n` rows. */
+export interface RowBlock {
+  x: Float64Array;
+  y: Float64Array | null;
+  lines: Uint32Array;
+  n: number;
+}
+
 /**
  * Turns parsed records into a Table, one record at a time, so that a file is
  * never held as text: numbers go straight into growing typed buffers. Knows
  * nothing of streams; `add` throws a DataError at the first bad record.
+ *
+ * In chunk mode (`chunkRows` > 0) the buffers never grow: each time `chunkRows`
+ * rows are full they are sealed into a RowBlock for `takeBlocks`, so memory
+ * stays bounded however long the file is.
  */
 export class TableBuilder {
   private header: string[] | null = null;
@@ -25,11 +37,15 @@ export class TableBuilder {
   private readonly raw: string[][] | undefined;
   private n = 0;
   private dropped = 0;
+  private readonly sealed: RowBlock[] = [];
+  /** Rows in blocks already sealed. */
+  private sealedRows = 0;
 
   constructor(
     private readonly file: string,
     private readonly opts: LoadOptions,
     private readonly delimiter: string,
+    private readonly chunkRows = 0,
   ) {
     if (opts.keepRaw) this.raw = [];
   }
@@ -37,6 +53,11 @@ export class TableBuilder {
   /** The header so far (null before the first record), for labelling parser errors. */
   get columns(): string[] | null {
     return this.header;
+  }
+
+  /** Rows skipped so far for an empty cell under `missing: 'drop'`. */
+  get droppedRows(): number {
+    return this.dropped;
   }
 
   add(cells: string[], line: number): void {
@@ -62,28 +83,44 @@ export class TableBuilder {
     this.features = selection.features;
     this.target = selection.target;
     this.d = selection.features.length;
-    this.grow(INITIAL_ROWS);
+    this.allocate(this.chunkRows > 0 ? this.chunkRows : INITIAL_ROWS);
+  }
+
+  private allocate(rows: number): void {
+    this.x = new Float64Array(rows * this.d);
+    this.y = this.target === null ? null : new Float64Array(rows);
+    this.lines = new Uint32Array(rows);
+    this.capacity = rows;
   }
 
   private grow(rows: number): void {
-    const x = new Float64Array(rows * this.d);
-    x.set(this.x);
-    this.x = x;
-    if (this.target !== null) {
-      const y = new Float64Array(rows);
-      if (this.y !== null) y.set(this.y);
-      this.y = y;
-    }
-    const lines = new Uint32Array(rows);
-    lines.set(this.lines);
-    this.lines = lines;
-    this.capacity = rows;
+    const { x, y, lines } = this;
+    this.allocate(rows);
+    this.x.set(x);
+    if (y !== null) this.y!.set(y);
+    this.lines.set(lines);
+  }
+
+  /** Hands the full buffers over as a block and starts empty ones (chunk mode). */
+  private seal(): void {
+    this.sealed.push({ x: this.x, y: this.y, lines: this.lines, n: this.n });
+    this.sealedRows += this.n;
+    this.n = 0;
+    this.allocate(this.chunkRows);
+  }
+
+  /** The blocks sealed since the last call, in file order (chunk mode). */
+  takeBlocks(): RowBlock[] {
+    return this.sealed.splice(0);
   }
 
   private addRow(cells: string[], line: number): void {
     if (cells.length !== this.width) this.ragged(cells.length, line);
-    // 1.5x growth: the spare capacity is the only memory beyond the numbers themselves.
-    if (this.n === this.capacity) this.grow(Math.ceil(this.capacity * 1.5));
+    if (this.n === this.capacity) {
+      // 1.5x growth: the spare capacity is the only memory beyond the numbers themselves.
+      if (this.chunkRows > 0) this.seal();
+      else this.grow(Math.ceil(this.capacity * 1.5));
+    }
     const { features, d, x } = this;
     let incomplete = false;
     const base = this.n * d;
@@ -129,28 +166,11 @@ export class TableBuilder {
   }
 
   finish(): Table {
-    const { file } = this;
-    if (this.header === null) {
-      throw new DataError('file is empty', { file }, 'a CSV needs a header row and at least one data row');
-    }
-    if (this.n === 0 && this.dropped === 0) {
-      throw new DataError(
-        'file has a header row but no data rows',
-        { file, line: this.headerLine },
-        'add data rows below the header (or pass --no-header if the first line is data)',
-      );
-    }
-    if (this.n === 0) {
-      throw new DataError(
-        `no rows left: all ${this.dropped} data rows have an empty cell in a selected column`,
-        { file },
-        'fill in the missing values, or select other columns',
-      );
-    }
+    this.checkRows();
     const { n, d } = this;
-    const header = this.header;
+    const header = this.header!;
     return {
-      file,
+      file: this.file,
       header,
       features: this.features.map((c) => header[c]),
       featureColumns: this.features,
@@ -165,6 +185,46 @@ export class TableBuilder {
       delimiter: this.delimiter,
       ...(this.raw === undefined ? {} : { raw: this.raw }),
     };
+  }
+
+  /**
+   * Chunk mode's finish: the same checks of the whole file as `finish`, then the
+   * rows not yet sealed (null when there are none).
+   */
+  finishBlocks(): RowBlock | null {
+    this.checkRows();
+    const { n } = this;
+    if (n === 0) return null;
+    return { x: trimTo(this.x, n * this.d), y: this.y === null ? null : trimTo(this.y, n), lines: trimTo(this.lines, n), n };
+  }
+
+  /** The columns chosen from the header; null before the header is read. */
+  get selection(): { features: string[]; target: string | null } | null {
+    const header = this.header;
+    if (header === null) return null;
+    return { features: this.features.map((c) => header[c]), target: this.target === null ? null : header[this.target] };
+  }
+
+  private checkRows(): void {
+    const { file } = this;
+    const kept = this.sealedRows + this.n;
+    if (this.header === null) {
+      throw new DataError('file is empty', { file }, 'a CSV needs a header row and at least one data row');
+    }
+    if (kept === 0 && this.dropped === 0) {
+      throw new DataError(
+        'file has a header row but no data rows',
+        { file, line: this.headerLine },
+        'add data rows below the header (or pass --no-header if the first line is data)',
+      );
+    }
+    if (kept === 0) {
+      throw new DataError(
+        `no rows left: all ${this.dropped} data rows have an empty cell in a selected column`,
+        { file },
+        'fill in the missing values, or select other columns',
+      );
+    }
   }
 }
 

@@ -13,15 +13,18 @@ export function assertPositiveFeatures(table: Table, basis: string): void {
     let minRow = 0;
     for (let i = 1; i < n; i++) if (x[i * d + j] < x[minRow * d + j]) minRow = i;
     const min = x[minRow * d + j];
-    if (min <= 0) {
-      const column = showName(table.features[j]);
-      throw new DataError(
-        `the ${basis} basis needs every input > 0, but column '${column}' has minimum ${min}`,
-        { file: table.file, line: table.lines[minRow], column },
-        `use --basis rbf or --basis tanh, or shift '${column}' so all its values are positive`,
-      );
-    }
+    if (min <= 0) throw nonPositiveInput(table.file, basis, table.features[j], min, table.lines[minRow]);
   }
+}
+
+/** The error for a feature column whose minimum (found on `line`) is not > 0. */
+export function nonPositiveInput(file: string, basis: string, feature: string, min: number, line: number): DataError {
+  const column = showName(feature);
+  return new DataError(
+    `the ${basis} basis needs every input > 0, but column '${column}' has minimum ${min}`,
+    { file, line, column },
+    `use --basis rbf or --basis tanh, or shift '${column}' so all its values are positive`,
+  );
 }
 
 /** True when every target value is the same (there is nothing to fit, and R^2 is undefined). */

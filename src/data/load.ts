@@ -16,28 +16,42 @@ import type { LoadOptions, Table } from './table.js';
  * and column; an invalid delimiter option is a UsageError.
  */
 export async function loadTable(path: string, opts: LoadOptions = {}): Promise<Table> {
-  const given = opts.delimiter === undefined ? undefined : normalizeDelimiter(opts.delimiter);
-  const source = await openSource(path, opts.stdin);
-  const file = source.name;
-  let builder: TableBuilder | undefined;
-  let parser: RecordParser | undefined;
+  const { file, delimiter, bytes } = await openCsv(path, opts);
+  const builder = new TableBuilder(file, opts, delimiter);
+  const parser = new RecordParser((cells, line) => builder.add(cells, line), delimiter);
   try {
-    const { firstLine, all } = await peekFirstLine(source);
-    const delimiter = given ?? detectDelimiter(firstLine);
-    const tableBuilder = new TableBuilder(file, opts, delimiter);
-    builder = tableBuilder;
-    parser = new RecordParser((cells, line) => tableBuilder.add(cells, line), delimiter);
     // The parser hands records to the builder itself; this sink only lets the pipeline finish.
     const sink = new Writable({ objectMode: true, write: (_record, _encoding, done) => done() });
-    await pipeline(all, parser, sink);
-    return tableBuilder.finish();
+    await pipeline(bytes, parser, sink);
+    return builder.finish();
   } catch (err) {
-    throw explain(err, file, parser, builder?.columns ?? null);
+    throw explainLoadError(err, file, parser, builder.columns);
+  }
+}
+
+/** An opened input whose delimiter is settled (given, or detected from the first line). */
+export interface OpenCsv {
+  /** What messages call the input: the path, or '<stdin>'. */
+  file: string;
+  delimiter: string;
+  /** Every byte of the input, the first line included. */
+  bytes: AsyncIterable<Buffer>;
+}
+
+/** Opens the input and settles the delimiter: the start every CSV reader shares. */
+export async function openCsv(path: string, opts: Pick<LoadOptions, 'delimiter' | 'stdin'>): Promise<OpenCsv> {
+  const given = opts.delimiter === undefined ? undefined : normalizeDelimiter(opts.delimiter);
+  const source = await openSource(path, opts.stdin);
+  try {
+    const { firstLine, all } = await peekFirstLine(source);
+    return { file: source.name, delimiter: given ?? detectDelimiter(firstLine), bytes: all };
+  } catch (err) {
+    throw explainLoadError(err, source.name, undefined, null);
   }
 }
 
 /** Maps whatever stopped the pipeline to a DataError; anything unrecognised is a bug and passes through. */
-function explain(err: unknown, file: string, parser: RecordParser | undefined, header: string[] | null): unknown {
+export function explainLoadError(err: unknown, file: string, parser: RecordParser | undefined, header: string[] | null): unknown {
   if (err instanceof BasisfitError) return err;
   if (err instanceof CsvError) return csvError(err, file, parser, header);
   return ioError(err, file) ?? err;

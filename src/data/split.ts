@@ -14,21 +14,9 @@ export interface Split {
  */
 export function splitRows(table: Pick<Table, 'n' | 'file'>, fraction: number, random: () => number): Split {
   const { n, file } = table;
-  if (!(fraction >= 0 && fraction < 1)) {
-    throw new UsageError(
-      `validation fraction must be at least 0 and below 1, got ${fraction}`,
-      'pass --val-split with a value such as 0.2, or 0 for no validation',
-    );
-  }
-  const held = fraction === 0 ? 0 : Math.max(1, Math.round(n * fraction));
-  if (held >= n) {
-    throw new DataError(
-      `too few rows for a validation split: ${n} data row${n === 1 ? '' : 's'}, ` +
-        `and holding out ${fraction} of them leaves none to train on`,
-      { file },
-      'use more rows, a smaller --val-split, or --val-split 0',
-    );
-  }
+  assertValidationFraction(fraction);
+  const held = heldOutCount(n, fraction);
+  if (held >= n) throw tooFewRowsToSplit(n, fraction, file);
   // A partial Fisher-Yates shuffle picks the held-out rows with `held` draws.
   const order = new Uint32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
@@ -47,6 +35,30 @@ export function splitRows(table: Pick<Table, 'n' | 'file'>, fraction: number, ra
     else train[t++] = i;
   }
   return { train, validation };
+}
+
+/** How many of n rows splitRows holds out: round(n * fraction), at least one when the fraction is positive. */
+export function heldOutCount(n: number, fraction: number): number {
+  return fraction === 0 ? 0 : Math.max(1, Math.round(n * fraction));
+}
+
+export function assertValidationFraction(fraction: number): void {
+  if (!(fraction >= 0 && fraction < 1)) {
+    throw new UsageError(
+      `validation fraction must be at least 0 and below 1, got ${fraction}`,
+      'pass --val-split with a value such as 0.2, or 0 for no validation',
+    );
+  }
+}
+
+/** The error for a split that would leave no row to train on. */
+export function tooFewRowsToSplit(n: number, fraction: number, file: string): DataError {
+  return new DataError(
+    `too few rows for a validation split: ${n} data row${n === 1 ? '' : 's'}, ` +
+      `and holding out ${fraction} of them leaves none to train on`,
+    { file },
+    'use more rows, a smaller --val-split, or --val-split 0',
+  );
 }
 
 /** The features and target of the given rows, as new arrays. */

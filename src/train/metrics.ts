@@ -71,7 +71,7 @@ function totalSumOfSquares(y: Float64Array): number {
 }
 
 /** Compensated (Kahan–Babuška–Neumaier) summation: error independent of n for our sizes. */
-class NeumaierSum {
+export class NeumaierSum {
   private sum = 0;
   private comp = 0;
 
