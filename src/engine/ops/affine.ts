@@ -1,3 +1,4 @@
+import { affineKernel, affineVjpAKernel, sumRowsKernel, useKernels } from '../kernels.js';
 import type { Primitive } from '../primitive.js';
 import { Tensor, shapeString } from '../tensor.js';
 
@@ -15,6 +16,10 @@ export const affine: Primitive<undefined> = {
     const X = x.data;
     const A = a.data;
     const out = alloc.take(N * J);
+    if (useKernels(N * J)) {
+      affineKernel(X, A, c?.data, out, N, J, D);
+      return new Tensor(out, [N, J]);
+    }
     for (let n = 0; n < N; n++) {
       for (let j = 0; j < J; j++) {
         let s = c === undefined ? 0 : c.data[j];
@@ -28,6 +33,12 @@ export const affine: Primitive<undefined> = {
     const { N, J, D } = dims(ctx.inputs);
     const X = ctx.inputs[0].data;
     const A = ctx.inputs[1].data;
+    // Kernels for the parameters' adjoints; the adjoint of X (derivatives in the inputs, off the training path) stays scalar.
+    if (i > 0 && useKernels(N * J)) {
+      if (i === 2) sumRowsKernel(g, acc, N, J);
+      else affineVjpAKernel(X, g, acc, N, J, D);
+      return;
+    }
     for (let n = 0; n < N; n++) {
       for (let j = 0; j < J; j++) {
         const gnj = g[n * J + j];

@@ -1,4 +1,5 @@
 import type { Primitive } from '../primitive.js';
+import { expKernel, expVjpKernel, useKernels } from '../kernels.js';
 import { Tensor } from '../tensor.js';
 import { unaryJvp } from './elementwise.js';
 
@@ -17,15 +18,18 @@ export const exp: Primitive<undefined> = {
   forward([x], _a, alloc) {
     const out = alloc.take(x.size);
     const d = x.data;
-    for (let i = 0; i < out.length; i++) {
-      const v = d[i];
-      out[i] = v < SUBNORMAL_BELOW ? 0 : Math.exp(v);
-    }
+    if (useKernels(out.length)) expKernel(d, out);
+    else
+      for (let i = 0; i < out.length; i++) {
+        const v = d[i];
+        out[i] = v < SUBNORMAL_BELOW ? 0 : Math.exp(v);
+      }
     return new Tensor(out, x.shape);
   },
   vjp(_i, g, ctx, acc) {
     const y = ctx.output.data;
-    for (let i = 0; i < acc.length; i++) acc[i] += g[i] * y[i];
+    if (useKernels(acc.length)) expVjpKernel(g, y, acc);
+    else for (let i = 0; i < acc.length; i++) acc[i] += g[i] * y[i];
   },
   jvp([t], ctx, alloc) {
     const y = ctx.output.data;

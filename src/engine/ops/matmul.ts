@@ -1,3 +1,4 @@
+import { matvecKernel, outerKernel, useKernels, vecmatKernel } from '../kernels.js';
 import type { Primitive } from '../primitive.js';
 import { Tensor, shapeString } from '../tensor.js';
 
@@ -19,6 +20,12 @@ export const matmul: Primitive<undefined> = {
     const { M, K, N } = dims(a.shape, b.shape);
     const A = a.data;
     const B = b.data;
+    if (N === 1 && useKernels(M * K)) {
+      // A matrix times a vector (Φ·w): the shape a training step runs.
+      if (i === 0) outerKernel(g, B, acc, M, K);
+      else vecmatKernel(A, g, acc, M, K);
+      return;
+    }
     if (i === 0) {
       // dA[m,k] += sum_n g[m,n] B[k,n]
       for (let m = 0; m < M; m++) {
@@ -52,6 +59,10 @@ export const matmul: Primitive<undefined> = {
 /** out += A(M,K) B(K,N), row-major, walking B by rows so the inner loop is contiguous. */
 function gemmAcc(A: Float64Array, B: Float64Array, out: Float64Array, M: number, K: number, N: number): void {
   if (N === 1) {
+    if (useKernels(M * K)) {
+      matvecKernel(A, B, out, M, K);
+      return;
+    }
     for (let m = 0; m < M; m++) {
       let s = 0;
       const base = m * K;

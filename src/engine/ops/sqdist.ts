@@ -1,3 +1,4 @@
+import { sqdistKernel, sqdistVjpCKernel, sqdistVjpMKernel, useKernels } from '../kernels.js';
 import type { Primitive } from '../primitive.js';
 import { Tensor, shapeString } from '../tensor.js';
 
@@ -17,6 +18,10 @@ export const sqdist: Primitive<undefined> = {
     const X = x.data;
     const C = c.data;
     const out = alloc.take(N * J);
+    if (useKernels(N * J)) {
+      sqdistKernel(X, C, m, out, N, J, D);
+      return new Tensor(out, [N, J]);
+    }
     for (let n = 0; n < N; n++) {
       for (let j = 0; j < J; j++) {
         let s = 0;
@@ -34,6 +39,12 @@ export const sqdist: Primitive<undefined> = {
     const X = ctx.inputs[0].data;
     const C = ctx.inputs[1].data;
     const m = ctx.inputs[2]?.data;
+    // Kernels for the parameters' adjoints; the adjoint of X (derivatives in the inputs, off the training path) stays scalar.
+    if (i > 0 && useKernels(N * J)) {
+      if (i === 2) sqdistVjpMKernel(X, C, g, acc, N, J, D);
+      else sqdistVjpCKernel(X, C, m, g, acc, N, J, D, -2);
+      return;
+    }
     if (i === 2) {
       // d/dm_j = ‖x_n − c_j‖²
       for (let n = 0; n < N; n++) {

@@ -1,0 +1,431 @@
+// WebAssembly SIMD (f64x2) kernels for the engine's hot primitives, compiled by
+// `npm run build` into dist/kernels.wasm and driven by src/engine/kernels.ts.
+//
+// Every pointer is a byte offset into this module's memory, laid out by the
+// JavaScript side. The scalar TypeScript loops in src/engine/ops/ are the
+// reference: the linear-algebra kernels keep their summation order (and wasm
+// has no fused multiply-add), so they give the same bits; exp and tanh use
+// their own polynomials and agree to within a few units in the last place.
+
+// ---------------------------------------------------------------- exp
+
+const LOG2E: f64 = 1.4426950408889634;
+// ln 2 split in two (fdlibm): k·LN2_HI is exact for the k that occur here.
+const LN2_HI: f64 = 6.93147180369123816490e-1;
+const LN2_LO: f64 = 1.90821492927058770002e-10;
+// fdlibm's minimax coefficients for the rational form of e^r on |r| ≤ ln2/2 (error < 1 ulp).
+const P1: f64 = 1.66666666666666019037e-1;
+const P2: f64 = -2.77777777770155933842e-3;
+const P3: f64 = 6.61375632143793436117e-5;
+const P4: f64 = -1.65339022054652515390e-6;
+const P5: f64 = 4.13813679705723846039e-8;
+// Same threshold as src/engine/ops/exp.ts: below it e^x is subnormal and is flushed to 0.
+const SUBNORMAL_BELOW: f64 = -708.3964185322641;
+// e^710 overflows; clamping there keeps k in range and still gives +Infinity.
+const CLAMP_HI: f64 = 710.0;
+// 1.5·2^52: adding it rounds to an integer, which then sits in the low mantissa bits.
+const ROUND: f64 = 6755399441055744.0;
+
+/**
+ * e^x in both lanes: x = k·ln2 + r, e^r from fdlibm's rational approximation,
+ * then scaled by 2^k as two factors 2^(k>>1)·2^(k−(k>>1)), so that overflow
+ * rounds to +Infinity. NaN propagates through pmin. Callers keep x ≥ SUBNORMAL_BELOW
+ * (or NaN): a subnormal result, even one masked away later, costs a hundred
+ * cycles of microcode on x86.
+ */
+// @ts-ignore: decorator
+@inline
+function expv(x0: v128): v128 {
+  const x = f64x2.pmin(x0, f64x2.splat(CLAMP_HI));
+  const kr = f64x2.add(f64x2.mul(x, f64x2.splat(LOG2E)), f64x2.splat(ROUND));
+  const kf = f64x2.sub(kr, f64x2.splat(ROUND));
+  const hi = f64x2.sub(x, f64x2.mul(kf, f64x2.splat(LN2_HI)));
+  const lo = f64x2.mul(kf, f64x2.splat(LN2_LO));
+  const r = f64x2.sub(hi, lo);
+  const t = f64x2.mul(r, r);
+  let p = f64x2.add(f64x2.splat(P4), f64x2.mul(t, f64x2.splat(P5)));
+  p = f64x2.add(f64x2.splat(P3), f64x2.mul(t, p));
+  p = f64x2.add(f64x2.splat(P2), f64x2.mul(t, p));
+  p = f64x2.add(f64x2.splat(P1), f64x2.mul(t, p));
+  const c = f64x2.sub(r, f64x2.mul(t, p));
+  // y = 1 − ((lo − r·c/(2 − c)) − hi)
+  const q = f64x2.div(f64x2.mul(r, c), f64x2.sub(f64x2.splat(2.0), c));
+  const y = f64x2.sub(f64x2.splat(1.0), f64x2.sub(f64x2.sub(lo, q), hi));
+  const k = i64x2.sub(kr, f64x2.splat(ROUND));
+  const k1 = i64x2.shr_s(k, 1);
+  const k2 = i64x2.sub(k, k1);
+  const bias = i64x2.splat(1023);
+  const s1 = i64x2.shl(i64x2.add(k1, bias), 52);
+  const s2 = i64x2.shl(i64x2.add(k2, bias), 52);
+  return f64x2.mul(f64x2.mul(y, s1), s2);
+}
+
+// @ts-ignore: decorator
+@inline
+function expFlushed(x: v128): v128 {
+  const flush = f64x2.lt(x, f64x2.splat(SUBNORMAL_BELOW));
+  // Flushed lanes compute e^0 instead (−Infinity and far-away RBF centres land here).
+  return v128.andnot(expv(v128.andnot(x, flush)), flush);
+}
+
+/** out[i] = e^x[i], 0 where x < SUBNORMAL_BELOW; out may equal x. */
+export function expForward(xp: usize, op: usize, n: i32): void {
+  let i = 0;
+  // Four independent vectors per iteration: one alone is a long dependency chain.
+  for (; i + 8 <= n; i += 8) {
+    const o = (<usize>i) << 3;
+    const a = expFlushed(v128.load(xp + o));
+    const b = expFlushed(v128.load(xp + o + 16));
+    const c = expFlushed(v128.load(xp + o + 32));
+    const d = expFlushed(v128.load(xp + o + 48));
+    v128.store(op + o, a);
+    v128.store(op + o + 16, b);
+    v128.store(op + o + 32, c);
+    v128.store(op + o + 48, d);
+  }
+  for (; i + 2 <= n; i += 2) {
+    const o = (<usize>i) << 3;
+    v128.store(op + o, expFlushed(v128.load(xp + o)));
+  }
+  if (i < n) {
+    const o = (<usize>i) << 3;
+    store<f64>(op + o, f64x2.extract_lane(expFlushed(f64x2.splat(load<f64>(xp + o))), 0));
+  }
+}
+
+// ---------------------------------------------------------------- tanh
+
+// Cephes tanh: x + x·z·P(z)/Q(z), z = x², for |x| < 0.625 (relative error ~2.5e-16).
+const TP0: f64 = -9.64399179425052238628e-1;
+const TP1: f64 = -9.92877231001918586564e1;
+const TP2: f64 = -1.61468768441708447952e3;
+const TQ0: f64 = 1.12811678491632931402e2;
+const TQ1: f64 = 2.23548839060100448583e3;
+const TQ2: f64 = 4.84406305325125486048e3;
+const TANH_SMALL: f64 = 0.625;
+
+/**
+ * tanh in both lanes: the rational form near 0, 1 − 2/(e^{2|x|} + 1) with the
+ * sign of x elsewhere (e^{2|x|} = +Infinity past |x| ≈ 355 gives exactly ±1).
+ */
+// @ts-ignore: decorator
+@inline
+function tanhv(x: v128): v128 {
+  const a = f64x2.abs(x);
+  const z = f64x2.mul(x, x);
+  let p = f64x2.add(f64x2.mul(f64x2.splat(TP0), z), f64x2.splat(TP1));
+  p = f64x2.add(f64x2.mul(p, z), f64x2.splat(TP2));
+  let q = f64x2.add(z, f64x2.splat(TQ0));
+  q = f64x2.add(f64x2.mul(q, z), f64x2.splat(TQ1));
+  q = f64x2.add(f64x2.mul(q, z), f64x2.splat(TQ2));
+  const s = expv(f64x2.add(a, a));
+  // One division serves both forms: x·z·P/Q near 0, 2/(s + 1) elsewhere.
+  const big = f64x2.ge(a, f64x2.splat(TANH_SMALL));
+  const num = v128.bitselect(f64x2.splat(2.0), f64x2.mul(f64x2.mul(x, z), p), big);
+  const den = v128.bitselect(f64x2.add(s, f64x2.splat(1.0)), q, big);
+  const d = f64x2.div(num, den);
+  const magnitude = v128.bitselect(f64x2.sub(f64x2.splat(1.0), d), f64x2.abs(f64x2.add(x, d)), big);
+  // tanh is odd: the sign of x, also for −0.
+  return v128.or(magnitude, v128.and(x, f64x2.splat(-0.0)));
+}
+
+/** out[i] = tanh x[i]; out may equal x. */
+export function tanhForward(xp: usize, op: usize, n: i32): void {
+  let i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const o = (<usize>i) << 3;
+    const a = tanhv(v128.load(xp + o));
+    const b = tanhv(v128.load(xp + o + 16));
+    const c = tanhv(v128.load(xp + o + 32));
+    const d = tanhv(v128.load(xp + o + 48));
+    v128.store(op + o, a);
+    v128.store(op + o + 16, b);
+    v128.store(op + o + 32, c);
+    v128.store(op + o + 48, d);
+  }
+  for (; i + 2 <= n; i += 2) {
+    const o = (<usize>i) << 3;
+    v128.store(op + o, tanhv(v128.load(xp + o)));
+  }
+  if (i < n) {
+    const o = (<usize>i) << 3;
+    store<f64>(op + o, f64x2.extract_lane(tanhv(f64x2.splat(load<f64>(xp + o))), 0));
+  }
+}
+
+// ---------------------------------------------------------------- elementwise adjoints
+
+/** acc[i] += g[i]·y[i] (the vjp of exp from its output). */
+export function expVjp(gp: usize, yp: usize, accp: usize, n: i32): void {
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = (<usize>i) << 3;
+    v128.store(accp + o, f64x2.add(v128.load(accp + o), f64x2.mul(v128.load(gp + o), v128.load(yp + o))));
+  }
+  if (i < n) {
+    const o = (<usize>i) << 3;
+    store<f64>(accp + o, load<f64>(accp + o) + load<f64>(gp + o) * load<f64>(yp + o));
+  }
+}
+
+/** acc[i] += g[i]·(1 − y[i]²) (the vjp of tanh from its output). */
+export function tanhVjp(gp: usize, yp: usize, accp: usize, n: i32): void {
+  const one = f64x2.splat(1.0);
+  let i = 0;
+  for (; i + 2 <= n; i += 2) {
+    const o = (<usize>i) << 3;
+    const y = v128.load(yp + o);
+    const d = f64x2.sub(one, f64x2.mul(y, y));
+    v128.store(accp + o, f64x2.add(v128.load(accp + o), f64x2.mul(v128.load(gp + o), d)));
+  }
+  if (i < n) {
+    const o = (<usize>i) << 3;
+    const y = load<f64>(yp + o);
+    store<f64>(accp + o, load<f64>(accp + o) + load<f64>(gp + o) * (1.0 - y * y));
+  }
+}
+
+// ---------------------------------------------------------------- sqdist
+// X is (rows, D) row-major; C and accumulators for C come transposed, (D, J),
+// so that two neighbouring units j, j+1 sit in one f64x2 lane pair.
+
+/** out[n,j] = m_j·Σ_d (x_nd − c_jd)², or without m when mp is 0. */
+export function sqdistForward(xp: usize, ctp: usize, mp: usize, op: usize, rows: i32, J: i32, D: i32): void {
+  const Ju = <usize>J;
+  const Du = <usize>D;
+  for (let n: usize = 0; n < <usize>rows; n++) {
+    const xrow = xp + ((n * Du) << 3);
+    const orow = op + ((n * Ju) << 3);
+    let j: usize = 0;
+    for (; j + 2 <= Ju; j += 2) {
+      let s = f64x2.splat(0.0);
+      for (let d: usize = 0; d < Du; d++) {
+        const t = f64x2.sub(f64x2.splat(load<f64>(xrow + (d << 3))), v128.load(ctp + ((d * Ju + j) << 3)));
+        s = f64x2.add(s, f64x2.mul(t, t));
+      }
+      if (mp != 0) s = f64x2.mul(v128.load(mp + (j << 3)), s);
+      v128.store(orow + (j << 3), s);
+    }
+    if (j < Ju) {
+      let s = 0.0;
+      for (let d: usize = 0; d < Du; d++) {
+        const t = load<f64>(xrow + (d << 3)) - load<f64>(ctp + ((d * Ju + j) << 3));
+        s += t * t;
+      }
+      store<f64>(orow + (j << 3), mp != 0 ? load<f64>(mp + (j << 3)) * s : s);
+    }
+  }
+}
+
+/**
+ * accT[d,j] += sign·g[n,j]·m_j·(x_nd − c_jd) summed over n in order: the vjp
+ * for C (sign −2). Terms with a zero factor sign·g·m are skipped as in the scalar loop.
+ */
+export function sqdistVjpC(xp: usize, ctp: usize, mp: usize, gp: usize, acctp: usize, rows: i32, J: i32, D: i32, sign: f64): void {
+  const Ju = <usize>J;
+  const Du = <usize>D;
+  const sv = f64x2.splat(sign);
+  const zero = f64x2.splat(0.0);
+  for (let n: usize = 0; n < <usize>rows; n++) {
+    const xrow = xp + ((n * Du) << 3);
+    const grow = gp + ((n * Ju) << 3);
+    let j: usize = 0;
+    for (; j + 2 <= Ju; j += 2) {
+      let gs = f64x2.mul(sv, v128.load(grow + (j << 3)));
+      if (mp != 0) gs = f64x2.mul(gs, v128.load(mp + (j << 3)));
+      const keep = f64x2.ne(gs, zero);
+      for (let d: usize = 0; d < Du; d++) {
+        const at = acctp + ((d * Ju + j) << 3);
+        const t = f64x2.sub(f64x2.splat(load<f64>(xrow + (d << 3))), v128.load(ctp + ((d * Ju + j) << 3)));
+        v128.store(at, f64x2.add(v128.load(at), v128.and(f64x2.mul(gs, t), keep)));
+      }
+    }
+    if (j < Ju) {
+      const gs = sign * load<f64>(grow + (j << 3)) * (mp != 0 ? load<f64>(mp + (j << 3)) : 1.0);
+      if (gs != 0) {
+        for (let d: usize = 0; d < Du; d++) {
+          const at = acctp + ((d * Ju + j) << 3);
+          const t = load<f64>(xrow + (d << 3)) - load<f64>(ctp + ((d * Ju + j) << 3));
+          store<f64>(at, load<f64>(at) + gs * t);
+        }
+      }
+    }
+  }
+}
+
+/** acc[j] += g[n,j]·Σ_d (x_nd − c_jd)² summed over n in order: the vjp for the weights m. */
+export function sqdistVjpM(xp: usize, ctp: usize, gp: usize, accp: usize, rows: i32, J: i32, D: i32): void {
+  const Ju = <usize>J;
+  const Du = <usize>D;
+  const zero = f64x2.splat(0.0);
+  for (let n: usize = 0; n < <usize>rows; n++) {
+    const xrow = xp + ((n * Du) << 3);
+    const grow = gp + ((n * Ju) << 3);
+    let j: usize = 0;
+    for (; j + 2 <= Ju; j += 2) {
+      const g = v128.load(grow + (j << 3));
+      let s = f64x2.splat(0.0);
+      for (let d: usize = 0; d < Du; d++) {
+        const t = f64x2.sub(f64x2.splat(load<f64>(xrow + (d << 3))), v128.load(ctp + ((d * Ju + j) << 3)));
+        s = f64x2.add(s, f64x2.mul(t, t));
+      }
+      const at = accp + (j << 3);
+      v128.store(at, f64x2.add(v128.load(at), v128.and(f64x2.mul(g, s), f64x2.ne(g, zero))));
+    }
+    if (j < Ju) {
+      const g = load<f64>(grow + (j << 3));
+      if (g != 0) {
+        let s = 0.0;
+        for (let d: usize = 0; d < Du; d++) {
+          const t = load<f64>(xrow + (d << 3)) - load<f64>(ctp + ((d * Ju + j) << 3));
+          s += t * t;
+        }
+        const at = accp + (j << 3);
+        store<f64>(at, load<f64>(at) + g * s);
+      }
+    }
+  }
+}
+
+// ---------------------------------------------------------------- affine
+// out = X·Aᵀ + c with A transposed to (D, J) as for sqdist.
+
+/** out[n,j] = c_j + Σ_d x_nd·a_jd (c_j taken as 0 when cp is 0). */
+export function affineForward(xp: usize, atp: usize, cp: usize, op: usize, rows: i32, J: i32, D: i32): void {
+  const Ju = <usize>J;
+  const Du = <usize>D;
+  for (let n: usize = 0; n < <usize>rows; n++) {
+    const xrow = xp + ((n * Du) << 3);
+    const orow = op + ((n * Ju) << 3);
+    let j: usize = 0;
+    for (; j + 2 <= Ju; j += 2) {
+      let s = cp != 0 ? v128.load(cp + (j << 3)) : f64x2.splat(0.0);
+      for (let d: usize = 0; d < Du; d++) {
+        s = f64x2.add(s, f64x2.mul(f64x2.splat(load<f64>(xrow + (d << 3))), v128.load(atp + ((d * Ju + j) << 3))));
+      }
+      v128.store(orow + (j << 3), s);
+    }
+    if (j < Ju) {
+      let s = cp != 0 ? load<f64>(cp + (j << 3)) : 0.0;
+      for (let d: usize = 0; d < Du; d++) s += load<f64>(xrow + (d << 3)) * load<f64>(atp + ((d * Ju + j) << 3));
+      store<f64>(orow + (j << 3), s);
+    }
+  }
+}
+
+/** accT[d,j] += g[n,j]·x_nd summed over n in order: the vjp for A. */
+export function affineVjpA(xp: usize, gp: usize, acctp: usize, rows: i32, J: i32, D: i32): void {
+  const Ju = <usize>J;
+  const Du = <usize>D;
+  for (let n: usize = 0; n < <usize>rows; n++) {
+    const xrow = xp + ((n * Du) << 3);
+    const grow = gp + ((n * Ju) << 3);
+    let j: usize = 0;
+    for (; j + 2 <= Ju; j += 2) {
+      const g = v128.load(grow + (j << 3));
+      for (let d: usize = 0; d < Du; d++) {
+        const at = acctp + ((d * Ju + j) << 3);
+        v128.store(at, f64x2.add(v128.load(at), f64x2.mul(g, f64x2.splat(load<f64>(xrow + (d << 3))))));
+      }
+    }
+    if (j < Ju) {
+      const g = load<f64>(grow + (j << 3));
+      for (let d: usize = 0; d < Du; d++) {
+        const at = acctp + ((d * Ju + j) << 3);
+        store<f64>(at, load<f64>(at) + g * load<f64>(xrow + (d << 3)));
+      }
+    }
+  }
+}
+
+/** acc[j] += g[n,j] summed over n in order: the vjp for c. */
+export function sumRowsInto(gp: usize, accp: usize, rows: i32, J: i32): void {
+  const Ju = <usize>J;
+  for (let n: usize = 0; n < <usize>rows; n++) {
+    const grow = gp + ((n * Ju) << 3);
+    let j: usize = 0;
+    for (; j + 2 <= Ju; j += 2) {
+      const at = accp + (j << 3);
+      v128.store(at, f64x2.add(v128.load(at), v128.load(grow + (j << 3))));
+    }
+    if (j < Ju) {
+      const at = accp + (j << 3);
+      store<f64>(at, load<f64>(at) + load<f64>(grow + (j << 3)));
+    }
+  }
+}
+
+// ---------------------------------------------------------------- matrix · vector
+// A is (M, K) row-major, b a K-vector: the shape of Φ·w.
+
+/** out[m] += Σ_k A[m,k]·b[k], summed in k order (two rows at a time). */
+export function matvecAcc(ap: usize, bp: usize, op: usize, M: i32, K: i32): void {
+  const Ku = <usize>K;
+  const Mu = <usize>M;
+  let m: usize = 0;
+  for (; m + 2 <= Mu; m += 2) {
+    const r0 = ap + ((m * Ku) << 3);
+    const r1 = r0 + (Ku << 3);
+    let s = f64x2.splat(0.0);
+    for (let k: usize = 0; k < Ku; k++) {
+      const a = f64x2.replace_lane(f64x2.splat(load<f64>(r0 + (k << 3))), 1, load<f64>(r1 + (k << 3)));
+      s = f64x2.add(s, f64x2.mul(a, f64x2.splat(load<f64>(bp + (k << 3)))));
+    }
+    const at = op + (m << 3);
+    v128.store(at, f64x2.add(v128.load(at), s));
+  }
+  if (m < Mu) {
+    const r0 = ap + ((m * Ku) << 3);
+    let s = 0.0;
+    for (let k: usize = 0; k < Ku; k++) s += load<f64>(r0 + (k << 3)) * load<f64>(bp + (k << 3));
+    const at = op + (m << 3);
+    store<f64>(at, load<f64>(at) + s);
+  }
+}
+
+/** acc[m,k] += g[m]·b[k]: the vjp of A·b for A. */
+export function outerAcc(gp: usize, bp: usize, accp: usize, M: i32, K: i32): void {
+  const Ku = <usize>K;
+  for (let m: usize = 0; m < <usize>M; m++) {
+    const g = f64x2.splat(load<f64>(gp + (m << 3)));
+    const row = accp + ((m * Ku) << 3);
+    let k: usize = 0;
+    for (; k + 2 <= Ku; k += 2) {
+      const at = row + (k << 3);
+      v128.store(at, f64x2.add(v128.load(at), f64x2.mul(g, v128.load(bp + (k << 3)))));
+    }
+    if (k < Ku) {
+      const at = row + (k << 3);
+      store<f64>(at, load<f64>(at) + f64x2.extract_lane(g, 0) * load<f64>(bp + (k << 3)));
+    }
+  }
+}
+
+/** acc[k] += Σ_m A[m,k]·g[m] in m order, skipping zero A[m,k] as the scalar loop does: the vjp of A·b for b. */
+export function vecmatAcc(ap: usize, gp: usize, accp: usize, M: i32, K: i32): void {
+  const Ku = <usize>K;
+  const zero = f64x2.splat(0.0);
+  for (let m: usize = 0; m < <usize>M; m++) {
+    const gs = load<f64>(gp + (m << 3));
+    const g = f64x2.splat(gs);
+    const row = ap + ((m * Ku) << 3);
+    let k: usize = 0;
+    for (; k + 2 <= Ku; k += 2) {
+      const a = v128.load(row + (k << 3));
+      const at = accp + (k << 3);
+      v128.store(at, f64x2.add(v128.load(at), v128.and(f64x2.mul(a, g), f64x2.ne(a, zero))));
+    }
+    if (k < Ku) {
+      const a = load<f64>(row + (k << 3));
+      if (a != 0) {
+        const at = accp + (k << 3);
+        store<f64>(at, load<f64>(at) + a * gs);
+      }
+    }
+  }
+}
+
+/** First free byte after the module's own data: the JavaScript side lays out its buffers from here. */
+export function heapBase(): usize {
+  return (__heap_base + 15) & ~(<usize>15);
+}
