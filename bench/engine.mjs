@@ -8,7 +8,7 @@
 import { Tensor, valueAndGrad, vjp } from '../dist/engine/index.js';
 import { trainingObjective } from '../dist/train/objective.js';
 import { handwritten, warmUp } from './handwritten.mjs';
-import { configName, cpuSeconds, envList, envNumber, makeData, median, parseConfigs, perturbedState } from './problem.mjs';
+import { configName, cpuSeconds, engineKernels, envList, envNumber, makeData, median, parseConfigs, perturbedState } from './problem.mjs';
 import { machineLoad, markdownTable, mb, ms, ratio, verdict, writeJsonArg } from './report.mjs';
 
 const TOLERANCE = 1e-10;
@@ -174,7 +174,8 @@ function soak(basis, cfg) {
 
 function markdown(doc) {
   const out = [];
-  out.push('### Engine: value and gradient of the training objective (issue 2)\n');
+  const path = { wasm: ' — WebAssembly SIMD kernels', scalar: ' — scalar JS path (BASISFIT_KERNELS=scalar)', none: '' }[doc.kernels];
+  out.push(`### Engine${path}: value and gradient of the training objective (issue 2)\n`);
   out.push(
     `Median of ${reps} interleaved repetitions after ${warmup} warm-up run(s). Hand-written = fused analytic gradient (bench/handwritten.mjs), ` +
       `checked against the engine first: largest relative difference ${Math.max(...doc.check.map((c) => c.worst)).toExponential(1)} ` +
@@ -208,7 +209,7 @@ function markdown(doc) {
     ),
   );
   if (doc.soak.length > 0) {
-    out.push(`\n### Engine: ${soakSteps} consecutive steps (valueAndGrad + SGD) at ${configName(soakConfig)}\n`);
+    out.push(`\n### Engine${path}: ${soakSteps} consecutive steps (valueAndGrad + SGD) at ${configName(soakConfig)}\n`);
     out.push(
       `Heap is heapUsed after a forced gc${doc.gcExposed ? '' : ' (NOT forced: run node with --expose-gc)'}; sampled after ${soakWarmup} warm-up steps and at the end.\n`,
     );
@@ -232,7 +233,8 @@ function markdown(doc) {
   return out.join('\n');
 }
 
-const doc = { part: 'engine', node: process.version, gcExposed: typeof globalThis.gc === 'function', load_before: machineLoad(), check: [], timings: [], soak: [] };
+const kernels = await engineKernels();
+const doc = { part: 'engine', kernels: kernels?.mode() ?? 'none', node: process.version, gcExposed: typeof globalThis.gc === 'function', load_before: machineLoad(), check: [], timings: [], soak: [] };
 try {
   warmUp();
   // The hand-written gradient is only a yardstick if it is right: check it against the

@@ -1,11 +1,12 @@
 // Full-batch epoch time of basisfit's trainer (fit() from dist: Adam, ridge 0, no
-// validation; basisfit-2 is the same with threads: 2) next to other implementations
+// validation; basisfit-2 is the same with threads: 2, basisfit-scalar without the engine's
+// WebAssembly kernels) next to other implementations
 // of the same model, objective, starting point and Adam step: the hand-written fused
 // JS gradient, TensorFlow.js (CPU and WASM backends, float32), PyTorch (CPU, float64,
 // 1 and 2 threads) and NumPy (float64, hand-written vectorised gradient).
 //   node bench/epoch.mjs [--json PATH]
 // Knobs: BENCH_EPOCH_CONFIGS (default 1000x1x20,10000x1x100,100000x8x100,1000000x1x20),
-// BENCH_BASES (rbf,tanh), BENCH_FRAMEWORKS (basisfit,basisfit-2,hand,tfjs-cpu,tfjs-wasm,torch-1,torch-2,numpy),
+// BENCH_BASES (rbf,tanh), BENCH_FRAMEWORKS (basisfit,basisfit-2,basisfit-scalar,hand,tfjs-cpu,tfjs-wasm,torch-1,torch-2,numpy),
 // BENCH_EPOCH_BUDGET (seconds of timed epochs per measurement, default 2),
 // BENCH_MIN_EPOCHS (2), BENCH_MAX_EPOCHS (200), BENCH_PYTHON (/usr/bin/python3).
 import { spawnSync } from 'node:child_process';
@@ -15,14 +16,14 @@ import { fileURLToPath } from 'node:url';
 import { fit as fitModel } from '../dist/train/fit.js';
 import { Rng } from '../dist/util/rng.js';
 import { adam, handwritten, warmUp } from './handwritten.mjs';
-import { configName, cpuSeconds, envList, envNumber, initialState, makeData, parseConfigs, timeEpochs } from './problem.mjs';
+import { configName, cpuSeconds, engineKernels, envList, envNumber, initialState, makeData, parseConfigs, timeEpochs } from './problem.mjs';
 import { machineLoad, markdownTable, ms, ratio, writeJsonArg } from './report.mjs';
 import { loadTfjs, tfjsEpochs, useBackend } from './tfjs-epoch.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const configs = parseConfigs(process.env.BENCH_EPOCH_CONFIGS || '1000x1x20,10000x1x100,100000x8x100,1000000x1x20');
 const bases = envList('BENCH_BASES', ['rbf', 'tanh']);
-const ALL = ['basisfit', 'basisfit-2', 'hand', 'tfjs-cpu', 'tfjs-wasm', 'torch-1', 'torch-2', 'numpy'];
+const ALL = ['basisfit', 'basisfit-2', 'basisfit-scalar', 'hand', 'tfjs-cpu', 'tfjs-wasm', 'torch-1', 'torch-2', 'numpy'];
 const frameworks = envList('BENCH_FRAMEWORKS', ALL);
 for (const f of frameworks) if (!ALL.includes(f)) throw new Error(`BENCH_FRAMEWORKS: unknown '${f}', choose from ${ALL.join(', ')}`);
 const budgetS = envNumber('BENCH_EPOCH_BUDGET', 2);
@@ -138,6 +139,9 @@ async function main() {
       tfjsWanted.length = 0;
     }
   }
+  const kernels = await engineKernels();
+  doc.kernels = kernels?.mode() ?? 'none';
+  if (frameworks.includes('basisfit-scalar') && kernels === null) doc.notes.push('this engine has no WebAssembly kernels: basisfit-scalar is basisfit');
   if (frameworks.includes('hand')) warmUp();
   const scratch = join(here, 'out', 'problems');
   const jobs = [];
@@ -155,6 +159,16 @@ async function main() {
         try {
           if (fw === 'basisfit') record(fw, await basisfitEpochs(basis, data, state, 1));
           else if (fw === 'basisfit-2') record(fw, await basisfitEpochs(basis, data, state, 2));
+          else if (fw === 'basisfit-scalar') {
+            if (kernels === null) continue;
+            const before = kernels.mode();
+            kernels.set('scalar');
+            try {
+              record(fw, await basisfitEpochs(basis, data, state, 1));
+            } finally {
+              kernels.set(before);
+            }
+          }
           else if (fw === 'hand') record(fw, handEpochs(basis, data, state));
           else {
             const info = await useBackend(fw.slice(5));
@@ -206,6 +220,7 @@ function startAgreement(results) {
 const LABELS = {
   basisfit: 'basisfit',
   'basisfit-2': 'basisfit 2 threads',
+  'basisfit-scalar': 'basisfit scalar JS',
   hand: 'hand-written JS',
   'tfjs-cpu': 'tfjs cpu (f32)',
   'tfjs-wasm': 'tfjs wasm (f32)',
@@ -219,7 +234,7 @@ function markdown(doc) {
   out.push(
     'Per epoch (gradient + Adam step, lr 0.01): the mean over a time-budgeted run after one warm-up epoch. Cells other than basisfit\'s ' +
       'read "ms (that / basisfit)": below 1 is faster than basisfit. All start from the same data and parameters (basisfit\'s initialisation ' +
-      'and least-squares w, b); float64 except TensorFlow.js.\n',
+      `and least-squares w, b); float64 except TensorFlow.js. basisfit's engine runs ${doc.kernels === 'wasm' ? 'its WebAssembly SIMD kernels; "scalar JS" is the same without them' : `its ${doc.kernels} path`}.\n`,
   );
   const fws = frameworks.filter((f) => doc.results.some((r) => r.framework === f));
   const table = (key) => {

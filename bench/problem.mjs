@@ -59,6 +59,19 @@ export function perturbedState(basis, data, units, seed = 1) {
   return { ...s, w, b: s.b + 0.25 };
 }
 
+/**
+ * The engine's WebAssembly kernels (src/engine/kernels.ts), when this build has them:
+ * { mode(): 'wasm' | 'scalar', set(mode) }, or null for an engine without them.
+ */
+export async function engineKernels() {
+  try {
+    const k = await import('../dist/engine/kernels.js');
+    return { mode: k.kernelMode, set: k.setKernels };
+  } catch {
+    return null;
+  }
+}
+
 /** "1000x1x20,10000x1x100" -> [{n, d, j}, ...] */
 export function parseConfigs(text) {
   return text.split(',').map((part) => {

@@ -1,6 +1,7 @@
 // basisfit's benchmark suite (`npm run bench` builds first). Each part runs in its own
 // Node process, so one part's heap and JIT state cannot colour another's numbers.
-//   node bench/run.mjs                 all parts: engine, epoch, load
+//   node bench/run.mjs                 all parts: engine, engine-scalar (when the engine has
+//                                      WebAssembly kernels), epoch, load
 //   node bench/run.mjs engine epoch    a subset
 // Prints markdown tables and writes bench/out/results.json (and results.md).
 // Knobs are environment variables, listed at the top of each part; BENCH_LOAD_MB
@@ -17,8 +18,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, 'out');
 const loadMB = envNumber('BENCH_LOAD_MB', 1000);
 
+const hasKernels = existsSync(join(here, '..', 'dist', 'kernels.wasm'));
+
 const PARTS = {
   engine: { script: 'engine.mjs', nodeArgs: ['--expose-gc'], json: true },
+  // The same without the engine's WebAssembly kernels: the scalar JS path, against the
+  // hand-written JS on equal terms (the soak is the default part's).
+  'engine-scalar': { script: 'engine.mjs', nodeArgs: ['--expose-gc'], json: true, env: { BASISFIT_KERNELS: 'scalar', BENCH_SOAK_STEPS: '0' }, when: () => hasKernels },
   epoch: { script: 'epoch.mjs', nodeArgs: [], json: true },
   // bench/load.mjs belongs to the data loader's authors: it takes the CSV size in MB
   // and prints plain "label  value" lines, which are parsed here.
@@ -33,7 +39,7 @@ function runPart(name) {
   process.stderr.write(`\n== ${name}: node ${args.map((a) => a.replace(`${here}/`, 'bench/')).join(' ')}\n`);
   const started = performance.now();
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...part.env } });
     let stdout = '';
     child.stdout.on('data', (c) => {
       stdout += c;
@@ -78,7 +84,9 @@ function parseLoad(text) {
 async function main() {
   const requested = process.argv.slice(2);
   for (const p of requested) if (!(p in PARTS)) throw new Error(`unknown part '${p}': choose from ${Object.keys(PARTS).join(', ')}`);
-  const names = (requested.length > 0 ? requested : Object.keys(PARTS)).filter((p) => p !== 'load' || existsSync(join(here, PARTS.load.script)));
+  const names = (requested.length > 0 ? requested : Object.keys(PARTS).filter((p) => PARTS[p].when?.() ?? true)).filter(
+    (p) => p !== 'load' || existsSync(join(here, PARTS.load.script)),
+  );
   mkdirSync(outDir, { recursive: true });
   const results = {
     generated: new Date().toISOString(),
