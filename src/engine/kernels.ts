@@ -6,7 +6,7 @@
  *
  * Data stays in the engine's Float64Arrays and is streamed through a small
  * region of wasm memory in blocks of rows, so the copies hit the cache and the
- * module's memory stays a few hundred kilobytes whatever the tensor sizes.
+ * module's memory grows with the parameters (J·D), not with the rows N.
  */
 import { readFileSync } from 'node:fs';
 
@@ -62,7 +62,7 @@ function instantiate(): KernelExports | null {
     try {
       return new WebAssembly.Instance(new WebAssembly.Module(bytes), {}).exports as unknown as KernelExports;
     } catch (e) {
-      // A runtime without WebAssembly SIMD: the scalar loops give the same results.
+      // A runtime without WebAssembly SIMD: the scalar loops serve instead.
       loadError = `dist/kernels.wasm did not load: ${(e as Error).message}`;
       return null;
     }
