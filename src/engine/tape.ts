@@ -136,9 +136,20 @@ export function numericChecksEnabled(): boolean {
 
 export function allFinite(a: Float64Array): boolean {
   // x - x is 0 for finite x and NaN for NaN or +-Infinity, so one sum tells.
-  let s = 0;
-  for (let i = 0; i < a.length; i++) s += a[i] - a[i];
-  return s === 0;
+  // Four independent sums keep the adds from waiting on each other.
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  const n = a.length - (a.length % 4);
+  for (let i = 0; i < n; i += 4) {
+    s0 += a[i] - a[i];
+    s1 += a[i + 1] - a[i + 1];
+    s2 += a[i + 2] - a[i + 2];
+    s3 += a[i + 3] - a[i + 3];
+  }
+  for (let i = n; i < a.length; i++) s0 += a[i] - a[i];
+  return s0 + s1 + s2 + s3 === 0;
 }
 
 export function firstNonFinite(a: Float64Array): number {
