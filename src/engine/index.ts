@@ -5,6 +5,7 @@ export { type CheckOptions, type CheckReport, checkGrads, finiteDifferenceJv, gr
 export { jacobianForward, type JvpResult, jvp } from './dual.js';
 export * from './ops/index.js';
 export type { OpContext, Primitive } from './primitive.js';
+export { type KernelMode, kernelMode, setKernels } from './kernels.js';
 export { setNumericChecks, Tape, withTape } from './tape.js';
 export { Tensor } from './tensor.js';
 
