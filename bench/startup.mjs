@@ -5,9 +5,11 @@
  * the median CPU time (user + system, from /usr/bin/time when it exists): on a
  * busy machine the wall time waits for a core, the CPU time does not.
  *
- *   node bench/startup.mjs [runs=10] [--root DIR]
+ *   node bench/startup.mjs [runs=10] [--root DIR]...
  *
- * --root runs another checkout's bin/basisfit.js (built), for a before/after.
+ * --root (repeatable) runs another built checkout's bin/basisfit.js as well,
+ * for a before/after; the checkouts take turns run by run, so a change in the
+ * machine's load hits them alike.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
@@ -16,10 +18,10 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const args = process.argv.slice(2);
-const rootAt = args.indexOf('--root');
-const root = rootAt >= 0 ? resolve(args.splice(rootAt, 2)[1]) : fileURLToPath(new URL('..', import.meta.url));
+const roots = [];
+for (let at = args.indexOf('--root'); at >= 0; at = args.indexOf('--root')) roots.push(resolve(args.splice(at, 2)[1]));
+roots.push(fileURLToPath(new URL('..', import.meta.url)));
 const runs = Number(args[0] ?? 10);
-const bin = join(root, 'bin', 'basisfit.js');
 const data = fileURLToPath(new URL('../data/sinc.csv', import.meta.url));
 const TIME = '/usr/bin/time';
 const haveTime = existsSync(TIME);
@@ -43,23 +45,29 @@ function median(values) {
 const dir = mkdtempSync(join(tmpdir(), 'basisfit-startup-'));
 try {
   const model = join(dir, 'model.json');
-  once([bin, 'train', data, '--epochs', '5', '--quiet', '--out', model]);
+  once([join(roots[roots.length - 1], 'bin', 'basisfit.js'), 'train', data, '--epochs', '5', '--quiet', '--out', model]);
   const cases = [
-    ['node -e ""  (Node itself)', ['-e', '']],
-    ['basisfit --help', [bin, '--help']],
-    ['basisfit train --help', [bin, 'train', '--help']],
-    ['basisfit predict sinc.csv', [bin, 'predict', data, '--model', model]],
-    ['basisfit predict sinc.csv --json', [bin, 'predict', data, '--model', model, '--json']],
+    ['node -e ""  (Node itself)', () => ['-e', '']],
+    ['basisfit --help', (bin) => [bin, '--help']],
+    ['basisfit train --help', (bin) => [bin, 'train', '--help']],
+    ['basisfit predict sinc.csv', (bin) => [bin, 'predict', data, '--model', model]],
+    ['basisfit predict sinc.csv --json', (bin) => [bin, 'predict', data, '--model', model, '--json']],
   ];
-  const rows = [];
+  console.log(`${runs} runs each, medians of wall / CPU seconds`);
+  for (const [i, root] of roots.entries()) console.log(`  [${i + 1}] ${root}`);
+  console.log(`${'command'.padEnd(36)}${roots.map((_, i) => `  [${i + 1}] wall    cpu`).join('')}`);
   for (const [name, argv] of cases) {
-    once(argv); // warm the file cache
-    const samples = Array.from({ length: runs }, () => once(argv));
-    rows.push({ name, wall: median(samples.map((s) => s.wall)), cpu: median(samples.map((s) => s.cpu)) });
+    const bins = roots.map((root) => join(root, 'bin', 'basisfit.js'));
+    for (const bin of bins) once(argv(bin)); // warm the file cache
+    const samples = bins.map(() => []);
+    for (let r = 0; r < runs; r++) for (const [i, bin] of bins.entries()) samples[i].push(once(argv(bin)));
+    const cells = samples.map((s) => {
+      const wall = median(s.map((x) => x.wall));
+      const cpu = median(s.map((x) => x.cpu));
+      return `${wall.toFixed(3).padStart(11)} ${Number.isNaN(cpu) ? '    -' : cpu.toFixed(2).padStart(6)}`;
+    });
+    console.log(`${name.padEnd(36)}${cells.join('')}`);
   }
-  console.log(`${runs} runs each, medians (${root})`);
-  console.log('command                              wall s   cpu s');
-  for (const r of rows) console.log(`${r.name.padEnd(36)} ${r.wall.toFixed(3).padStart(6)}  ${Number.isNaN(r.cpu) ? '   -' : r.cpu.toFixed(2).padStart(6)}`);
 } finally {
   rmSync(dir, { recursive: true, force: true });
 }

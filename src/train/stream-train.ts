@@ -59,6 +59,8 @@ export interface StreamTrainOptions extends Omit<TrainOptions, 'stdin'> {
   sampleRows?: number;
   /** Largest validation sample for each epoch's validation loss (default VALIDATION_ROWS). */
   validationRows?: number;
+  /** Start from these θ rows (model-file layout, for the scaled data) instead of the family's init on the sample. */
+  initialTheta?: number[][];
 }
 
 /** How the streaming run went, in the result document's `stream` key. */
@@ -179,6 +181,7 @@ export async function trainStream(options: StreamTrainOptions): Promise<StreamTr
       onWarning: warn,
       shouldStop: options.shouldStop,
       rng: s.restarts === 1 ? rng : rng.fork(r + 1),
+      initialTheta: options.initialTheta,
     });
     trainSeconds += outcome.trainSeconds;
     epochsRun += outcome.epochs;
@@ -338,6 +341,7 @@ interface StreamFitOptions {
   onWarning: (message: string) => void;
   shouldStop?: () => boolean;
   rng: Rng;
+  initialTheta?: number[][];
 }
 
 interface Params {
@@ -351,7 +355,7 @@ async function fitStream(input: StreamFitInput, opts: StreamFitOptions): Promise
   const { family, settings: s } = opts;
   const { pass, validation } = input;
   const d = pass.d;
-  const params = initialParams(family, input.sample, d, s, opts.rng);
+  const params = initialParams(family, input.sample, d, s, opts.rng, opts.initialTheta);
   const all = [params.w, params.b, ...params.raw];
   const argnums = all.map((_, i) => i);
   const optimizer = new Optimizer(s.optimizer, [
@@ -375,7 +379,7 @@ async function fitStream(input: StreamFitInput, opts: StreamFitOptions): Promise
 
   /** After a step: false ends training (diverged for good, or interrupted). */
   const afterStep = (loss: number, m: number, good: Float64Array[], goodState: ReturnType<Optimizer['snapshot']>): boolean => {
-    if (!Number.isFinite(loss) || !finite(params)) {
+    if (!Number.isFinite(loss) || !finite(family, params)) {
       restore(params, good);
       optimizer.restore(goodState);
       if (recoveries >= maxRecoveries) {
@@ -506,10 +510,14 @@ async function fullGradientSum(family: BasisFamily, pass: Pass, params: readonly
   return sum;
 }
 
-/** The family's seeded init on the sample, then the ridge least-squares w and b for it (fit()'s start). */
-function initialParams(family: BasisFamily, sample: LabelledRows, d: number, s: TrainSettings, rng: Rng): Params {
+/**
+ * The family's seeded init (or the given θ) on the sample, then the ridge
+ * least-squares w and b for it: the start fit() made before it searched init
+ * scales and λ, which needs every training row in memory.
+ */
+function initialParams(family: BasisFamily, sample: LabelledRows, d: number, s: TrainSettings, rng: Rng, initialTheta?: number[][]): Params {
   const X = family.prepare(new Tensor(sample.x, [sample.n, d]));
-  const theta = family.init(X, s.units, rng);
+  const theta = initialTheta ? family.unpack(initialTheta, d) : family.init(X, s.units, rng);
   const raw = theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
   const units = theta[0].shape[0];
   const phi = family.features(X, modelTheta(family, raw));
@@ -534,10 +542,17 @@ function guarded(onWarning: (m: string) => void, step: () => number): number {
   }
 }
 
+/** Mean squared error over the rows, predicted a block at a time so the temporaries stay small. */
 function meanSquaredError(family: BasisFamily, p: Params, x: Tensor, y: Float64Array): number {
-  const pred = predictTensor(family, x, p.w, p.b, modelTheta(family, p.raw)).data;
+  const d = x.shape[1];
+  const theta = modelTheta(family, p.raw);
   let s = 0;
-  for (let i = 0; i < y.length; i++) s += (pred[i] - y[i]) ** 2;
+  for (let start = 0; start < y.length; start += CHUNK_ROWS) {
+    const end = Math.min(y.length, start + CHUNK_ROWS);
+    const block = new Tensor(x.data.subarray(start * d, end * d), [end - start, d]);
+    const pred = predictTensor(family, block, p.w, p.b, theta).data;
+    for (let i = start; i < end; i++) s += (pred[i - start] - y[i]) ** 2;
+  }
   return s / y.length;
 }
 
@@ -545,8 +560,13 @@ function fmt(v: number): string {
   return v.toPrecision(3);
 }
 
-function finite(p: Params): boolean {
-  return [p.w.data, p.b.data, ...p.raw.map((t) => t.data)].every((a) => a.every(Number.isFinite));
+/**
+ * Every parameter finite, also as the model file holds it: a positive group
+ * learned as its log must not overflow (or underflow to 0) when exponentiated.
+ */
+function finite(family: BasisFamily, p: Params): boolean {
+  if (!p.w.data.every(Number.isFinite) || !Number.isFinite(p.b.data[0])) return false;
+  return p.raw.every((t, k) => t.data.every((v) => (family.positive[k] ? Number.isFinite(Math.exp(v)) && Math.exp(v) > 0 : Number.isFinite(v))));
 }
 
 function snapshot(p: Params): Float64Array[] {

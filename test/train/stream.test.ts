@@ -2,16 +2,21 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type LoadOptions, loadTable, standardization } from '../../src/data/index.js';
-import { BasisfitError, DataError, UsageError } from '../../src/errors.js';
-import { loadModel, serializeModel } from '../../src/model/index.js';
+import { BasisfitError, DataError, TrainingError, UsageError } from '../../src/errors.js';
+import { families } from '../../src/basis/index.js';
+import type { BasisName } from '../../src/basis/index.js';
+import { Tensor } from '../../src/engine/index.js';
+import { loadModel, type ModelFile, serializeModel } from '../../src/model/index.js';
+import { fit as fitInMemory } from '../../src/train/fit.js';
+import type { OptimizerName } from '../../src/train/optimizer.js';
 import { metrics } from '../../src/train/metrics.js';
-import { predictRows } from '../../src/train/predict.js';
+import { predictRows, scaleInputs } from '../../src/train/predict.js';
 import { type StreamTrainOptions, trainStream } from '../../src/train/stream-train.js';
 import { HashSplit, Reservoir, scalingOf, survey } from '../../src/train/stream-survey.js';
-import { type TrainOptions, train } from '../../src/train/train.js';
+import { scaleTarget, type TrainOptions, train } from '../../src/train/train.js';
 import { Rng } from '../../src/util/rng.js';
 import { BAD } from '../data/helpers.js';
-import { DATA_DIR, describeRun, parseJsonOutput, runCli } from '../helpers/cli.js';
+import { DATA_DIR, describeRun, parseJsonOutput, runCli, startCli } from '../helpers/cli.js';
 import { curveRows, writeCsv } from '../helpers/datasets.js';
 import { useTmpdir } from '../helpers/tmp.js';
 
@@ -33,36 +38,79 @@ function expectClose(actual: number, expected: number, digits = 12): void {
   expect(Math.abs(actual - expected)).toBeLessThanOrEqual(10 ** -digits * Math.max(1, Math.abs(expected)));
 }
 
-describe('trainStream against train()', () => {
-  const same: [string, () => string, Partial<TrainOptions>][] = [
-    ['rbf on sinc', () => data('sinc.csv'), { basis: 'rbf' }],
-    ['tanh on kink, sgd, ridge, no scaling', () => data('kink.csv'), { basis: 'tanh', optimizer: 'sgd', lr: 0.05, ridge: 1e-3, standardize: false }],
-    ['poly on powerlaw, 2 restarts', () => data('powerlaw.csv'), { basis: 'poly', units: 3, restarts: 2 }],
-    ['rbf on 2 features', () => data('surface2d.csv'), { basis: 'rbf', units: 12, optimizer: 'momentum' }],
-    ['rbf on 9000 rows (three gradient blocks)', () => wide, { basis: 'rbf', units: 8, epochs: 5 }],
+describe('trainStream against fit() on the rows in memory', () => {
+  interface Config {
+    file: () => string;
+    basis: BasisName;
+    units: number;
+    epochs: number;
+    optimizer: OptimizerName;
+    lr: number;
+    ridge: number;
+    standardize: boolean;
+  }
+  const base = { units: 10, epochs: 15, optimizer: 'adam' as const, lr: 0.01, ridge: 0, standardize: true };
+  const configs: [string, Config][] = [
+    ['rbf on sinc, standardised', { ...base, file: () => data('sinc.csv'), basis: 'rbf' }],
+    ['tanh on kink, sgd, ridge, raw columns', { ...base, file: () => data('kink.csv'), basis: 'tanh', optimizer: 'sgd', lr: 0.05, ridge: 1e-3, standardize: false }],
+    ['poly on powerlaw, raw columns', { ...base, file: () => data('powerlaw.csv'), basis: 'poly', units: 3, standardize: false }],
+    ['rbf on 2 features, momentum, standardised', { ...base, file: () => data('surface2d.csv'), basis: 'rbf', units: 12, optimizer: 'momentum' }],
+    ['rbf on 9000 rows (three gradient blocks), standardised', { ...base, file: () => wide, basis: 'rbf', units: 8, epochs: 5 }],
+    ['tanh on 30 000 rows (eight gradient blocks), raw columns', { ...base, file: () => long, basis: 'tanh', units: 5, epochs: 3, standardize: false }],
   ];
 
-  it.each(same)('writes the same model file with --val-split 0 and full batch: %s', async (_name, file, extra) => {
-    const opts = { file: file(), epochs: 15, valSplit: 0, batchSize: 'full' as const, ...extra };
-    const a = await train({ ...opts, out: tmp.file('a.json') });
-    const b = await trainStream({ ...opts, out: tmp.file('b.json') });
-    expect(b.result.stream.exact_stats).toBe(true);
-    expect(readFileSync(tmp.file('b.json'), 'utf8')).toBe(readFileSync(tmp.file('a.json'), 'utf8'));
-    expect(serializeModel(b.model!)).toBe(serializeModel(a.model!));
-    const { n, mse, mae, r2 } = b.result.train;
-    expect({ n, mse, mae }).toEqual({ n: a.result.train.n, mse: a.result.train.mse, mae: a.result.train.mae });
-    expectClose(r2!, a.result.train.r2!);
-    expect(b.result.diagnostics).toEqual(a.result.diagnostics);
-    expect(b.result.epochs).toBe(a.result.epochs);
+  it.each(configs)('takes the same full-batch steps from the same start, to the bit: %s', async (_name, c) => {
+    const table = await loadTable(c.file());
+    const stats = standardization(table);
+    const scaling = c.standardize ? { x: { mean: stats.x.mean, std: stats.x.std }, y: stats.y! } : null;
+    const x = scaleInputs({ features: table.features, scaling } as ModelFile, table.x, table.n);
+    const y = scaleTarget(table.y!, scaling);
+    const family = families[c.basis];
+    const initialTheta = family.pack(family.init(family.prepare(new Tensor(x, [table.n, table.d])), c.units, new Rng(3)), table.d);
+    const want = await fitInMemory(
+      { x, y, n: table.n, d: table.d },
+      null,
+      { family, units: c.units, epochs: c.epochs, batchSize: 'full', optimizer: c.optimizer, lr: { w: c.lr, b: c.lr, theta: c.lr }, solver: 'gd', ridge: c.ridge, patience: null, initialTheta },
+      new Rng(1),
+    );
+    const { model, result } = await trainStream({
+      file: c.file(),
+      basis: c.basis,
+      units: c.units,
+      epochs: c.epochs,
+      batchSize: 'full',
+      valSplit: 0,
+      optimizer: c.optimizer,
+      lr: c.lr,
+      ridge: c.ridge,
+      standardize: c.standardize,
+      sampleRows: 30_000,
+      initialTheta,
+    });
+    // The sample holds every row, so the statistics are columnStats' own.
+    expect(result.stream.exact_stats).toBe(true);
+    expect(model!.scaling).toEqual(scaling);
+    expect({ theta: model!.theta, w: model!.w, b: model!.b, losses: model!.history!.train }).toEqual({
+      theta: want.theta,
+      w: want.w,
+      b: want.b,
+      losses: want.history.train,
+    });
   });
 
-  it('reports each epoch in the target units, as train() does', async () => {
-    const seen: [number[], number[]] = [[], []];
-    const opts = { file: data('sinc.csv'), epochs: 4, valSplit: 0, batchSize: 'full' as const };
-    await train({ ...opts, onEpoch: (e) => seen[0].push(e.trainLoss) });
-    await trainStream({ ...opts, onEpoch: (e) => seen[1].push(e.trainLoss) });
-    expect(seen[1]).toEqual(seen[0]);
-    expect(seen[0]).toHaveLength(4);
+  it('gives the same model file on every run', async () => {
+    const opts: StreamTrainOptions = { file: wide, basis: 'tanh', units: 6, epochs: 2, valSplit: 0.2, batchSize: 700, seed: 4 };
+    const a = await trainStream(opts);
+    const b = await trainStream(opts);
+    expect(serializeModel(b.model!)).toBe(serializeModel(a.model!));
+  });
+
+  it('reports each epoch in the target units', async () => {
+    const seen: number[] = [];
+    const { model } = await trainStream({ file: data('sinc.csv'), epochs: 4, valSplit: 0, onEpoch: (e) => seen.push(e.trainLoss) });
+    const variance = model!.scaling!.y.std ** 2;
+    expect(seen).toEqual(model!.history!.train.map((v) => v * variance));
+    expect(seen).toHaveLength(4);
   });
 
   it('scales by statistics that agree with train()’s to rounding when the file outgrows the sample', async () => {
@@ -218,10 +266,13 @@ describe('trainStream', () => {
     expect((err as DataError).describe()).toContain('the file changed during training: the first pass read 500 rows, pass 3 more');
   });
 
-  it('fails as train() does when the parameters blow up, and writes no model file', async () => {
-    const opts: StreamTrainOptions = { file: data('sinc.csv'), optimizer: 'sgd', lr: 1e3, epochs: 20, valSplit: 0 };
+  it('rolls back and halves the rates when the parameters blow up, then gives up without a model file', async () => {
     const out = tmp.file('diverged.json');
-    expect(await failureOf(trainStream({ ...opts, out }))).toEqual(await failureOf(train({ ...opts, out })));
+    const warnings: string[] = [];
+    const err = await trainStream({ file: data('sinc.csv'), optimizer: 'sgd', lr: 1e3, epochs: 20, valSplit: 0, out, onWarning: (m) => warnings.push(m) }).catch((e) => e);
+    expect(err).toBeInstanceOf(TrainingError);
+    expect((err as { result: { stopped: string } }).result.stopped).toBe('diverged');
+    expect(warnings.filter((w) => w.includes('halved the learning rates'))).toHaveLength(8);
     expect(existsSync(out)).toBe(false);
   });
 
@@ -300,6 +351,18 @@ describe('basisfit train --stream', () => {
       return readFileSync(out, 'utf8');
     };
     expect(await bytes(2)).toBe(await bytes(1));
+  });
+
+  it('saves the model and exits 130 on SIGINT, measuring on the samples', async () => {
+    const out = tmp.file('sigint.json');
+    const cli = startCli(['train', wide, '--stream', '--epochs', '100000', '--batch-size', '500', '--json', '--out', out], { timeoutMs: 50_000 });
+    await cli.waitForStderr(/^epoch \d+\//m, 40_000);
+    cli.child.kill('SIGINT');
+    const r = await cli.done;
+    expect(r.code, describeRun(r)).toBe(130);
+    const doc = parseJsonOutput<{ stopped: string; model: string; stream: { metrics_rows: string } }>(r);
+    expect(doc).toMatchObject({ stopped: 'interrupted', model: out, stream: { metrics_rows: 'sample' } });
+    await expect(loadModel(out)).resolves.toMatchObject({ training: { stopped: 'interrupted' } });
   });
 
   it('is a usage error on standard input', async () => {
