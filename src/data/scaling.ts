@@ -43,12 +43,17 @@ export function columnStats(
   }
   const mean = sum / count;
   if (min === max) return { mean: min, std: 1, constant: true };
+  // A spread like 1e-162 (or 1e+160) squares out of the normal range and loses
+  // its digits, so such deltas are divided by the largest before squaring.
+  let largest = 0;
+  for (let i = 0; i < count; i++) largest = Math.max(largest, Math.abs(at(i) - mean));
+  const unit = largest > 0 && (largest < 1e-140 || largest > 1e140) ? largest : 1;
   let squares = 0;
   for (let i = 0; i < count; i++) {
-    const delta = at(i) - mean;
+    const delta = (at(i) - mean) / unit;
     squares += delta * delta;
   }
-  const std = Math.sqrt(squares / count);
+  const std = unit * Math.sqrt(squares / count);
   // Distinct values whose spread underflows would still divide by zero.
   return { mean, std: std > 0 ? std : 1, constant: false };
 }

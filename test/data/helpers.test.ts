@@ -63,7 +63,8 @@ describe('standardization', () => {
   it('standardized columns have mean 0 and std 1 (or stay centred when constant)', () => {
     fc.assert(
       fc.property(
-        fc.array(fc.tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }), fc.constant(5)), {
+        // Subnormal values (below 2.2e-308) carry too few bits to standardise to 1e-9; normal ones down to 1e-300 are in.
+        fc.array(fc.tuple(fc.double({ min: -1e6, max: 1e6, noNaN: true }).filter((v) => v === 0 || Math.abs(v) >= 1e-300), fc.constant(5)), {
           minLength: 2,
           maxLength: 50,
         }),
@@ -73,7 +74,10 @@ describe('standardization', () => {
           const z = standardizeColumns(x, 2, { mean: stats.map((s) => s.mean), std: stats.map((s) => s.std) });
           const again = [columnStats(z, rows.length, 2, 0), columnStats(z, rows.length, 2, 1)];
           expect(again[1]).toEqual({ mean: 0, std: 1, constant: true });
-          if (!stats[0].constant) {
+          // A spread within a few ulps of the values (e.g. two adjacent doubles) has no representable
+          // mean, so no standardisation can centre it; the property is about well-conditioned columns.
+          const magnitude = Math.max(...rows.map((r) => Math.abs(r[0])));
+          if (!stats[0].constant && stats[0].std > 1e-10 * magnitude) {
             expect(Math.abs(again[0].mean)).toBeLessThan(1e-9);
             expect(again[0].std).toBeCloseTo(1, 9);
           }
