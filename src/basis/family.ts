@@ -31,6 +31,14 @@ export interface BasisFamily {
   unpack(theta: readonly (readonly number[])[], d: number): Tensor[];
   /** Parameter tensors -> model-file rows θ_j. */
   pack(params: readonly Tensor[], d: number): number[][];
-  /** A data-driven, seeded starting point for J units on inputs X (N, D), as acted on by the model. */
-  init(x: Tensor, units: number, rng: Rng): Tensor[];
+  /**
+   * A data-driven, seeded starting point for J units on inputs X (N, D), as
+   * acted on by the model. `scale` (default 1) stretches how sharply the units
+   * bend: rbf widths shrink by it, tanh slopes grow by it, poly exponents
+   * spread by it; the trainer tries the values in `initScales` and keeps the
+   * one whose ridge least-squares fit scores best (see train/start.ts).
+   */
+  init(x: Tensor, units: number, rng: Rng, scale?: number): Tensor[];
+  /** Candidate `scale`s for init, from smooth to sharp; [1] means no search. */
+  readonly initScales: readonly number[];
 }

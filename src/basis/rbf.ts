@@ -3,6 +3,16 @@ import type { Rng } from '../util/rng.js';
 import type { BasisFamily } from './family.js';
 import { columnQuantiles, kmeansPlusPlus, nearestNeighbourSqDist } from './spread.js';
 
+/** s_j = WIDTH_FACTOR · (squared distance to the nearest other centre) / scale. */
+const WIDTH_FACTOR = 2;
+/**
+ * Width divisors the trainer's start search tries (docs/defaults.md): 4^-6 .. 4,
+ * from bumps wider than the data (σ about 4 standard deviations at 80 units,
+ * for nearly polynomial curves such as powerlaw) to bumps narrower than their
+ * spacing (fine detail such as co2_trend's).
+ */
+const WIDTH_SCALES = [4 ** -6, 4 ** -5, 4 ** -4, 4 ** -3, 4 ** -2, 4 ** -1, 1, 4];
+
 /** Gaussian bumps: φ_j(x) = exp(-‖x - c_j‖² / s_j); θ_j = [c_j1 .. c_jD, s_j]. */
 export const rbf: BasisFamily = {
   name: 'rbf',
@@ -28,7 +38,8 @@ export const rbf: BasisFamily = {
   pack([c, s], d) {
     return Array.from({ length: s.size }, (_, j) => [...c.data.subarray(j * d, (j + 1) * d), s.data[j]]);
   },
-  init(x, units, rng: Rng) {
+  initScales: WIDTH_SCALES,
+  init(x, units, rng: Rng, scale = 1) {
     const [n, d] = x.shape;
     // Centres spread over the data: quantiles in 1-D, k-means++ seeding otherwise.
     const c = d === 1 ? columnQuantiles(x, units) : kmeansPlusPlus(x, units, rng);
@@ -39,7 +50,7 @@ export const rbf: BasisFamily = {
     let fallback = 0;
     for (let k = 0; k < n * d; k++) fallback += x.data[k] * x.data[k];
     fallback = Math.max(fallback / Math.max(n, 1), 1e-6);
-    for (let j = 0; j < units; j++) s[j] = Number.isFinite(nn[j]) && nn[j] > 0 ? 2 * nn[j] : fallback;
+    for (let j = 0; j < units; j++) s[j] = (Number.isFinite(nn[j]) && nn[j] > 0 ? WIDTH_FACTOR * nn[j] : fallback) / scale;
     return [c, new Tensor(s, [units])];
   },
 };

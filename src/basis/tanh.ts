@@ -1,6 +1,17 @@
 import { affine, tanh as tanhOp, Tensor } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
 import type { BasisFamily } from './family.js';
+import { columnQuantiles, kmeansPlusPlus } from './spread.js';
+
+/** Slopes |a_j| (standardised inputs) are drawn from scale · [SLOPE_LO, SLOPE_HI]. */
+const SLOPE_LO = 1;
+const SLOPE_HI = 3;
+/**
+ * Slope multipliers the trainer's start search tries (docs/defaults.md): 1/4
+ * (units nearly linear over the data) to 32 (steps far sharper than the
+ * data's spread; co2_trend picks 8 to 16).
+ */
+const SLOPE_SCALES = [0.25, 0.5, 1, 2, 4, 8, 16, 32];
 
 /** Sigmoidal units: φ_j(x) = tanh(a_j · x + c_j); θ_j = [a_j1 .. a_jD, c_j]. */
 export const tanh: BasisFamily = {
@@ -26,27 +37,30 @@ export const tanh: BasisFamily = {
   pack([a, c], d) {
     return Array.from({ length: c.size }, (_, j) => [...a.data.subarray(j * d, (j + 1) * d), c.data[j]]);
   },
-  init(x, units, rng: Rng) {
-    const [n, d] = x.shape;
+  initScales: SLOPE_SCALES,
+  init(x, units, rng: Rng, scale = 1) {
+    const d = x.shape[1];
     const a = new Float64Array(units * d);
     const c = new Float64Array(units);
+    // Points the kinks pass through, spread over the data as rbf centres are:
+    // random rows would leave gaps and clumps, which matter with many units.
+    const through = d === 1 ? columnQuantiles(x, units) : kmeansPlusPlus(x, units, rng);
     for (let j = 0; j < units; j++) {
       // A random direction with a slope that makes the kink span a fraction
-      // of the data's range, placed so the kink crosses a random data row:
+      // of the data's range, placed so the kink crosses its spread point:
       // every unit starts where it can bend the fit, none saturated.
       let norm = 0;
       for (let k = 0; k < d; k++) {
         a[j * d + k] = rng.normal();
         norm += a[j * d + k] ** 2;
       }
-      const slope = (1 + 2 * rng.next()) / Math.sqrt(Math.max(norm, 1e-12));
-      const row = rng.int(n);
-      let dotRow = 0;
+      const slope = (scale * (SLOPE_LO + (SLOPE_HI - SLOPE_LO) * rng.next())) / Math.sqrt(Math.max(norm, 1e-12));
+      let dot = 0;
       for (let k = 0; k < d; k++) {
         a[j * d + k] *= slope;
-        dotRow += a[j * d + k] * x.data[row * d + k];
+        dot += a[j * d + k] * through.data[j * d + k];
       }
-      c[j] = -dotRow;
+      c[j] = -dot;
     }
     return [new Tensor(a, [units, d]), new Tensor(c, [units])];
   },

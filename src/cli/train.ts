@@ -1,9 +1,10 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 // Names only: the basis modules (and the engine behind them) load when a command runs, not for --help.
 import { BASIS_NAMES } from '../model/types.js';
-import { DEFAULTS } from '../train/defaults.js';
+import { UsageError } from '../errors.js';
+import { DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption } from '../train/defaults.js';
 import { optimizerNames } from '../train/optimizer.js';
-import { batchSize, fileArg, fraction, integer, list, nonNegativeFinite, nonNegativeInteger, positiveFinite, positiveInteger, single } from './options.js';
+import { batchSize, fileArg, fraction, integer, list, nonNegativeInteger, positiveFinite, positiveInteger, single } from './options.js';
 
 export interface TrainArgs {
   file: string;
@@ -27,9 +28,10 @@ export interface TrainArgs {
   expect?: string[];
   plot?: string;
   standardize: boolean;
-  solver: string;
+  /** Omitted: train()'s default (varpro in memory, gd with --stream). */
+  solver?: string;
   restarts: number;
-  ridge: number;
+  ridge: RidgeOption;
   header: boolean;
   delimiter?: string;
   missing: string;
@@ -61,12 +63,12 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option('epochs', { group: OPT, describe: 'passes over the training rows', default: DEFAULTS.epochs, coerce: single(positiveInteger('epochs')) })
       .option('batch-size', { group: OPT, describe: "rows per step, or 'full' for full-batch descent", default: DEFAULTS.batchSize, coerce: single(batchSize) })
       .option('optimizer', { group: OPT, choices: optimizerNames, default: DEFAULTS.optimizer, describe: 'update rule (sgd is the plain gradient step)', coerce: single(String) })
-      .option('solver', { group: OPT, choices: ['gd', 'varpro'], default: DEFAULTS.solver, describe: 'gd: descend on w, b, θ jointly; varpro: solve w, b exactly each step, descend on θ', coerce: single(String) })
+      .option('solver', { group: OPT, choices: ['gd', 'varpro'], describe: `gd: descend on w, b, θ jointly; varpro: solve w, b exactly each step, descend on θ [default: ${IN_MEMORY_DEFAULTS.solver}; ${DEFAULTS.solver} with --stream]`, coerce: single(String) })
       .option('lr', { group: OPT, describe: 'learning rate for every group', default: DEFAULTS.lr, coerce: single(positiveFinite('lr')) })
       .option('lr-w', { group: OPT, describe: 'learning rate for w (overrides --lr)', coerce: single(positiveFinite('lr-w')) })
       .option('lr-b', { group: OPT, describe: 'learning rate for b (overrides --lr)', coerce: single(positiveFinite('lr-b')) })
       .option('lr-theta', { group: OPT, describe: 'learning rate for θ (overrides --lr)', coerce: single(positiveFinite('lr-theta')) })
-      .option('ridge', { group: OPT, describe: 'ridge penalty λ/2·‖w‖² on the scaled problem', default: DEFAULTS.ridge, coerce: single(nonNegativeFinite('ridge')) })
+      .option('ridge', { group: OPT, describe: "ridge penalty λ/2·‖w‖² on the scaled problem, or 'auto': chosen with the start by generalised cross-validation", default: DEFAULTS.ridgeAuto ? 'auto' : DEFAULTS.ridge, coerce: single(ridgeOption) })
       .option('val-split', { group: OPT, describe: 'fraction of rows held out for validation', default: DEFAULTS.valSplit, coerce: single(fraction('val-split')) })
       .option('patience', { group: OPT, describe: 'stop after this many epochs without validation improvement and keep the best (0: never)', default: DEFAULTS.patience ?? 0, coerce: single(nonNegativeInteger('patience')) })
       .option('restarts', { group: OPT, describe: 'seeded starts; the best by validation loss is kept', default: DEFAULTS.restarts, coerce: single(positiveInteger('restarts')) })
@@ -83,3 +85,14 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
     await runTrain(argv);
   },
 };
+
+/** --ridge: 'auto' or a finite λ ≥ 0. */
+function ridgeOption(v: unknown): RidgeOption {
+  const text = String(v).trim();
+  if (text === 'auto') return 'auto';
+  const n = typeof v === 'number' ? v : Number(text);
+  if (text === '' || !Number.isFinite(n) || n < 0) {
+    throw new UsageError(`--ridge must be 'auto' or a finite number of at least 0, got '${v}'`, 'e.g. --ridge auto (the default) or --ridge 0.001');
+  }
+  return n;
+}

@@ -9,6 +9,7 @@ import { NumericError } from '../errors.js';
 import { Tensor } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
 import { type LinearPart, ridgeSolve } from './linear.js';
+import { chooseStart, RIDGE_GRID } from './start.js';
 import type { GradientEvaluator } from './chunked.js';
 import { modelTheta, predictTensor } from './objective.js';
 import { type LearningRates, Optimizer, type OptimizerName, type Slot } from './optimizer.js';
@@ -41,8 +42,12 @@ export interface FitOptions {
   optimizer: OptimizerName;
   lr: LearningRates;
   solver: Solver;
-  /** Ridge λ on w (see linear.ts); also used for the initial least-squares solve. */
-  ridge: number;
+  /**
+   * Ridge λ on w (see linear.ts), used for the start's least-squares solve, in
+   * descent and by varpro. 'auto' chooses λ from RIDGE_GRID together with the
+   * init scale, by generalised cross-validation (see start.ts).
+   */
+  ridge: number | 'auto';
   /** Epochs without validation improvement before stopping; null never stops early. */
   patience: number | null;
   /** How many times to roll back and halve the learning rates before giving up. */
@@ -67,6 +72,16 @@ export interface FitOutcome {
   history: { train: number[]; validation: number[] | null };
   trainSeconds: number;
   recoveries: number;
+  /** The λ used (the chosen one under ridge 'auto'). */
+  ridge?: number;
+  /** The family's init scale the start search chose (1 for a given initialTheta). */
+  initScale?: number;
+  /**
+   * What restarts are compared by: the validation MSE of the returned
+   * parameters, or without validation rows the last epoch's training MSE
+   * (standardised units). bestEpoch 0 means the start itself won.
+   */
+  selectionLoss?: number;
 }
 
 interface Params {
@@ -76,6 +91,11 @@ interface Params {
 }
 
 const YIELD_MS = 50;
+/** The least λ of the start's solve with a fixed ridge: plain least squares can be singular. */
+const MIN_START_RIDGE = 1e-6;
+
+/** FitOptions once the start has fixed λ. */
+type ResolvedFitOptions = Omit<FitOptions, 'ridge'> & { ridge: number };
 
 export async function fit(train: Dataset, validation: Dataset | null, opts: FitOptions, rng: Rng): Promise<FitOutcome> {
   const { family } = opts;
@@ -84,7 +104,8 @@ export async function fit(train: Dataset, validation: Dataset | null, opts: FitO
   const Y = new Tensor(train.y, [train.n]);
   const XV = validation ? family.prepare(new Tensor(validation.x, [validation.n, d])) : null;
 
-  const params = initialParams(family, X, Y, opts, rng);
+  const { params, ridge, scale } = initialParams(family, X, Y, opts, rng);
+  const resolved: ResolvedFitOptions = { ...opts, ridge };
   const varpro = opts.solver === 'varpro';
   const slots: Slot[] = [
     ...(varpro
@@ -100,7 +121,7 @@ export async function fit(train: Dataset, validation: Dataset | null, opts: FitO
   const batches = new BatchSampler(X, Y, batch, rng);
   const evaluator = createEvaluator(family, opts.threads ?? 1, [params.w.shape, params.b.shape, ...params.raw.map((t) => t.shape)]);
   try {
-    return await loop(validation, opts, family, params, optimizer, batches, evaluator, X, Y, XV, varpro, d);
+    return { ...(await loop(validation, resolved, family, params, optimizer, batches, evaluator, X, Y, XV, varpro, d)), ridge, initScale: scale };
   } finally {
     await evaluator.close();
   }
@@ -108,7 +129,7 @@ export async function fit(train: Dataset, validation: Dataset | null, opts: FitO
 
 async function loop(
   validation: Dataset | null,
-  opts: FitOptions,
+  opts: ResolvedFitOptions,
   family: BasisFamily,
   params: Params,
   optimizer: Optimizer,
@@ -122,7 +143,10 @@ async function loop(
 ): Promise<FitOutcome> {
 
   const history = { train: [] as number[], validation: validation ? ([] as number[]) : null };
-  let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, state: snapshot(params) };
+  // The start itself competes (as epoch 0): descent that never beats it on
+  // validation returns it unchanged.
+  const startLoss = validation && XV && opts.patience !== null ? meanSquaredError(family, params, XV, validation.y) : Number.POSITIVE_INFINITY;
+  let best = { loss: startLoss, epoch: 0, state: snapshot(params) };
   let stopped: StopReason = 'max-epochs';
   let recoveries = 0;
   const maxRecoveries = opts.maxRecoveries ?? 8;
@@ -138,13 +162,13 @@ async function loop(
       const goodState = optimizer.snapshot();
       let loss: number;
       try {
-        loss = step(family, params, xb, yb, opts, optimizer, varpro, evaluator);
+        loss = step(family, params, xb, yb, opts, optimizer, varpro, evaluator, xb === X);
       } catch (e) {
         if (!(e instanceof NumericError)) throw e;
         loss = Number.NaN;
         opts.onWarning?.(`step failed numerically (${e.message})`);
       }
-      if (!Number.isFinite(loss) || !paramsFinite(params)) {
+      if (!Number.isFinite(loss) || !paramsFinite(family, params)) {
         restore(params, good);
         optimizer.restore(goodState);
         if (recoveries >= maxRecoveries) {
@@ -197,9 +221,10 @@ async function loop(
   const epochsRun = Math.min(epoch, opts.epochs);
   const trainSeconds = (performance.now() - t0) / 1000;
   // With a validation split and early stopping, the model is the best validated epoch.
-  if (validation && opts.patience !== null && best.epoch > 0) restore(params, best.state);
+  if (validation && opts.patience !== null && (best.epoch > 0 || Number.isFinite(best.loss))) restore(params, best.state);
   else best.epoch = epochsRun;
   if (varpro && stopped !== 'diverged') solveLinear(family, params, X, Y, opts.ridge);
+  const selectionLoss = XV && validation ? meanSquaredError(family, params, XV, validation.y) : (history.train.at(-1) ?? Number.NaN);
   return {
     theta: family.pack(modelTheta(family, params.raw), d),
     w: Array.from(params.w.data),
@@ -210,6 +235,7 @@ async function loop(
     history,
     trainSeconds,
     recoveries,
+    selectionLoss,
   };
 }
 
@@ -223,18 +249,23 @@ function step(
   p: Params,
   xb: Tensor,
   yb: Tensor,
-  opts: FitOptions,
+  opts: ResolvedFitOptions,
   optimizer: Optimizer,
   varpro: boolean,
   evaluator: GradientEvaluator,
+  fullBatch: boolean,
 ): number {
-  // varpro: w and b exact for the current θ, then descend on θ alone.
-  if (varpro) solveLinear(family, p, xb, yb, opts.ridge);
+  // varpro: w and b exact for the current θ (a full batch already has them
+  // from the step before), descend on θ alone, then solve again for the new
+  // θ, so what is validated and kept is a consistent model, not θ paired
+  // with the w of the step before (with a tiny ridge the difference is large).
+  if (varpro && !fullBatch) solveLinear(family, p, xb, yb, opts.ridge);
   const all = [p.w, p.b, ...p.raw];
   const argnums = varpro ? p.raw.map((_, i) => i + 2) : all.map((_, i) => i);
   const { value, grads } = evaluator.evaluate(xb, yb, all, argnums, opts.ridge);
   if (!Number.isFinite(value)) return value;
   optimizer.step(grads);
+  if (varpro) solveLinear(family, p, xb, yb, opts.ridge);
   return value;
 }
 
@@ -252,28 +283,51 @@ function setLinear(p: Params, lin: LinearPart): void {
   }
 }
 
-function initialParams(family: BasisFamily, X: Tensor, Y: Tensor, opts: FitOptions, rng: Rng): Params {
+/**
+ * θ from the start search (start.ts), and w, b the ridge least-squares
+ * solution for it on every training row: the linear part is right from the
+ * first step. Returns the λ descent uses.
+ */
+function initialParams(family: BasisFamily, X: Tensor, Y: Tensor, opts: FitOptions, rng: Rng): { params: Params; ridge: number; scale: number } {
   const d = X.shape[1];
-  const theta = opts.initialTheta ? family.unpack(opts.initialTheta, d) : family.init(X, opts.units, rng);
-  const raw = theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
-  const units = theta[0].shape[0];
-  const p: Params = { w: Tensor.zeros([units]), b: Tensor.zeros([]), raw };
-  // w and b start at the (lightly ridge-regularised) least-squares solution for
-  // the initial θ: the linear part is then right from the first step.
-  solveLinear(family, p, X, Y, Math.max(opts.ridge, 1e-6));
-  return p;
+  const given = opts.initialTheta ? family.unpack(opts.initialTheta, d) : undefined;
+  const auto = opts.ridge === 'auto';
+  const startRidge = opts.ridge === 'auto' ? 0 : Math.max(opts.ridge, MIN_START_RIDGE);
+  const start = chooseStart(family, X, Y.data, opts.units, rng, auto ? RIDGE_GRID : [startRidge], given);
+  const raw = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
+  const units = start.theta[0].shape[0];
+  const params: Params = { w: Tensor.zeros([units]), b: Tensor.zeros([]), raw };
+  solveLinear(family, params, X, Y, auto ? start.lambda : startRidge);
+  return { params, ridge: opts.ridge === 'auto' ? start.lambda : opts.ridge, scale: start.scale };
 }
 
+/** MSE of the model on rows; +Infinity when its features overflow there (e.g. poly on rows outside the training range). */
 function meanSquaredError(family: BasisFamily, p: Params, x: Tensor, y: Float64Array): number {
-  const pred = predictTensor(family, x, p.w, p.b, modelTheta(family, p.raw)).data;
+  let pred: Float64Array;
+  try {
+    pred = predictTensor(family, x, p.w, p.b, modelTheta(family, p.raw)).data;
+  } catch (e) {
+    if (e instanceof NumericError) return Number.POSITIVE_INFINITY;
+    throw e;
+  }
   let s = 0;
   for (let i = 0; i < y.length; i++) s += (pred[i] - y[i]) ** 2;
   return s / y.length;
 }
 
-function paramsFinite(p: Params): boolean {
-  const all = [p.w.data, p.b.data, ...p.raw.map((t) => t.data)];
-  return all.every((a) => a.every(Number.isFinite));
+/**
+ * Every parameter finite, also as the model file holds it: a positive group
+ * learned as its log must not overflow (or underflow to 0) when exponentiated.
+ */
+function paramsFinite(family: BasisFamily, p: Params): boolean {
+  if (!p.w.data.every(Number.isFinite) || !p.b.data.every(Number.isFinite)) return false;
+  return p.raw.every((t, k) =>
+    t.data.every((v) => {
+      if (!family.positive[k]) return Number.isFinite(v);
+      const e = Math.exp(v);
+      return Number.isFinite(e) && e > 0;
+    }),
+  );
 }
 
 function snapshot(p: Params): Float64Array[] {
@@ -283,7 +337,9 @@ function snapshot(p: Params): Float64Array[] {
 function restore(p: Params, s: Float64Array[]): void {
   p.w.data.set(s[0]);
   p.b.data.set(s[1]);
-  p.raw.forEach((t, i) => t.data.set(s[i + 2]));
+  p.raw.forEach((t, i) => {
+    t.data.set(s[i + 2]);
+  });
 }
 
 /** Full batch: the whole set every step. Mini-batch: a seeded shuffle each epoch, rows gathered into reused buffers. */

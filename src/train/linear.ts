@@ -4,16 +4,29 @@
  *   min  (1/2N) Σ_n (w·Φ_n + b − y_n)² + (λ/2) ‖w‖²
  * solved by centring (which takes b out) and a Cholesky solve of the J×J
  * normal equations, falling back to SVD when they are not positive definite.
+ * `ridgePath` solves for many λ at once from one eigendecomposition, which is
+ * what choosing λ by validation needs.
  */
-import { CholeskyDecomposition, Matrix, SVD } from 'ml-matrix';
+import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, SVD } from 'ml-matrix';
 
 export interface LinearPart {
   w: Float64Array;
   b: number;
 }
 
-/** Φ is (N, J) row-major; y has N values; λ ≥ 0 is the ridge on w (not on b). */
-export function ridgeSolve(phi: Float64Array, n: number, j: number, y: Float64Array, lambda: number): LinearPart {
+/** The centred normal equations, scaled by 1/N so λ means the same at any N. */
+interface NormalEquations {
+  /** (1/N) Σ (Φ_n − Φ̄)(Φ_n − Φ̄)ᵀ, J×J row-major (upper triangle filled, then mirrored). */
+  gram: Float64Array;
+  /** (1/N) Σ (Φ_n − Φ̄)(y_n − ȳ). */
+  rhs: Float64Array;
+  mean: Float64Array;
+  ymean: number;
+  /** A floor relative to the problem's scale that keeps exactly collinear units solvable. */
+  jitter: number;
+}
+
+function normalEquations(phi: Float64Array, n: number, j: number, y: Float64Array): NormalEquations {
   const mean = new Float64Array(j);
   let ymean = 0;
   for (let r = 0; r < n; r++) {
@@ -23,8 +36,7 @@ export function ridgeSolve(phi: Float64Array, n: number, j: number, y: Float64Ar
   ymean /= n;
   for (let k = 0; k < j; k++) mean[k] /= n;
 
-  // Normal equations of the centred problem, scaled by 1/N so λ means the same at any N.
-  const G = new Float64Array(j * j);
+  const gram = new Float64Array(j * j);
   const rhs = new Float64Array(j);
   const row = new Float64Array(j);
   for (let r = 0; r < n; r++) {
@@ -34,28 +46,87 @@ export function ridgeSolve(phi: Float64Array, n: number, j: number, y: Float64Ar
       const va = row[a];
       if (va === 0) continue;
       rhs[a] += va * yc;
-      for (let b = a; b < j; b++) G[a * j + b] += va * row[b];
+      for (let b = a; b < j; b++) gram[a * j + b] += va * row[b];
     }
   }
   let trace = 0;
-  for (let a = 0; a < j; a++) trace += G[a * j + a] / n;
-  // A floor relative to the problem's scale keeps exactly collinear units solvable.
-  const jitter = 1e-12 * Math.max(trace / j, 1e-300);
-  const A = new Matrix(j, j);
   for (let a = 0; a < j; a++) {
+    rhs[a] /= n;
     for (let b = a; b < j; b++) {
-      const v = G[a * j + b] / n + (a === b ? lambda + jitter : 0);
-      A.set(a, b, v);
-      A.set(b, a, v);
+      gram[a * j + b] /= n;
+      gram[b * j + a] = gram[a * j + b];
     }
+    trace += gram[a * j + a];
   }
-  const B = Matrix.columnVector(Array.from(rhs, (v) => v / n));
-  let sol: Matrix;
+  return { gram, rhs, mean, ymean, jitter: 1e-12 * Math.max(trace / j, 1e-300) };
+}
+
+function intercept(eq: NormalEquations, w: Float64Array): number {
+  let b = eq.ymean;
+  for (let k = 0; k < w.length; k++) b -= w[k] * eq.mean[k];
+  return b;
+}
+
+/** Φ is (N, J) row-major; y has N values; λ ≥ 0 is the ridge on w (not on b). */
+export function ridgeSolve(phi: Float64Array, n: number, j: number, y: Float64Array, lambda: number): LinearPart {
+  const eq = normalEquations(phi, n, j, y);
+  const A = new Matrix(j, j);
+  for (let a = 0; a < j; a++) for (let b = 0; b < j; b++) A.set(a, b, eq.gram[a * j + b] + (a === b ? lambda + eq.jitter : 0));
+  const B = Matrix.columnVector(Array.from(eq.rhs));
   const chol = new CholeskyDecomposition(A);
-  if (chol.isPositiveDefinite()) sol = chol.solve(B);
-  else sol = new SVD(A, { autoTranspose: true }).solve(B);
+  const sol = chol.isPositiveDefinite() ? chol.solve(B) : new SVD(A, { autoTranspose: true }).solve(B);
   const w = Float64Array.from(sol.getColumn(0));
-  let b = ymean;
-  for (let k = 0; k < j; k++) b -= w[k] * mean[k];
-  return { w, b };
+  return { w, b: intercept(eq, w) };
+}
+
+export interface PathPoint extends LinearPart {
+  /** Effective number of parameters Σ e/(e + λ) + 1 (the intercept). */
+  dof: number;
+  /** Mean squared error on the N rows. */
+  mse: number;
+}
+
+/**
+ * The ridge solutions for every λ in `lambdas`, from one symmetric
+ * eigendecomposition G = V diag(e) Vᵀ: w(λ) = V diag(1/(e + λ)) Vᵀ r, each
+ * with its fit and effective number of parameters (what generalised
+ * cross-validation needs).
+ */
+export function ridgePath(phi: Float64Array, n: number, j: number, y: Float64Array, lambdas: readonly number[]): PathPoint[] {
+  const eq = normalEquations(phi, n, j, y);
+  const G = new Matrix(j, j);
+  for (let a = 0; a < j; a++) for (let b = 0; b < j; b++) G.set(a, b, eq.gram[a * j + b]);
+  const evd = new EigenvalueDecomposition(G, { assumeSymmetric: true });
+  const V = evd.eigenvectorMatrix;
+  // Rounding can leave tiny negative eigenvalues on a singular Gram matrix; they are zeros.
+  const e = evd.realEigenvalues.map((v) => Math.max(v, 0));
+  const proj = new Float64Array(j);
+  for (let k = 0; k < j; k++) {
+    let s = 0;
+    for (let a = 0; a < j; a++) s += V.get(a, k) * eq.rhs[a];
+    proj[k] = s;
+  }
+  return lambdas.map((lambda) => {
+    const w = new Float64Array(j);
+    let dof = 1;
+    for (let k = 0; k < j; k++) {
+      const denom = e[k] + lambda + eq.jitter;
+      const c = proj[k] / denom;
+      dof += e[k] / denom;
+      for (let a = 0; a < j; a++) w[a] += V.get(a, k) * c;
+    }
+    const lin = { w, b: intercept(eq, w) };
+    return { ...lin, dof, mse: linearMse(phi, n, j, y, lin) };
+  });
+}
+
+/** Mean squared error of w·Φ_n + b against y over N rows. */
+export function linearMse(phi: Float64Array, n: number, j: number, y: Float64Array, lin: LinearPart): number {
+  let s = 0;
+  for (let r = 0; r < n; r++) {
+    let f = lin.b;
+    for (let k = 0; k < j; k++) f += lin.w[k] * phi[r * j + k];
+    s += (f - y[r]) ** 2;
+  }
+  return s / n;
 }

@@ -18,12 +18,15 @@ import { TrainingError } from '../errors.js';
 import { assertNotSameFile, type ModelFile, type Scaling, writeModel } from '../model/index.js';
 import { type Diagnostics, diagnose } from '../report/diagnostics.js';
 import { Rng } from '../util/rng.js';
-import { type DataSettings, DEFAULTS, type TrainSettings } from './defaults.js';
+import { type DataSettings, DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption, type TrainSettings } from './defaults.js';
 import { type Dataset, type EpochReport, fit, type FitOutcome, type StopReason } from './fit.js';
 import { type Metrics, metrics } from './metrics.js';
 import { predictRows, scaleInputs } from './predict.js';
 
-export interface TrainOptions extends Partial<TrainSettings>, DataSettings {
+/** Settings as callers give them: any subset, with the ridge as a number or 'auto'. */
+export type SettingsInput = Partial<Omit<TrainSettings, 'ridge'>> & { ridge?: RidgeOption };
+
+export interface TrainOptions extends SettingsInput, DataSettings {
   /** CSV path, or '-' for standard input. */
   file: string;
   /** Where to write the model file; null or omitted writes none. */
@@ -54,6 +57,10 @@ export interface TrainResult {
   warnings: string[];
   /** How the model's units behave on the training rows; null when training diverged. */
   diagnostics: Diagnostics | null;
+  /** The ridge λ the chosen start trained with (chosen by GCV under --ridge auto). */
+  ridge?: number;
+  /** The init scale the chosen start's search picked (see BasisFamily.initScales). */
+  init_scale?: number;
 }
 
 /** Labelled rows in the model's feature order (N × D row-major x). */
@@ -71,14 +78,21 @@ export interface TrainOutput {
   rows: { train: LabelledRows; validation: LabelledRows | null };
 }
 
-export function resolveSettings(opts: Partial<TrainSettings>): TrainSettings {
+export function resolveSettings(opts: SettingsInput): TrainSettings {
   const s: TrainSettings = { ...DEFAULTS };
   for (const [k, v] of Object.entries(opts)) if (v !== undefined && k in DEFAULTS) (s as unknown as Record<string, unknown>)[k] = v;
+  // ridge 'auto' searches λ; a number fixes it (unless ridgeAuto is given explicitly).
+  if (opts.ridge === 'auto') {
+    s.ridge = DEFAULTS.ridge;
+    s.ridgeAuto = true;
+  } else if (typeof opts.ridge === 'number' && opts.ridgeAuto === undefined) {
+    s.ridgeAuto = false;
+  }
   return s;
 }
 
 export async function train(options: TrainOptions): Promise<TrainOutput> {
-  const s = resolveSettings(options);
+  const s = resolveSettings({ ...options, solver: options.solver ?? IN_MEMORY_DEFAULTS.solver });
   const family = basisFamily(s.basis);
   const warnings: string[] = [];
   const warn = (m: string) => {
@@ -138,7 +152,7 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
         optimizer: s.optimizer,
         lr: { ...lr },
         solver: s.solver,
-        ridge: s.ridge,
+        ridge: s.ridgeAuto ? 'auto' : s.ridge,
         patience: s.patience,
         onEpoch: options.onEpoch
           ? (e) =>
@@ -155,7 +169,9 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
         shouldStop: options.shouldStop,
         threads: s.threads,
       },
-      s.restarts === 1 ? rng : rng.fork(r + 1),
+      // Start r draws the same numbers whatever the number of restarts, so
+      // more restarts can only add candidates, never change the first ones.
+      rng.fork(r + 1),
     );
     trainSeconds += outcome.trainSeconds;
     epochsRun += outcome.epochs;
@@ -207,6 +223,8 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
     dropped_rows: table.droppedRows,
     warnings,
     diagnostics: model ? diagnose(model, trainRows.x, trainRows.n) : null,
+    ridge: chosen?.ridge,
+    init_scale: chosen?.initScale,
   };
   if (model === null) {
     throw Object.assign(new TrainingError('training diverged: the loss or the parameters became non-finite', 'lower --lr (or --lr-theta), or try --optimizer adam'), {
@@ -231,6 +249,7 @@ export function nanMetrics(n: number): Metrics {
 
 /** Restarts are compared by validation loss, or by training loss without a split. */
 export function selectionLoss(o: FitOutcome): number {
+  if (o.selectionLoss !== undefined) return Number.isFinite(o.selectionLoss) ? o.selectionLoss : Number.POSITIVE_INFINITY;
   const h = o.history.validation ?? o.history.train;
   if (h.length === 0) return Number.POSITIVE_INFINITY;
   const i = Math.min(o.bestEpoch, h.length) - 1;
@@ -250,7 +269,9 @@ export function trainingRecord(s: TrainSettings, o: FitOutcome, table: Pick<Tabl
     lr: { w: s.lrW ?? s.lr, b: s.lrB ?? s.lr, theta: s.lrTheta ?? s.lr },
     val_split: s.valSplit,
     patience: s.patience,
-    ridge: s.ridge,
+    ridge: o.ridge ?? s.ridge,
+    ...(s.ridgeAuto && o.ridge !== undefined ? { ridge_auto: true } : {}),
+    ...(o.initScale !== undefined ? { init_scale: o.initScale } : {}),
     rows: table.n,
   };
 }

@@ -29,7 +29,7 @@ const cases: [string, string, string[], number][] = [
 
 describe.concurrent('each basis fits a simple curve', () => {
   it.each(cases)('%s: validation R^2 above the bound', async (basis, file, extra, bound) => {
-    const r = await runCli(['train', file, '--basis', basis, ...extra, '--epochs', '60', '--lr', '0.05', '--seed', '1', '--json', '--quiet', '--out', join(tmp.path, `${basis}.json`)]);
+    const r = await runCli(['train', file, '--basis', basis, ...extra, '--epochs', '60', '--lr', '0.05', '--val-split', '0.2', '--seed', '1', '--json', '--quiet', '--out', join(tmp.path, `${basis}.json`)]);
     expect(r.code, describeRun(r)).toBe(0);
     const doc = parseJsonOutput<Doc>(r);
     expect(doc.basis).toBe(basis);

@@ -1,0 +1,106 @@
+/**
+ * Where descent starts. For fixed θ the best w and b solve a linear
+ * least-squares problem, so a starting point can be judged before any
+ * descent: for each candidate θ (the family's data-driven init at each of its
+ * `initScales`) and each ridge λ, solve for w and b and score the fit by
+ * generalised cross-validation on the training rows. The objective in θ is
+ * not convex, and on small data sets descent from a poor start over-fits long
+ * before it finds a better basin, so the start does most of the work; descent
+ * then refines it, with early stopping on the validation rows as the guard.
+ * GCV rather than the validation rows judges the start, so those rows stay an
+ * unbiased referee for early stopping (and all training rows inform the choice).
+ */
+import type { BasisFamily } from '../basis/index.js';
+import { Tensor } from '../engine/index.js';
+import type { Rng } from '../util/rng.js';
+import { type LinearPart, ridgePath } from './linear.js';
+
+/** λ candidates on the standardised problem: from nearly plain least squares to heavy shrinkage. */
+export const RIDGE_GRID: readonly number[] = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
+
+/** The start search scores at most this many training rows (a seeded sample); w, b are then solved on all of them. */
+export const START_ROWS = 4000;
+
+export interface RidgeChoice {
+  lambda: number;
+  lin: LinearPart;
+  /** GCV score RSS/N / (1 − dof/N)² in the model's (standardised) units; a stand-in for leave-one-out MSE. */
+  gcv: number;
+}
+
+/** The ridge solution with the lowest GCV score among `lambdas`, for fixed θ; null if none is finite. */
+export function bestRidge(family: BasisFamily, x: Tensor, y: Float64Array, theta: readonly Tensor[], lambdas: readonly number[]): RidgeChoice | null {
+  const n = x.shape[0];
+  const phi = family.features(x, theta);
+  const j = phi.shape[1];
+  let best: RidgeChoice | null = null;
+  ridgePath(phi.data, n, j, y, lambdas).forEach((lin, i) => {
+    if (!lin.w.every(Number.isFinite) || !Number.isFinite(lin.b)) return;
+    const slack = 1 - lin.dof / n;
+    if (!(slack > 0)) return;
+    const gcv = lin.mse / (slack * slack);
+    if (Number.isFinite(gcv) && (best === null || gcv < best.gcv)) best = { lambda: lambdas[i], lin, gcv };
+  });
+  return best;
+}
+
+export interface Start {
+  theta: Tensor[];
+  /** The family's init scale that won (1 when θ was given). */
+  scale: number;
+  lambda: number;
+  gcv: number;
+}
+
+/**
+ * The family's init at each of its scales, each with its best λ from
+ * `lambdas`; the pair with the lowest GCV wins. With `theta` given (a warm
+ * start) only λ is chosen. w and b are not returned: the caller solves them
+ * on every training row for the winning θ and λ.
+ */
+export function chooseStart(
+  family: BasisFamily,
+  x: Tensor,
+  y: Float64Array,
+  units: number,
+  rng: Rng,
+  lambdas: readonly number[],
+  theta?: Tensor[],
+): Start {
+  const sample = sampleRows(x, y, START_ROWS, rng.fork(1));
+  if (theta) {
+    const c = bestRidge(family, sample.x, sample.y, theta, lambdas);
+    return { theta, scale: 1, lambda: c?.lambda ?? lambdas[lambdas.length - 1], gcv: c?.gcv ?? Number.POSITIVE_INFINITY };
+  }
+  // Every candidate draws the same random numbers, so candidates differ only in scale.
+  const draws = rng.fork(2);
+  let best: Start | null = null;
+  for (const scale of family.initScales) {
+    const candidate = family.init(x, units, draws.fork(0), scale);
+    const c = bestRidge(family, sample.x, sample.y, candidate, lambdas);
+    if (c && (best === null || c.gcv < best.gcv)) best = { theta: candidate, scale, lambda: c.lambda, gcv: c.gcv };
+  }
+  return best ?? { theta: family.init(x, units, draws.fork(0), 1), scale: 1, lambda: lambdas[lambdas.length - 1], gcv: Number.POSITIVE_INFINITY };
+}
+
+/** All rows when there are at most `max`, otherwise a seeded sample of `max` of them (prepared inputs, row-major). */
+function sampleRows(x: Tensor, y: Float64Array, max: number, rng: Rng): { x: Tensor; y: Float64Array } {
+  const [n, d] = x.shape;
+  if (n <= max) return { x, y };
+  const order = Uint32Array.from({ length: n }, (_, i) => i);
+  // A partial Fisher-Yates shuffle: the first `max` entries are a uniform sample.
+  for (let i = 0; i < max; i++) {
+    const j = i + rng.int(n - i);
+    const t = order[i];
+    order[i] = order[j];
+    order[j] = t;
+  }
+  const xs = new Float64Array(max * d);
+  const ys = new Float64Array(max);
+  for (let i = 0; i < max; i++) {
+    const r = order[i];
+    for (let k = 0; k < d; k++) xs[i * d + k] = x.data[r * d + k];
+    ys[i] = y[r];
+  }
+  return { x: new Tensor(xs, [max, d]), y: ys };
+}
