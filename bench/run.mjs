@@ -1,7 +1,7 @@
 // basisfit's benchmark suite (`npm run bench` builds first). Each part runs in its own
 // Node process, so one part's heap and JIT state cannot colour another's numbers.
 //   node bench/run.mjs                 all parts: engine, engine-scalar (when the engine has
-//                                      WebAssembly kernels), epoch, load
+//                                      WebAssembly kernels), epoch, load, timefit
 //   node bench/run.mjs engine epoch    a subset
 // Prints markdown tables and writes bench/out/results.json (and results.md).
 // Knobs are environment variables, listed at the top of each part; BENCH_LOAD_MB
@@ -29,6 +29,8 @@ const PARTS = {
   // bench/load.mjs belongs to the data loader's authors: it takes the CSV size in MB
   // and prints plain "label  value" lines, which are parsed here.
   load: { script: 'load.mjs', nodeArgs: [], json: false, args: [String(loadMB)] },
+  // Time to a good fit against PyTorch/Adam and scikit-learn (about 8 minutes).
+  timefit: { script: 'timefit.mjs', nodeArgs: [], json: true },
 };
 
 function runPart(name) {
