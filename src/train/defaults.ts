@@ -49,7 +49,7 @@ export type RidgeOption = number | 'auto';
 export const DEFAULTS: TrainSettings = {
   basis: 'rbf',
   units: 80,
-  epochs: 500,
+  epochs: 300,
   batchSize: 'full',
   optimizer: 'adam',
   lr: 0.01,
@@ -58,7 +58,7 @@ export const DEFAULTS: TrainSettings = {
   lrTheta: null,
   seed: 1,
   valSplit: 0.1,
-  patience: 50,
+  patience: 25,
   standardize: true,
   solver: 'gd',
   restarts: 1,
