@@ -154,6 +154,25 @@ async function loop(
   let lastYield = Date.now();
   const t0 = performance.now();
 
+  // The last parameters whose loss was seen to be finite: finite parameters
+  // can still overflow the loss, and rolling back to them would not help.
+  let verified = { params: snapshot(params), state: optimizer.snapshot() };
+  /** Rolls back and halves the learning rates; false (stopped: diverged) once the halvings are used up. */
+  const recover = (back: typeof verified): boolean => {
+    restore(params, back.params);
+    optimizer.restore(back.state);
+    if (recoveries >= maxRecoveries) {
+      stopped = 'diverged';
+      opts.onWarning?.(`diverged in epoch ${epoch}: still non-finite after ${recoveries} learning-rate halvings`);
+      return false;
+    }
+    recoveries++;
+    optimizer.scaleLearningRates(0.5);
+    opts.onWarning?.(
+      `diverged in epoch ${epoch}: rolled back to the last good parameters and halved the learning rates (now w ${fmt(optimizer.lr.w)}, b ${fmt(optimizer.lr.b)}, theta ${fmt(optimizer.lr.theta)})`,
+    );
+    return true;
+  };
   outer: for (epoch = 1; epoch <= opts.epochs; epoch++) {
     let lossSum = 0;
     let rows = 0;
@@ -169,24 +188,15 @@ async function loop(
         opts.onWarning?.(`step failed numerically (${e.message})`);
       }
       if (!Number.isFinite(loss) || !paramsFinite(family, params)) {
-        restore(params, good);
-        optimizer.restore(goodState);
-        if (recoveries >= maxRecoveries) {
-          stopped = 'diverged';
-          opts.onWarning?.(`diverged in epoch ${epoch}: still non-finite after ${recoveries} learning-rate halvings`);
-          break outer;
-        }
-        recoveries++;
-        optimizer.scaleLearningRates(0.5);
-        opts.onWarning?.(
-          `diverged in epoch ${epoch}: rolled back to the last good parameters and halved the learning rates (now w ${fmt(optimizer.lr.w)}, b ${fmt(optimizer.lr.b)}, theta ${fmt(optimizer.lr.theta)})`,
-        );
+        // A finite loss vouches for the parameters the step started from.
+        if (!recover(Number.isFinite(loss) ? { params: good, state: goodState } : verified)) break outer;
         continue;
       }
+      verified = { params: good, state: goodState };
       lossSum += loss * yb.size;
       rows += yb.size;
       if (opts.shouldStop?.()) {
-        history.train.push(rows > 0 ? lossSum / rows : Number.NaN);
+        history.train.push((2 * lossSum) / rows);
         if (history.validation && XV && validation) history.validation.push(meanSquaredError(family, params, XV, validation.y));
         stopped = 'interrupted';
         break outer;
@@ -198,11 +208,24 @@ async function loop(
       }
     }
     // Steps report ½·MSE (+ ridge); history keeps the plain MSE of the epoch's steps.
-    const trainLoss = rows > 0 ? (2 * lossSum) / rows : Number.NaN;
-    history.train.push(trainLoss);
+    // An epoch whose every step was rolled back reports the loss of the parameters it kept.
+    const trainLoss = rows > 0 ? (2 * lossSum) / rows : meanSquaredError(family, params, X, Y.data);
     let valLoss: number | null = null;
     if (history.validation && XV && validation) {
       valLoss = meanSquaredError(family, params, XV, validation.y);
+      // Predictions that overflow on the validation rows are divergence too.
+      if (!Number.isFinite(valLoss)) {
+        if (!recover(verified)) break;
+        valLoss = meanSquaredError(family, params, XV, validation.y);
+        if (!Number.isFinite(valLoss)) {
+          stopped = 'diverged';
+          opts.onWarning?.(`diverged in epoch ${epoch}: the validation loss is not finite even after rolling back`);
+          break;
+        }
+      }
+    }
+    history.train.push(trainLoss);
+    if (valLoss !== null && history.validation) {
       history.validation.push(valLoss);
       if (valLoss < best.loss) best = { loss: valLoss, epoch, state: snapshot(params) };
     } else {
