@@ -13,7 +13,7 @@ let lastCoerceError: UsageError | null = null;
 export function takeCoerceError(message: string | undefined): UsageError | null {
   const e = lastCoerceError;
   lastCoerceError = null;
-  return e !== null && message !== undefined && message.includes(e.message) ? e : null;
+  return e !== null && message?.includes(e.message) ? e : null;
 }
 
 function usage(message: string, hint?: string): UsageError {

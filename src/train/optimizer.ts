@@ -79,9 +79,11 @@ export class Optimizer {
   }
 
   restore(state: OptimizerState): void {
-    this.slots.forEach((s, i) => s.value.set(state.values[i]));
-    this.first.forEach((a, i) => a.set(state.first[i]));
-    this.second.forEach((a, i) => a.set(state.second[i]));
+    for (let i = 0; i < this.slots.length; i++) {
+      this.slots[i].value.set(state.values[i]);
+      this.first[i].set(state.first[i]);
+      this.second[i].set(state.second[i]);
+    }
     this.t = state.t;
   }
 

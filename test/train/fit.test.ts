@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { families } from '../../src/basis/index.js';
-import { type Dataset, fit, type FitOptions } from '../../src/train/fit.js';
+import { type Dataset, type FitOptions, fit as fitModel } from '../../src/train/fit.js';
 import { Rng } from '../../src/util/rng.js';
 
 function curve(n: number, f: (x: number) => number, lo: number, hi: number, noise: number, seed: number): Dataset {
@@ -30,7 +30,7 @@ const base = (over: Partial<FitOptions>): FitOptions => ({
 describe('fit', () => {
   it.each(['rbf', 'tanh'] as const)('%s reduces the training loss on a smooth curve', async (name) => {
     const data = curve(300, (x) => Math.sin(2 * x), -2, 2, 0.05, 3);
-    const out = await fit(data, null, base({ family: families[name] }), new Rng(1));
+    const out = await fitModel(data, null, base({ family: families[name] }), new Rng(1));
     expect(out.history.train.length).toBe(300);
     const first = out.history.train[0];
     const last = out.history.train[out.history.train.length - 1];
@@ -39,15 +39,15 @@ describe('fit', () => {
   });
   it('is deterministic for a seed', async () => {
     const data = curve(200, Math.cos, -2, 2, 0.05, 4);
-    const a = await fit(data, null, base({ batchSize: 32, epochs: 20 }), new Rng(7));
-    const b = await fit(data, null, base({ batchSize: 32, epochs: 20 }), new Rng(7));
+    const a = await fitModel(data, null, base({ batchSize: 32, epochs: 20 }), new Rng(7));
+    const b = await fitModel(data, null, base({ batchSize: 32, epochs: 20 }), new Rng(7));
     expect(JSON.stringify(a.theta)).toBe(JSON.stringify(b.theta));
     expect(a.w).toEqual(b.w);
   });
   it('varpro fits at least as well as plain descent for the same epochs', async () => {
     const data = curve(300, (x) => Math.sin(3 * x) / (1 + x * x), -3, 3, 0.02, 5);
-    const gd = await fit(data, null, base({ epochs: 100 }), new Rng(1));
-    const vp = await fit(data, null, base({ epochs: 100, solver: 'varpro' }), new Rng(1));
+    const gd = await fitModel(data, null, base({ epochs: 100 }), new Rng(1));
+    const vp = await fitModel(data, null, base({ epochs: 100, solver: 'varpro' }), new Rng(1));
     const last = (o: typeof gd) => o.history.train[o.history.train.length - 1];
     expect(last(vp)).toBeLessThanOrEqual(last(gd) * 1.0001);
   });
