@@ -31,6 +31,7 @@ import { modelTheta, predictTensor } from './objective.js';
 import { Optimizer } from './optimizer.js';
 import { createEvaluator } from './parallel.js';
 import { predictRows, scaleInputs } from './predict.js';
+import { runRestarts } from './restarts.js';
 import { MetricsAccumulator } from './stream-metrics.js';
 import { HashSplit, READ_ROWS, scalingOf, survey } from './stream-survey.js';
 import {
@@ -39,7 +40,6 @@ import {
   resolveSettings,
   round,
   scaleTarget,
-  selectionLoss,
   type TrainOptions,
   type TrainOutput,
   type TrainResult,
@@ -156,43 +156,18 @@ export async function trainStream(options: StreamTrainOptions): Promise<StreamTr
   };
 
   const lr = { w: s.lrW ?? s.lr, b: s.lrB ?? s.lr, theta: s.lrTheta ?? s.lr };
-  const targetVariance = scaling === null ? 1 : scaling.y.std ** 2;
-  let best: FitOutcome | null = null;
-  let bestIndex = 0;
-  const losses: number[] = [];
-  let trainSeconds = 0;
-  let epochsRun = 0;
-  for (let r = 0; r < s.restarts; r++) {
-    const outcome = await fitStream(fitInput, {
+  const { best, bestIndex, losses, trainSeconds, epochsRun } = await runRestarts(s.restarts, scaling, options.onEpoch, (r, onEpoch) =>
+    fitStream(fitInput, {
       family,
       settings: s,
       lr: { ...lr },
-      onEpoch: options.onEpoch
-        ? (e) =>
-            options.onEpoch!({
-              ...e,
-              // Progress speaks the target's units, as train() reports it.
-              trainLoss: e.trainLoss * targetVariance,
-              validationLoss: e.validationLoss === null ? null : e.validationLoss * targetVariance,
-              restart: r + 1,
-              restarts: s.restarts,
-            })
-        : undefined,
+      onEpoch,
       onWarning: warn,
       shouldStop: options.shouldStop,
       rng: s.restarts === 1 ? rng : rng.fork(r + 1),
       initialTheta: options.initialTheta,
-    });
-    trainSeconds += outcome.trainSeconds;
-    epochsRun += outcome.epochs;
-    const score = selectionLoss(outcome);
-    losses.push(score);
-    if (outcome.stopped !== 'diverged' && (best === null || score < selectionLoss(best))) {
-      best = outcome;
-      bestIndex = r;
-    }
-    if (outcome.stopped === 'interrupted') break;
-  }
+    }),
+  );
   const stopped: StopReason = best === null ? 'diverged' : best.stopped;
   const model: ModelFile | null =
     best === null

@@ -22,6 +22,7 @@ import { type DataSettings, DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption, type
 import { type Dataset, type EpochReport, fit, type FitOutcome, type StopReason } from './fit.js';
 import { type Metrics, metrics } from './metrics.js';
 import { predictRows, scaleInputs } from './predict.js';
+import { runRestarts } from './restarts.js';
 
 /** Settings as callers give them: any subset, with the ridge as a number or 'auto'. */
 export type SettingsInput = Partial<Omit<TrainSettings, 'ridge'>> & { ridge?: RidgeOption };
@@ -134,14 +135,8 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
   const valSet = valRows ? toDataset(valRows) : null;
 
   const lr = { w: s.lrW ?? s.lr, b: s.lrB ?? s.lr, theta: s.lrTheta ?? s.lr };
-  const targetVariance = scaling === null ? 1 : scaling.y.std ** 2;
-  let best: FitOutcome | null = null;
-  let bestIndex = 0;
-  const losses: number[] = [];
-  let trainSeconds = 0;
-  let epochsRun = 0;
-  for (let r = 0; r < s.restarts; r++) {
-    const outcome = await fit(
+  const { best, bestIndex, losses, trainSeconds, epochsRun } = await runRestarts(s.restarts, scaling, options.onEpoch, (r, onEpoch) =>
+    fit(
       trainSet,
       valSet,
       {
@@ -154,17 +149,7 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
         solver: s.solver,
         ridge: s.ridgeAuto ? 'auto' : s.ridge,
         patience: s.patience,
-        onEpoch: options.onEpoch
-          ? (e) =>
-              options.onEpoch!({
-                ...e,
-                // Progress speaks the target's units, like the summary.
-                trainLoss: e.trainLoss * targetVariance,
-                validationLoss: e.validationLoss === null ? null : e.validationLoss * targetVariance,
-                restart: r + 1,
-                restarts: s.restarts,
-              })
-          : undefined,
+        onEpoch,
         onWarning: warn,
         shouldStop: options.shouldStop,
         threads: s.threads,
@@ -172,17 +157,8 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
       // Start r draws the same numbers whatever the number of restarts, so
       // more restarts can only add candidates, never change the first ones.
       rng.fork(r + 1),
-    );
-    trainSeconds += outcome.trainSeconds;
-    epochsRun += outcome.epochs;
-    const score = selectionLoss(outcome);
-    losses.push(score);
-    if (outcome.stopped !== 'diverged' && (best === null || score < selectionLoss(best))) {
-      best = outcome;
-      bestIndex = r;
-    }
-    if (outcome.stopped === 'interrupted') break;
-  }
+    ),
+  );
   const chosen = best ?? null;
   const stopped: StopReason = chosen === null ? 'diverged' : chosen.stopped;
   const last = chosen;
