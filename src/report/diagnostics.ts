@@ -183,10 +183,16 @@ export function diagnosticsSummary(dx: Diagnostics, c: ChalkInstance): string {
   }
   if (dx.collapsed.length > 0) warn(`rbf ${unitList(dx.collapsed)} collapsed: narrower than the gap between neighbouring rows, fitting single points`);
   if (dx.exploded.length > 0) warn(`rbf ${unitList(dx.exploded)} exploded: wider than the data, acting as constants`);
+  const troubled = lines.length > 1;
   if (dx.duplicates.length > 0) {
+    // With many units and a ridge, near-copies are expected and harmless: information, not a warning.
     const shown = dx.duplicates.slice(0, 5).map(([a, b]) => `${a}~${b}`);
-    warn(`near-duplicate units (|correlation| ≥ ${DUPLICATE}): ${shown.join(', ')}${dx.duplicates.length > 5 ? `, and ${dx.duplicates.length - 5} more pairs` : ''}`);
+    lines.push(
+      c.dim(
+        `near-duplicate units (|correlation| ≥ ${DUPLICATE}): ${shown.join(', ')}${dx.duplicates.length > 5 ? `, and ${dx.duplicates.length - 5} more pairs` : ''}; the ridge shares their weight, fewer --units would train faster`,
+      ),
+    );
   }
-  if (lines.length > 1) lines.push(c.dim('  fewer --units, another --seed or more --restarts may help'));
+  if (troubled) lines.push(c.dim('  fewer --units, another --seed or more --restarts may help'));
   return `${lines.join('\n')}\n`;
 }
