@@ -14,6 +14,7 @@ import type { GradientEvaluator } from './chunked.js';
 import { modelTheta, predictTensor } from './objective.js';
 import { type LearningRates, Optimizer, type OptimizerName, type Slot } from './optimizer.js';
 import { createEvaluator } from './parallel.js';
+import { EpochLog, type Params, paramsFinite, restore, snapshot } from './params.js';
 
 export interface Dataset {
   /** Rows as the model acts on them (after scaling), row-major N × D. */
@@ -84,12 +85,6 @@ export interface FitOutcome {
   selectionLoss?: number;
 }
 
-interface Params {
-  w: Tensor;
-  b: Tensor;
-  raw: Tensor[];
-}
-
 const YIELD_MS = 50;
 /** The least λ of the start's solve with a fixed ridge: plain least squares can be singular. */
 const MIN_START_RIDGE = 1e-6;
@@ -142,11 +137,10 @@ async function loop(
   d: number,
 ): Promise<FitOutcome> {
 
-  const history = { train: [] as number[], validation: validation ? ([] as number[]) : null };
   // The start itself competes (as epoch 0): descent that never beats it on
   // validation returns it unchanged.
   const startLoss = validation && XV && opts.patience !== null ? meanSquaredError(family, params, XV, validation.y) : Number.POSITIVE_INFINITY;
-  let best = { loss: startLoss, epoch: 0, state: snapshot(params) };
+  const log = new EpochLog(validation !== null, startLoss, snapshot(params));
   let stopped: StopReason = 'max-epochs';
   let recoveries = 0;
   const maxRecoveries = opts.maxRecoveries ?? 8;
@@ -196,8 +190,7 @@ async function loop(
       lossSum += loss * yb.size;
       rows += yb.size;
       if (opts.shouldStop?.()) {
-        history.train.push((2 * lossSum) / rows);
-        if (history.validation && XV && validation) history.validation.push(meanSquaredError(family, params, XV, validation.y));
+        log.partial((2 * lossSum) / rows, XV && validation ? meanSquaredError(family, params, XV, validation.y) : null);
         stopped = 'interrupted';
         break outer;
       }
@@ -211,7 +204,7 @@ async function loop(
     // An epoch whose every step was rolled back reports the loss of the parameters it kept.
     const trainLoss = rows > 0 ? (2 * lossSum) / rows : meanSquaredError(family, params, X, Y.data);
     let valLoss: number | null = null;
-    if (history.validation && XV && validation) {
+    if (XV && validation) {
       valLoss = meanSquaredError(family, params, XV, validation.y);
       // Predictions that overflow on the validation rows are divergence too.
       if (!Number.isFinite(valLoss)) {
@@ -224,38 +217,27 @@ async function loop(
         }
       }
     }
-    history.train.push(trainLoss);
-    if (valLoss !== null && history.validation) {
-      history.validation.push(valLoss);
-      if (valLoss < best.loss) best = { loss: valLoss, epoch, state: snapshot(params) };
-    } else {
-      best = { loss: trainLoss, epoch, state: best.state };
-    }
-    opts.onEpoch?.({ epoch, epochs: opts.epochs, trainLoss, validationLoss: valLoss });
-    if (opts.shouldStop?.()) {
-      stopped = 'interrupted';
-      break;
-    }
-    if (opts.patience !== null && valLoss !== null && epoch - best.epoch >= opts.patience) {
-      stopped = 'early-stop';
+    const stop = log.close(epoch, trainLoss, valLoss, () => snapshot(params), opts);
+    if (stop !== null) {
+      stopped = stop;
       break;
     }
   }
   const epochsRun = Math.min(epoch, opts.epochs);
   const trainSeconds = (performance.now() - t0) / 1000;
   // With a validation split and early stopping, the model is the best validated epoch.
-  if (validation && opts.patience !== null && (best.epoch > 0 || Number.isFinite(best.loss))) restore(params, best.state);
-  else best.epoch = epochsRun;
+  if (validation && opts.patience !== null && (log.best.epoch > 0 || Number.isFinite(log.best.loss))) restore(params, log.best.state);
+  else log.best.epoch = epochsRun;
   if (varpro && stopped !== 'diverged') solveLinear(family, params, X, Y, opts.ridge);
-  const selectionLoss = XV && validation ? meanSquaredError(family, params, XV, validation.y) : (history.train.at(-1) ?? Number.NaN);
+  const selectionLoss = XV && validation ? meanSquaredError(family, params, XV, validation.y) : (log.history.train.at(-1) ?? Number.NaN);
   return {
     theta: family.pack(modelTheta(family, params.raw), d),
     w: Array.from(params.w.data),
     b: params.b.data[0],
     epochs: epochsRun,
-    bestEpoch: best.epoch,
+    bestEpoch: log.best.epoch,
     stopped,
-    history,
+    history: log.history,
     trainSeconds,
     recoveries,
     selectionLoss,
@@ -338,32 +320,8 @@ function meanSquaredError(family: BasisFamily, p: Params, x: Tensor, y: Float64A
   return s / y.length;
 }
 
-/**
- * Every parameter finite, also as the model file holds it: a positive group
- * learned as its log must not overflow (or underflow to 0) when exponentiated.
- */
-function paramsFinite(family: BasisFamily, p: Params): boolean {
-  if (!p.w.data.every(Number.isFinite) || !p.b.data.every(Number.isFinite)) return false;
-  return p.raw.every((t, k) =>
-    t.data.every((v) => {
-      if (!family.positive[k]) return Number.isFinite(v);
-      const e = Math.exp(v);
-      return Number.isFinite(e) && e > 0;
-    }),
-  );
-}
 
-function snapshot(p: Params): Float64Array[] {
-  return [p.w.data.slice(), p.b.data.slice(), ...p.raw.map((t) => t.data.slice())];
-}
 
-function restore(p: Params, s: Float64Array[]): void {
-  p.w.data.set(s[0]);
-  p.b.data.set(s[1]);
-  p.raw.forEach((t, i) => {
-    t.data.set(s[i + 2]);
-  });
-}
 
 /** Full batch: the whole set every step. Mini-batch: a seeded shuffle each epoch, rows gathered into reused buffers. */
 class BatchSampler {

@@ -30,6 +30,7 @@ import { type Metrics, metrics } from './metrics.js';
 import { modelTheta, predictTensor } from './objective.js';
 import { Optimizer } from './optimizer.js';
 import { createEvaluator } from './parallel.js';
+import { EpochLog, type Params, paramsFinite, restore, snapshot } from './params.js';
 import { predictRows, scaleInputs } from './predict.js';
 import { runRestarts } from './restarts.js';
 import { MetricsAccumulator } from './stream-metrics.js';
@@ -319,12 +320,6 @@ interface StreamFitOptions {
   initialTheta?: number[][];
 }
 
-interface Params {
-  w: Tensor;
-  b: Tensor;
-  raw: Tensor[];
-}
-
 /** fit()'s loop (fit.ts) over a file: the same steps, recovery from divergence, early stopping and interruption. */
 async function fitStream(input: StreamFitInput, opts: StreamFitOptions): Promise<FitOutcome> {
   const { family, settings: s } = opts;
@@ -342,8 +337,7 @@ async function fitStream(input: StreamFitInput, opts: StreamFitOptions): Promise
   const evaluator = fullBatch ? null : createEvaluator(family, s.threads, all.map((t) => t.shape));
   const XV = validation ? family.prepare(new Tensor(validation.x, [validation.n, d])) : null;
 
-  const history = { train: [] as number[], validation: validation ? ([] as number[]) : null };
-  let best = { loss: Number.POSITIVE_INFINITY, epoch: 0, state: snapshot(params) };
+  const log = new EpochLog(validation !== null, Number.POSITIVE_INFINITY, snapshot(params));
   let stopped = 'max-epochs' as StopReason;
   let recoveries = 0;
   const maxRecoveries = 8;
@@ -354,7 +348,7 @@ async function fitStream(input: StreamFitInput, opts: StreamFitOptions): Promise
 
   /** After a step: false ends training (diverged for good, or interrupted). */
   const afterStep = (loss: number, m: number, good: Float64Array[], goodState: ReturnType<Optimizer['snapshot']>): boolean => {
-    if (!Number.isFinite(loss) || !finite(family, params)) {
+    if (!Number.isFinite(loss) || !paramsFinite(family, params)) {
       restore(params, good);
       optimizer.restore(goodState);
       if (recoveries >= maxRecoveries) {
@@ -413,29 +407,15 @@ async function fitStream(input: StreamFitInput, opts: StreamFitOptions): Promise
       if (!going) {
         if (stopped === 'interrupted') {
           // As fit() does: the partial epoch goes into the history, and cannot become the best.
-          history.train.push(rows > 0 ? (2 * lossSum) / rows : Number.NaN);
-          const valLoss = validationLoss();
-          if (history.validation && valLoss !== null) history.validation.push(valLoss);
+          log.partial(rows > 0 ? (2 * lossSum) / rows : Number.NaN, validationLoss());
         }
         break;
       }
       // Steps report ½·MSE (+ ridge); history keeps the plain MSE of the epoch's steps.
       const trainLoss = rows > 0 ? (2 * lossSum) / rows : Number.NaN;
-      history.train.push(trainLoss);
-      const valLoss = validationLoss();
-      if (history.validation && valLoss !== null) {
-        history.validation.push(valLoss);
-        if (valLoss < best.loss) best = { loss: valLoss, epoch, state: snapshot(params) };
-      } else {
-        best = { loss: trainLoss, epoch, state: best.state };
-      }
-      opts.onEpoch?.({ epoch, epochs: s.epochs, trainLoss, validationLoss: valLoss });
-      if (opts.shouldStop?.()) {
-        stopped = 'interrupted';
-        break;
-      }
-      if (s.patience !== null && valLoss !== null && epoch - best.epoch >= s.patience) {
-        stopped = 'early-stop';
+      const stop = log.close(epoch, trainLoss, validationLoss(), () => snapshot(params), { ...opts, epochs: s.epochs, patience: s.patience });
+      if (stop !== null) {
+        stopped = stop;
         break;
       }
     }
@@ -444,16 +424,16 @@ async function fitStream(input: StreamFitInput, opts: StreamFitOptions): Promise
   }
   const epochsRun = Math.min(epoch, s.epochs);
   const trainSeconds = (performance.now() - t0) / 1000;
-  if (validation && s.patience !== null && best.epoch > 0) restore(params, best.state);
-  else best.epoch = epochsRun;
+  if (validation && s.patience !== null && log.best.epoch > 0) restore(params, log.best.state);
+  else log.best.epoch = epochsRun;
   return {
     theta: family.pack(modelTheta(family, params.raw), d),
     w: Array.from(params.w.data),
     b: params.b.data[0],
     epochs: epochsRun,
-    bestEpoch: best.epoch,
+    bestEpoch: log.best.epoch,
     stopped,
-    history,
+    history: log.history,
     trainSeconds,
     recoveries,
   };
@@ -535,23 +515,5 @@ function fmt(v: number): string {
   return v.toPrecision(3);
 }
 
-/**
- * Every parameter finite, also as the model file holds it: a positive group
- * learned as its log must not overflow (or underflow to 0) when exponentiated.
- */
-function finite(family: BasisFamily, p: Params): boolean {
-  if (!p.w.data.every(Number.isFinite) || !Number.isFinite(p.b.data[0])) return false;
-  return p.raw.every((t, k) => t.data.every((v) => (family.positive[k] ? Number.isFinite(Math.exp(v)) && Math.exp(v) > 0 : Number.isFinite(v))));
-}
 
-function snapshot(p: Params): Float64Array[] {
-  return [p.w.data.slice(), p.b.data.slice(), ...p.raw.map((t) => t.data.slice())];
-}
 
-function restore(p: Params, s: Float64Array[]): void {
-  p.w.data.set(s[0]);
-  p.b.data.set(s[1]);
-  p.raw.forEach((t, i) => {
-    t.data.set(s[i + 2]);
-  });
-}
