@@ -1,32 +1,19 @@
 /** `basisfit plot` and `train --plot` as a user runs them: the built CLI in a child process. */
-import { execFile } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelFile } from '../../src/model/index.js';
+import { runCli } from '../helpers/cli.js';
+import { useTmpdir } from '../helpers/tmp.js';
 import { LAYERS } from '../../src/report/plot.js';
 import { items, parseSvg, vertices } from './helpers.js';
 
-const BIN = fileURLToPath(new URL('../../bin/basisfit.js', import.meta.url));
 const BUILT = fileURLToPath(new URL('../../dist/cli/plot.js', import.meta.url));
-const dir = mkdtempSync(join(tmpdir(), 'basisfit-plot-cli-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = useTmpdir('basisfit-plot-cli-').path;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, [BIN, ...args], { cwd: dir, env: { ...process.env, NO_COLOR: '1' } }, (err, stdout, stderr) => {
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+/** The built CLI in `dir`, without colour. */
+const cli = (args: string[]) => runCli(args, { cwd: dir, env: { NO_COLOR: '1' }, timeoutMs: 60_000 });
 
 const N = 40;
 const csv = join(dir, 'curve.csv');
