@@ -6,6 +6,6 @@ export { BasisfitError, DataError, ModelError, NumericError, TrainingError, Usag
 export { loadModel, type ModelFile, parseModel, serializeModel, writeModel } from './model/index.js';
 export { DEFAULTS, type TrainSettings } from './train/defaults.js';
 export { type Dataset, type FitOptions, type FitOutcome, fit } from './train/fit.js';
-export { type Metrics, metrics } from './train/metrics.js';
-export { predictRows } from './train/predict.js';
+export { type Metrics, metrics } from './model/metrics.js';
+export { predictRows } from './model/predict.js';
 export { type TrainOptions, type TrainOutput, type TrainResult, train } from './train/train.js';

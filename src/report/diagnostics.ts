@@ -9,7 +9,7 @@ import { families } from '../basis/index.js';
 import { nearestNeighbourSqDist } from '../basis/spread.js';
 import { Tensor } from '../engine/index.js';
 import type { ModelFile } from '../model/index.js';
-import { scaleInputs } from '../train/predict.js';
+import { scaleInputs } from '../model/predict.js';
 
 /** |a·x + c| at or above this on every row: tanh'(3) < 0.01, so the unit hardly moves or learns. */
 export const SATURATION = 3;

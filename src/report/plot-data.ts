@@ -4,7 +4,7 @@
  * for several, predicted against actual with residuals; and the loss history.
  */
 import type { ModelFile } from '../model/index.js';
-import { predictRows } from '../train/predict.js';
+import { predictRows } from '../model/predict.js';
 import { basisValues } from './diagnostics.js';
 
 /** Labelled rows in the model's feature order (N × D row-major x), in the target's own units. */

@@ -1,6 +1,6 @@
 /** The short, human summary printed after training. */
 import type { ChalkInstance } from 'chalk';
-import type { Metrics } from '../train/metrics.js';
+import type { Metrics } from '../model/metrics.js';
 import type { TrainResult } from '../train/train.js';
 
 function num(v: number | null, digits = 4): string {

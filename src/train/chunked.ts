@@ -7,7 +7,8 @@
 import type { BasisFamily } from '../basis/index.js';
 import { mul, sum, square, Tensor, valueAndGrad } from '../engine/index.js';
 import { NumericError } from '../errors.js';
-import { halfSquaredError, modelTheta, predictTensor } from './objective.js';
+import { halfSquaredError, modelTheta } from './objective.js';
+import { predictTensor } from '../model/predict.js';
 
 /** Rows per chunk: large enough that per-op overhead is negligible, small enough to stay near the caches. */
 export const CHUNK_ROWS = 4096;

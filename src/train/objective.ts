@@ -3,12 +3,8 @@
  * w, b and θ alike — comes from reverse mode.
  */
 import type { BasisFamily } from '../basis/index.js';
-import { add, exp, matmul, mul, square, sub, sum, type Tensor } from '../engine/index.js';
-
-/** f(X) = Φθ(X) · w + b, from prepared inputs (see BasisFamily.prepare). */
-export function predictTensor(family: BasisFamily, prepared: Tensor, w: Tensor, b: Tensor, theta: readonly Tensor[]): Tensor {
-  return add(matmul(family.features(prepared, theta), w), b);
-}
+import { add, exp, mul, square, sub, sum, type Tensor } from '../engine/index.js';
+import { predictTensor } from '../model/predict.js';
 
 /** scale · ½ Σ_n (f_n − y_n)²: scale 1 is the SPEC's L, scale 1/N the mean the trainer steps on. */
 export function halfSquaredError(pred: Tensor, y: Tensor, scale: number): Tensor {

@@ -6,7 +6,7 @@
  * correction that makes the two agree to rounding.
  */
 import { DataError } from '../errors.js';
-import { type Metrics, NeumaierSum } from './metrics.js';
+import { type Metrics, NeumaierSum } from '../model/metrics.js';
 
 export class MetricsAccumulator {
   private n = 0;

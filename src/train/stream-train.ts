@@ -20,18 +20,18 @@ import { type RowChunk, readChunks } from '../data/stream.js';
 import { Tensor } from '../engine/index.js';
 import { DataError, NumericError, TrainingError, UsageError } from '../errors.js';
 import { assertNotSameFile, type ModelFile, type Scaling, writeModel } from '../model/index.js';
-import { diagnose } from '../report/diagnostics.js';
 import { Rng } from '../util/rng.js';
 import { CHUNK_ROWS, chunkLossAndGrad, combineChunks } from './chunked.js';
 import type { DataSettings, TrainSettings } from './defaults.js';
 import type { EpochReport, FitOutcome, StopReason } from './fit.js';
 import { ridgeSolve } from './linear.js';
-import { type Metrics, metrics } from './metrics.js';
-import { modelTheta, predictTensor } from './objective.js';
+import { type Metrics, metrics } from '../model/metrics.js';
+import { modelTheta } from './objective.js';
+import { predictTensor } from '../model/predict.js';
 import { Optimizer } from './optimizer.js';
 import { createEvaluator } from './parallel.js';
 import { EpochLog, type Params, paramsFinite, restore, snapshot } from './params.js';
-import { predictRows, scaleInputs } from './predict.js';
+import { predictRows, scaleInputs } from '../model/predict.js';
 import { runRestarts } from './restarts.js';
 import { MetricsAccumulator } from './stream-metrics.js';
 import { HashSplit, READ_ROWS, scalingOf, survey } from './stream-survey.js';
@@ -214,7 +214,6 @@ export async function trainStream(options: StreamTrainOptions): Promise<StreamTr
     restarts: { count: s.restarts, best: bestIndex + 1, losses },
     dropped_rows: sv.droppedRows,
     warnings,
-    diagnostics: model ? diagnose(model, sampleRows.x, sampleRows.n) : null,
     stream: {
       passes: pass.count,
       sample_rows: sampleRows.n,

@@ -16,12 +16,11 @@ import {
 } from '../data/index.js';
 import { TrainingError } from '../errors.js';
 import { assertNotSameFile, type ModelFile, type Scaling, writeModel } from '../model/index.js';
-import { type Diagnostics, diagnose } from '../report/diagnostics.js';
 import { Rng } from '../util/rng.js';
 import { type DataSettings, DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption, type TrainSettings } from './defaults.js';
 import { type Dataset, type EpochReport, fit, type FitOutcome, type StopReason } from './fit.js';
-import { type Metrics, metrics } from './metrics.js';
-import { predictRows, scaleInputs } from './predict.js';
+import { type Metrics, metrics } from '../model/metrics.js';
+import { predictRows, scaleInputs } from '../model/predict.js';
 import { runRestarts } from './restarts.js';
 
 /** Settings as callers give them: any subset, with the ridge as a number or 'auto'. */
@@ -56,8 +55,6 @@ export interface TrainResult {
   restarts: { count: number; best: number; losses: number[] };
   dropped_rows: number;
   warnings: string[];
-  /** How the model's units behave on the training rows; null when training diverged. */
-  diagnostics: Diagnostics | null;
   /** The ridge λ the chosen start trained with (chosen by GCV under --ridge auto). */
   ridge?: number;
   /** The init scale the chosen start's search picked (see BasisFamily.initScales). */
@@ -198,7 +195,6 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
     restarts: { count: s.restarts, best: bestIndex + 1, losses },
     dropped_rows: table.droppedRows,
     warnings,
-    diagnostics: model ? diagnose(model, trainRows.x, trainRows.n) : null,
     ridge: chosen?.ridge,
     init_scale: chosen?.initScale,
   };

@@ -7,7 +7,7 @@ import type { ModelFile } from '../../src/model/index.js';
 import { runCli } from '../helpers/cli.js';
 import { useTmpdir } from '../helpers/tmp.js';
 
-const BUILT = fileURLToPath(new URL('../../dist/cli/export.js', import.meta.url));
+const BUILT = fileURLToPath(new URL('../../dist/cli/commands/export.js', import.meta.url));
 const dir = useTmpdir('basisfit-export-cli-').path;
 
 /** The built CLI in `dir`, without colour. */

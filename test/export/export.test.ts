@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { exportModel, foldModel } from '../../src/export/index.js';
 import type { BasisName, ModelFile, Scaling } from '../../src/model/index.js';
-import { predictRows } from '../../src/train/predict.js';
+import { predictRows } from '../../src/model/predict.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'basisfit-export-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

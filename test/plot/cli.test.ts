@@ -9,7 +9,7 @@ import { useTmpdir } from '../helpers/tmp.js';
 import { LAYERS } from '../../src/report/plot.js';
 import { items, parseSvg, vertices } from './helpers.js';
 
-const BUILT = fileURLToPath(new URL('../../dist/cli/plot.js', import.meta.url));
+const BUILT = fileURLToPath(new URL('../../dist/cli/commands/plot.js', import.meta.url));
 const dir = useTmpdir('basisfit-plot-cli-').path;
 
 /** The built CLI in `dir`, without colour. */

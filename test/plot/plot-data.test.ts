@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { predictRows } from '../../src/train/predict.js';
+import { predictRows } from '../../src/model/predict.js';
 import { type CurveView, fitView, GRID_POINTS, lossView, MAX_POINTS, type ScatterView, yDomain } from '../../src/report/plot-data.js';
 import { model, rows } from './helpers.js';
 

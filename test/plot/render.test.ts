@@ -6,7 +6,7 @@ import { BasisfitError } from '../../src/errors.js';
 import { GRID_POINTS } from '../../src/report/plot-data.js';
 import { fitPlotSvg, writeFitPlot } from '../../src/report/plot-render.js';
 import { LAYERS } from '../../src/report/plot.js';
-import { predictRows } from '../../src/train/predict.js';
+import { predictRows } from '../../src/model/predict.js';
 import { items, model, parseSvg, rows, translate, vertices } from './helpers.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'basisfit-plot-'));

@@ -1,7 +1,11 @@
 import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import type { BasisName, ModelFile, Scaling } from '../../src/model/index.js';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runCli } from '../helpers/cli.js';
 import { train } from '../../src/train/train.js';
 import { COLLAPSE, DUPLICATE, diagnose, diagnosticsSummary, EXPLOSION, SATURATION } from '../../src/report/diagnostics.js';
 
@@ -242,13 +246,19 @@ describe('diagnosticsSummary', () => {
   });
 });
 
-describe('train()', () => {
-  it('reports the diagnostics of the model it returns on the rows it trained on', async () => {
+describe('train --json', () => {
+  it('reports the diagnostics of the model it writes, on the rows it trained on', async () => {
     const file = fileURLToPath(new URL('../../data/sinc.csv', import.meta.url));
-    const { result, model, rows } = await train({ file, basis: 'rbf', units: 6, epochs: 5, seed: 3, out: null });
-    expect(result.diagnostics).not.toBeNull();
-    expect(result.diagnostics!.units).toHaveLength(6);
-    expect(result.diagnostics!.rows).toBe(rows.train.n);
-    expect(result.diagnostics).toEqual(diagnose(model!, rows.train.x, rows.train.n));
+    const dir = mkdtempSync(join(tmpdir(), 'basisfit-diag-'));
+    const out = join(dir, 'm.json');
+    const run = await runCli(['train', file, '--basis', 'rbf', '--units', '6', '--epochs', '5', '--seed', '3', '--out', out, '--json', '--quiet']);
+    expect(run.code).toBe(0);
+    const doc = JSON.parse(run.stdout);
+    const written = JSON.parse(readFileSync(out, 'utf8')) as ModelFile;
+    // The same rows train() trains on: its split and its seed.
+    const { rows } = await train({ file, basis: 'rbf', units: 6, epochs: 5, seed: 3, out: null });
+    expect(doc.diagnostics.units).toHaveLength(6);
+    expect(doc.diagnostics.rows).toBe(rows.train.n);
+    expect(doc.diagnostics).toEqual(JSON.parse(JSON.stringify(diagnose(written, rows.train.x, rows.train.n))));
   });
 });

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { DataError } from '../../src/errors.js';
-import { metrics } from '../../src/train/metrics.js';
+import { metrics } from '../../src/model/metrics.js';
 
 const f64 = (xs: number[]) => Float64Array.from(xs);
 

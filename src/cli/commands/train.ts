@@ -1,44 +1,12 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { TrainArgs } from '../run/train.js';
 // Names only: the basis modules (and the engine behind them) load when a command runs, not for --help.
-import { BASIS_NAMES } from '../model/types.js';
-import { UsageError } from '../errors.js';
-import { DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption } from '../train/defaults.js';
-import { optimizerNames } from '../train/optimizer.js';
-import { batchSize, fileArg, fraction, integer, list, nonNegativeInteger, positiveFinite, positiveInteger, single } from './options.js';
+import { BASIS_NAMES } from '../../model/types.js';
+import { UsageError } from '../../errors.js';
+import { DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption } from '../../train/defaults.js';
+import { optimizerNames } from '../../train/optimizer.js';
+import { batchSize, fileArg, fraction, integer, list, nonNegativeInteger, positiveFinite, positiveInteger, single } from '../options.js';
 
-export interface TrainArgs {
-  file: string;
-  basis: string;
-  units: number;
-  target?: string;
-  features?: string[];
-  epochs: number;
-  batchSize: number | 'full';
-  optimizer: string;
-  lr: number;
-  lrW?: number;
-  lrB?: number;
-  lrTheta?: number;
-  seed: number;
-  valSplit: number;
-  patience: number;
-  out: string;
-  quiet?: boolean;
-  json?: boolean;
-  expect?: string[];
-  plot?: string;
-  standardize: boolean;
-  /** Omitted: train()'s default (varpro in memory, gd with --stream). */
-  solver?: string;
-  restarts: number;
-  ridge: RidgeOption;
-  header: boolean;
-  delimiter?: string;
-  missing: string;
-  color: boolean;
-  threads?: number;
-  stream?: boolean;
-}
 
 const DATA = 'Data:';
 const MODEL = 'Model:';
@@ -81,7 +49,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .example('$0 train data/sinc.csv --basis rbf', 'fit Gaussian bumps, write model.json')
       .example('$0 train data.csv --json --quiet | jq .validation.rmse', 'for pipelines') as unknown as Argv<TrainArgs>,
   handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
-    const { runTrain } = await import('./run-train.js');
+    const { runTrain } = await import('../run/train.js');
     await runTrain(argv);
   },
 };

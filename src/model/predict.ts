@@ -1,9 +1,13 @@
 /** Evaluating a model file on raw rows: scaling in, basis, linear part, scaling out. */
 import { families } from '../basis/index.js';
-import { Tensor } from '../engine/index.js';
-import type { ModelFile } from '../model/index.js';
-import { predictTensor } from './objective.js';
+import type { BasisFamily } from '../basis/index.js';
+import { add, matmul, Tensor } from '../engine/index.js';
+import type { ModelFile } from './types.js';
 
+/** f(X) = Φθ(X) · w + b, from prepared inputs (see BasisFamily.prepare). */
+export function predictTensor(family: BasisFamily, prepared: Tensor, w: Tensor, b: Tensor, theta: readonly Tensor[]): Tensor {
+  return add(matmul(family.features(prepared, theta), w), b);
+}
 /** Raw rows (N × D, the model's feature order) -> the model's inputs (scaled as it acts on them). */
 export function scaleInputs(model: ModelFile, x: Float64Array, n: number): Float64Array {
   const s = model.scaling;

@@ -1,15 +1,8 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { fileArg, modelOption } from './options.js';
-import { single } from './options.js';
+import type { PlotArgs } from '../run/plot.js';
+import { fileArg, modelOption } from '../options.js';
+import { single } from '../options.js';
 
-export interface PlotArgs {
-  file: string;
-  model: string;
-  out: string;
-  delimiter?: string;
-  json?: boolean;
-  color: boolean;
-}
 
 export const plotCommand: CommandModule<object, PlotArgs> = {
   command: 'plot <file>',
@@ -22,7 +15,7 @@ export const plotCommand: CommandModule<object, PlotArgs> = {
       .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' })
       .example('$0 plot data/sinc.csv --model model.json --out fit.svg', 'data, fitted curve and basis functions') as unknown as Argv<PlotArgs>,
   handler: async (argv: ArgumentsCamelCase<PlotArgs>) => {
-    const { runPlot } = await import('./run-plot.js');
+    const { runPlot } = await import('../run/plot.js');
     await runPlot(argv);
   },
 };

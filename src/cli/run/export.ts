@@ -1,9 +1,17 @@
-import { type ExportFormat, exportModel, foldModel } from '../export/index.js';
-import { fsReason } from '../model/fs-errors.js';
-import { loadModel, writeFileAtomic } from '../model/index.js';
-import { BasisfitError } from '../errors.js';
-import type { ExportArgs } from './export.js';
-import { channels, printJson } from './io.js';
+import { type ExportFormat, exportModel, foldModel } from '../../export/index.js';
+import { fsReason } from '../../model/fs-errors.js';
+import { loadModel, writeFileAtomic } from '../../model/index.js';
+import { BasisfitError } from '../../errors.js';
+import { channels, printJson } from '../io.js';
+
+export interface ExportArgs {
+  model: string;
+  format: string;
+  digits?: number;
+  out?: string;
+  json?: boolean;
+  color: boolean;
+}
 
 export async function runExport(a: ExportArgs): Promise<void> {
   const model = await loadModel(a.model);

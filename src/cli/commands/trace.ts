@@ -1,12 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { TraceArgs } from '../run/trace.js';
 
-export interface TraceArgs {
-  expr: string;
-  at: string;
-  wrt?: string;
-  json?: boolean;
-  color: boolean;
-}
 
 export const traceCommand: CommandModule<object, TraceArgs> = {
   command: 'trace <expr>',
@@ -18,7 +12,7 @@ export const traceCommand: CommandModule<object, TraceArgs> = {
       .option('wrt', { type: 'string', describe: 'variable for the forward tangents (default: the first)' })
       .example('$0 trace "(sin(x1/x2) + x1/x2 - exp(x2)) * (x1/x2 - exp(x2))" --at x1=1.5,x2=0.5', 'the course notes example') as unknown as Argv<TraceArgs>,
   handler: async (argv: ArgumentsCamelCase<TraceArgs>) => {
-    const { runTraceCommand } = await import('./run-trace.js');
+    const { runTraceCommand } = await import('../run/trace.js');
     await runTraceCommand(argv);
   },
 };

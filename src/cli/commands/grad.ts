@@ -1,15 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { fileArg, modelOption } from './options.js';
+import type { GradArgs } from '../run/grad.js';
+import { fileArg, modelOption } from '../options.js';
 
-export interface GradArgs {
-  file: string;
-  model: string;
-  mode: 'reverse' | 'forward';
-  check?: boolean;
-  json?: boolean;
-  color: boolean;
-  delimiter?: string;
-}
 
 export const gradCommand: CommandModule<object, GradArgs> = {
   command: 'grad <file>',
@@ -22,7 +14,7 @@ export const gradCommand: CommandModule<object, GradArgs> = {
       .option('check', { type: 'boolean', describe: 'compare with central finite differences and report the largest relative error' })
       .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' }) as unknown as Argv<GradArgs>,
   handler: async (argv: ArgumentsCamelCase<GradArgs>) => {
-    const { runGrad } = await import('./run-grad.js');
+    const { runGrad } = await import('../run/grad.js');
     await runGrad(argv);
   },
 };

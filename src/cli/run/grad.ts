@@ -1,10 +1,20 @@
-import { families } from '../basis/index.js';
-import { jacobian, Tensor, valueAndGrad } from '../engine/index.js';
-import { halfSquaredError, predictTensor } from '../train/objective.js';
-import { scaleInputs } from '../train/predict.js';
-import type { GradArgs } from './grad.js';
-import { channels, printJson } from './io.js';
-import { loadModelInput } from './model-input.js';
+import { families } from '../../basis/index.js';
+import { jacobian, Tensor, valueAndGrad } from '../../engine/index.js';
+import { halfSquaredError } from '../../train/objective.js';
+import { predictTensor } from '../../model/predict.js';
+import { scaleInputs } from '../../model/predict.js';
+import { channels, printJson } from '../io.js';
+import { loadModelInput } from '../model-input.js';
+
+export interface GradArgs {
+  file: string;
+  model: string;
+  mode: 'reverse' | 'forward';
+  check?: boolean;
+  json?: boolean;
+  color: boolean;
+  delimiter?: string;
+}
 
 export async function runGrad(a: GradArgs): Promise<void> {
   const { model, table } = await loadModelInput(a.file, a.model, { requireTarget: true, delimiter: a.delimiter });

@@ -1,19 +1,53 @@
 import { resolve } from 'node:path';
-import { TrainingError, UsageError } from '../errors.js';
-import { diagnosticsSummary } from '../report/diagnostics.js';
-import { evaluateExpect, type ExpectResult, parseExpect } from '../report/expect.js';
-import { lossChart } from '../report/lossChart.js';
-import { createProgress } from '../report/progress.js';
-import { trainSummary } from '../report/summary.js';
-import type { BasisName } from '../basis/index.js';
-import type { MissingPolicy } from '../data/index.js';
-import type { Solver } from '../train/fit.js';
-import type { OptimizerName } from '../train/optimizer.js';
-import { defaultThreads } from '../train/parallel.js';
-import { type TrainOutput, type TrainResult, train } from '../train/train.js';
-import { channels, printJson } from './io.js';
-import { assertPlotPath } from './run-plot.js';
-import type { TrainArgs } from './train.js';
+import { TrainingError, UsageError } from '../../errors.js';
+import { diagnose, diagnosticsSummary } from '../../report/diagnostics.js';
+import { evaluateExpect, type ExpectResult, parseExpect } from '../../report/expect.js';
+import { lossChart } from '../../report/lossChart.js';
+import { createProgress } from '../../report/progress.js';
+import { trainSummary } from '../../report/summary.js';
+import type { BasisName } from '../../basis/index.js';
+import type { MissingPolicy } from '../../data/index.js';
+import type { RidgeOption } from '../../train/defaults.js';
+import type { Solver } from '../../train/fit.js';
+import type { OptimizerName } from '../../train/optimizer.js';
+import { defaultThreads } from '../../train/parallel.js';
+import { type TrainOutput, type TrainResult, train } from '../../train/train.js';
+import { channels, printJson } from '../io.js';
+import { assertPlotPath } from './plot.js';
+
+export interface TrainArgs {
+  file: string;
+  basis: string;
+  units: number;
+  target?: string;
+  features?: string[];
+  epochs: number;
+  batchSize: number | 'full';
+  optimizer: string;
+  lr: number;
+  lrW?: number;
+  lrB?: number;
+  lrTheta?: number;
+  seed: number;
+  valSplit: number;
+  patience: number;
+  out: string;
+  quiet?: boolean;
+  json?: boolean;
+  expect?: string[];
+  plot?: string;
+  standardize: boolean;
+  /** Omitted: train()'s default (varpro in memory, gd with --stream). */
+  solver?: string;
+  restarts: number;
+  ridge: RidgeOption;
+  header: boolean;
+  delimiter?: string;
+  missing: string;
+  color: boolean;
+  threads?: number;
+  stream?: boolean;
+}
 
 export async function runTrain(a: TrainArgs): Promise<void> {
   const io = channels({ color: a.color });
@@ -30,7 +64,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   process.on('SIGINT', onSigint);
   let output: TrainOutput;
   try {
-    const run = a.stream ? (await import('../train/stream-train.js')).trainStream : train;
+    const run = a.stream ? (await import('../../train/stream-train.js')).trainStream : train;
     output = await run({
       file: a.file,
       target: a.target,
@@ -71,7 +105,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   progress.stop();
   const { result, model, rows } = output;
   if (a.plot !== undefined && model !== null) {
-    const { writeFitPlot } = await import('../report/plot-render.js');
+    const { writeFitPlot } = await import('../../report/plot-render.js');
     await writeFitPlot(a.plot, model, [
       { name: 'train', rows: rows.train },
       ...(rows.validation ? [{ name: 'validation', rows: rows.validation }] : []),
@@ -81,12 +115,14 @@ export async function runTrain(a: TrainArgs): Promise<void> {
     const chart = lossChart(model.history, { color: io.color, width: Math.min(60, (process.stderr.columns || 80) - 14), units: model.scaling ? 'MSE, scaled units' : 'MSE' });
     if (chart) io.err(chart.trimEnd());
   }
-  const checks: ExpectResult[] = expects.map((x) => evaluateExpect(x, result));
-  const document = { ...result, ...(a.plot !== undefined ? { plot: a.plot } : {}), ...(checks.length > 0 ? { expect: checks } : {}) };
+  const diagnostics = model ? diagnose(model, rows.train.x, rows.train.n) : null;
+  const reported = { ...result, diagnostics, ...(a.plot !== undefined ? { plot: a.plot } : {}) };
+  const checks: ExpectResult[] = expects.map((x) => evaluateExpect(x, reported));
+  const document = { ...reported, ...(checks.length > 0 ? { expect: checks } : {}) };
   if (a.json) printJson(document);
   else {
     io.out(trainSummary(result, io.color));
-    if (result.diagnostics) io.out(diagnosticsSummary(result.diagnostics, io.color));
+    if (diagnostics) io.out(diagnosticsSummary(diagnostics, io.color));
     if (a.plot !== undefined) io.out(`plot written to ${io.color.bold(a.plot)}\n`);
   }
   for (const c of checks.filter((c) => !c.ok)) {

@@ -1,6 +1,13 @@
-import { formatTraceTable, parseAssignments, runTrace, traceToJson } from '../trace/index.js';
-import { channels, printJson } from './io.js';
-import type { TraceArgs } from './trace.js';
+import { formatTraceTable, parseAssignments, runTrace, traceToJson } from '../../trace/index.js';
+import { channels, printJson } from '../io.js';
+
+export interface TraceArgs {
+  expr: string;
+  at: string;
+  wrt?: string;
+  json?: boolean;
+  color: boolean;
+}
 
 export async function runTraceCommand(a: TraceArgs): Promise<void> {
   const result = runTrace(a.expr, parseAssignments(a.at), a.wrt);

@@ -1,9 +1,17 @@
 import { stat } from 'node:fs/promises';
-import { UsageError } from '../errors.js';
-import { writeFitPlot } from '../report/plot-render.js';
-import { channels, printJson } from './io.js';
-import { loadModelInput } from './model-input.js';
-import type { PlotArgs } from './plot.js';
+import { UsageError } from '../../errors.js';
+import { writeFitPlot } from '../../report/plot-render.js';
+import { channels, printJson } from '../io.js';
+import { loadModelInput } from '../model-input.js';
+
+export interface PlotArgs {
+  file: string;
+  model: string;
+  out: string;
+  delimiter?: string;
+  json?: boolean;
+  color: boolean;
+}
 
 export async function runPlot(a: PlotArgs): Promise<void> {
   await assertPlotPath(a.out, [

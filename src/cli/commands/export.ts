@@ -1,16 +1,9 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import { UsageError } from '../errors.js';
-import { modelOption } from './options.js';
-import { positiveInteger, single } from './options.js';
+import type { ExportArgs } from '../run/export.js';
+import { UsageError } from '../../errors.js';
+import { modelOption } from '../options.js';
+import { positiveInteger, single } from '../options.js';
 
-export interface ExportArgs {
-  model: string;
-  format: string;
-  digits?: number;
-  out?: string;
-  json?: boolean;
-  color: boolean;
-}
 
 // The formats are listed here rather than imported so that --help does not load the exporter.
 const FORMATS = ['text', 'latex', 'js'];
@@ -27,7 +20,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
       .example('$0 export --model model.json --format js --out model.mjs', 'then: import { predict } from "./model.mjs"')
       .example('$0 export --model model.json --format latex --digits 4', 'for a paper') as unknown as Argv<ExportArgs>,
   handler: async (argv: ArgumentsCamelCase<ExportArgs>) => {
-    const { runExport } = await import('./run-export.js');
+    const { runExport } = await import('../run/export.js');
     await runExport(argv);
   },
 };

@@ -1,0 +1,18 @@
+import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import type { PredictArgs } from '../run/predict.js';
+import { fileArg, modelOption } from '../options.js';
+
+
+export const predictCommand: CommandModule<object, PredictArgs> = {
+  command: 'predict <file>',
+  describe: 'predictions for each row: the input columns and a prediction column (CSV), or {"predictions": [...]}',
+  builder: (y: Argv) =>
+    y
+      .positional('file', fileArg)
+      .option('model', modelOption)
+      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' }) as unknown as Argv<PredictArgs>,
+  handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
+    const { runPredict } = await import('../run/predict.js');
+    await runPredict(argv);
+  },
+};
