@@ -2,7 +2,7 @@
 import { families } from '../basis/index.js';
 import type { BasisFamily } from '../basis/index.js';
 import { add, matmul, Tensor } from '../engine/index.js';
-import type { ModelFile } from './types.js';
+import type { ModelFile, Scaling } from './types.js';
 
 /** f(X) = Φθ(X) · w + b, from prepared inputs (see BasisFamily.prepare). */
 export function predictTensor(family: BasisFamily, prepared: Tensor, w: Tensor, b: Tensor, theta: readonly Tensor[]): Tensor {
@@ -15,6 +15,14 @@ export function scaleInputs(model: ModelFile, x: Float64Array, n: number): Float
   const d = model.features.length;
   const out = new Float64Array(n * d);
   for (let r = 0; r < n; r++) for (let k = 0; k < d; k++) out[r * d + k] = (x[r * d + k] - s.x.mean[k]) / s.x.std[k];
+  return out;
+}
+
+/** Targets in the units the model acts on (scaled like its inputs). */
+export function scaleTarget(y: Float64Array, scaling: Scaling | null): Float64Array {
+  if (scaling === null) return y;
+  const out = new Float64Array(y.length);
+  for (let i = 0; i < y.length; i++) out[i] = (y[i] - scaling.y.mean) / scaling.y.std;
   return out;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { BasisFamily } from '../basis/index.js';
 import { mul, sum, square, Tensor, valueAndGrad } from '../engine/index.js';
-import { NumericError } from '../errors.js';
+import { numericOr } from './numeric.js';
 import { halfSquaredError, modelTheta } from './objective.js';
 import { predictTensor } from '../model/predict.js';
 
@@ -17,7 +17,7 @@ export function chunkCount(rows: number): number {
   return Math.max(1, Math.ceil(rows / CHUNK_ROWS));
 }
 
-/** ½ Σ (f − y)² over the rows of one chunk, and its gradient, written into out = [loss, ...grads]. */
+/** ½ Σ (f − y)² over the rows of one chunk, and its gradient, written into out = [loss, ...grads] (loss NaN where it overflowed). */
 export function chunkLossAndGrad(
   family: BasisFamily,
   x: Tensor,
@@ -33,10 +33,16 @@ export function chunkLossAndGrad(
   const xc = new Tensor(x.data.subarray(start * d, end * d), [end - start, d]);
   const yc = new Tensor(y.data.subarray(start, end), [end - start]);
   const f = (...p: Tensor[]) => halfSquaredError(predictTensor(family, xc, p[0], p[1], modelTheta(family, p.slice(2))), yc, 1);
-  const { value, grads } = valueAndGrad(f, argnums)(...params);
-  out[0] = value.item();
+  const result = numericOr(null, () => valueAndGrad(f, argnums)(...params));
+  if (result === null) {
+    // A NaN loss is what every thread reports for a chunk that overflowed: the loop rolls the step back.
+    out.fill(0);
+    out[0] = Number.NaN;
+    return;
+  }
+  out[0] = result.value.item();
   let o = 1;
-  for (const g of grads) {
+  for (const g of result.grads) {
     out.set(g.data, o);
     o += g.size;
   }
@@ -94,13 +100,7 @@ export function serialEvaluator(family: BasisFamily): GradientEvaluator {
       const results: Float64Array[] = [];
       for (let c = 0; c < chunkCount(y.size); c++) {
         const out = new Float64Array(width);
-        try {
-          chunkLossAndGrad(family, x, y, c, params, argnums, out);
-        } catch (e) {
-          // As on the worker threads: a numeric failure is a non-finite loss, which the trainer rolls back.
-          if (!(e instanceof NumericError)) throw e;
-          out[0] = Number.NaN;
-        }
+        chunkLossAndGrad(family, x, y, c, params, argnums, out);
         results.push(out);
       }
       return combineChunks(results, params, argnums, y.size, ridge);

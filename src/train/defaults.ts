@@ -1,6 +1,6 @@
 import type { BasisName } from '../basis/index.js';
 import type { MissingPolicy } from '../data/index.js';
-import type { Solver } from './fit.js';
+import type { Solver } from './types.js';
 import type { OptimizerName } from './optimizer.js';
 
 /** Every training setting; the CLI and the library share these names and defaults. */
@@ -25,8 +25,8 @@ export interface TrainSettings {
   /**
    * Choose λ (with the init scale) by generalised cross-validation at the
    * start, then descend with it: `--ridge auto`, the default. A numeric
-   * ridge option turns it off. Trainers that do not search (--stream) use
-   * `ridge` regardless.
+   * ridge option turns it off. Streaming training searches on its sample
+   * of the training rows.
    */
   ridgeAuto: boolean;
   /** Threads for each gradient; the model does not depend on it. */
@@ -83,4 +83,20 @@ export interface DataSettings {
   header?: boolean;
   delimiter?: string;
   missing?: MissingPolicy;
+}
+
+/** Settings as callers give them: any subset, with the ridge as a number or 'auto'. */
+export type SettingsInput = Partial<Omit<TrainSettings, 'ridge'>> & { ridge?: RidgeOption };
+
+export function resolveSettings(opts: SettingsInput): TrainSettings {
+  const s: TrainSettings = { ...DEFAULTS };
+  for (const [k, v] of Object.entries(opts)) if (v !== undefined && k in DEFAULTS) (s as unknown as Record<string, unknown>)[k] = v;
+  // ridge 'auto' searches λ; a number fixes it (unless ridgeAuto is given explicitly).
+  if (opts.ridge === 'auto') {
+    s.ridge = DEFAULTS.ridge;
+    s.ridgeAuto = true;
+  } else if (typeof opts.ridge === 'number' && opts.ridgeAuto === undefined) {
+    s.ridgeAuto = false;
+  }
+  return s;
 }

@@ -8,7 +8,6 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BasisFamily } from '../basis/index.js';
 import { Tensor } from '../engine/index.js';
-import { NumericError } from '../errors.js';
 import { chunkCount, chunkLossAndGrad, combineChunks, type GradientEvaluator, serialEvaluator } from './chunked.js';
 
 export const DONE = 0;
@@ -150,12 +149,6 @@ export function runChunks(
   slot: (chunk: number) => Float64Array,
 ): void {
   for (let c = thread; c < chunkCount(y.size); c += threads) {
-    const out = slot(c);
-    try {
-      chunkLossAndGrad(family, x, y, c, params, argnums, out);
-    } catch (e) {
-      if (!(e instanceof NumericError)) throw e;
-      out[0] = Number.NaN;
-    }
+    chunkLossAndGrad(family, x, y, c, params, argnums, slot(c));
   }
 }

@@ -1,10 +1,10 @@
 /**
  * The parameters a trainer moves and the per-epoch bookkeeping around them,
- * shared by in-memory (fit.ts) and streaming (stream-train.ts) training.
+ * shared by every batch source of the epoch loop (loop.ts).
  */
 import type { BasisFamily } from '../basis/index.js';
 import type { Tensor } from '../engine/index.js';
-import type { EpochReport, StopReason } from './fit.js';
+import type { EpochControl, StopReason } from './types.js';
 
 /** w, b and θ in the trainer's parameterisation (logs of the positive groups). */
 export interface Params {
@@ -33,13 +33,6 @@ export function paramsFinite(family: BasisFamily, p: Params): boolean {
       return Number.isFinite(e) && e > 0;
     }),
   );
-}
-
-export interface EpochControl {
-  epochs: number;
-  patience: number | null;
-  onEpoch?: (r: EpochReport) => void;
-  shouldStop?: () => boolean;
 }
 
 /**

@@ -13,7 +13,9 @@
 import type { BasisFamily } from '../basis/index.js';
 import { Tensor } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
-import { type LinearPart, ridgePath } from './linear.js';
+import { type LinearPart, ridgePath, ridgeSolve } from './linear.js';
+import { modelTheta } from './objective.js';
+import type { Params } from './params.js';
 
 /** λ candidates on the standardised problem: from nearly plain least squares to heavy shrinkage. */
 export const RIDGE_GRID: readonly number[] = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
@@ -103,4 +105,40 @@ function sampleRows(x: Tensor, y: Float64Array, max: number, rng: Rng): { x: Ten
     ys[i] = y[r];
   }
   return { x: new Tensor(xs, [max, d]), y: ys };
+}
+
+/** The least λ of the start's solve with a fixed ridge: plain least squares can be singular. */
+const MIN_START_RIDGE = 1e-6;
+
+/**
+ * θ from the start search (or the given θ), and w, b the ridge least-squares
+ * solution for it on the start rows: the linear part is right from the first
+ * step. Returns the λ descent uses and the init scale that won.
+ */
+export function initialParams(
+  family: BasisFamily,
+  x: Tensor,
+  y: Float64Array,
+  opts: { units: number; ridge: number | 'auto'; initialTheta?: number[][] },
+  rng: Rng,
+): { params: Params; ridge: number; scale: number } {
+  const given = opts.initialTheta ? family.unpack(opts.initialTheta, x.shape[1]) : undefined;
+  const auto = opts.ridge === 'auto';
+  const startRidge = opts.ridge === 'auto' ? 0 : Math.max(opts.ridge, MIN_START_RIDGE);
+  const start = chooseStart(family, x, y, opts.units, rng, auto ? RIDGE_GRID : [startRidge], given);
+  const raw = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
+  const units = start.theta[0].shape[0];
+  const params: Params = { w: Tensor.zeros([units]), b: Tensor.zeros([]), raw };
+  solveLinear(family, params, x, y, auto ? start.lambda : startRidge);
+  return { params, ridge: opts.ridge === 'auto' ? start.lambda : opts.ridge, scale: start.scale };
+}
+
+/** Variable projection's inner solve: the exact ridge least-squares w and b for the current θ (kept unless finite). */
+export function solveLinear(family: BasisFamily, p: Params, x: Tensor, y: Float64Array, ridge: number): void {
+  const phi = family.features(x, modelTheta(family, p.raw));
+  const lin = ridgeSolve(phi.data, x.shape[0], p.w.size, y, ridge);
+  if (lin.w.every(Number.isFinite) && Number.isFinite(lin.b)) {
+    p.w.data.set(lin.w);
+    p.b.data[0] = lin.b;
+  }
 }

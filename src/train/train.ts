@@ -1,30 +1,26 @@
 /**
  * The library API the CLI is a thin layer over: train(options) loads the CSV,
  * splits and scales it, fits (with restarts), measures and writes the model,
- * and returns the SPEC's result document.
+ * and returns the result document (docs/contract.md). `stream: true` reads
+ * the file in chunks instead (stream-train.ts); both end in outcome.ts.
  */
 import { basisFamily } from '../basis/index.js';
-import {
-  assertPositiveFeatures,
-  columnStats,
-  loadTable,
-  type Standardization,
-  splitRows,
-  standardization,
-  type Table,
-  takeRows,
-} from '../data/index.js';
-import { TrainingError } from '../errors.js';
-import { assertNotSameFile, type ModelFile, type Scaling, writeModel } from '../model/index.js';
+import { assertPositiveFeatures, columnStats, loadTable, type Standardization, splitRows, standardization, type Table, takeRows } from '../data/index.js';
+import { assertNotSameFile, type ModelFile, type Scaling } from '../model/index.js';
+import { metrics } from '../model/metrics.js';
+import { predictRows, scaleInputs, scaleTarget } from '../model/predict.js';
 import { Rng } from '../util/rng.js';
-import { type DataSettings, DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption, type TrainSettings } from './defaults.js';
-import { type Dataset, type EpochReport, fit, type FitOutcome, type StopReason } from './fit.js';
-import { type Metrics, metrics } from '../model/metrics.js';
-import { predictRows, scaleInputs } from '../model/predict.js';
-import { runRestarts } from './restarts.js';
+import { type DataSettings, IN_MEMORY_DEFAULTS, resolveSettings, type SettingsInput } from './defaults.js';
+import { fit } from './fit.js';
+import { completeRun, nanMetrics, type TrainResult } from './outcome.js';
+import type { EpochListener } from './restarts.js';
+import type { Dataset, LabelledRows } from './types.js';
 
-/** Settings as callers give them: any subset, with the ridge as a number or 'auto'. */
-export type SettingsInput = Partial<Omit<TrainSettings, 'ridge'>> & { ridge?: RidgeOption };
+export type { SettingsInput } from './defaults.js';
+export { resolveSettings } from './defaults.js';
+export { scaleTarget } from '../model/predict.js';
+export type { TrainResult } from './outcome.js';
+export type { LabelledRows } from './types.js';
 
 export interface TrainOptions extends SettingsInput, DataSettings {
   /** CSV path, or '-' for standard input. */
@@ -33,39 +29,12 @@ export interface TrainOptions extends SettingsInput, DataSettings {
   out?: string | null;
   stdin?: NodeJS.ReadableStream;
   /** Each epoch's losses, as mean squared errors in the target's units. */
-  onEpoch?: (r: EpochReport & { restart: number; restarts: number }) => void;
+  onEpoch?: EpochListener;
   onWarning?: (message: string) => void;
   /** Polled between steps; true finishes the current step, keeps the best model so far and stops. */
   shouldStop?: () => boolean;
-}
-
-export interface TrainResult {
-  basis: string;
-  units: number;
-  features: string[];
-  target: string;
-  epochs: number;
-  stopped: StopReason;
-  train: Metrics;
-  validation: Metrics | null;
-  timing: { load_s: number; train_s: number; epoch_s: number };
-  model: string | null;
-  seed: number;
-  best_epoch: number;
-  restarts: { count: number; best: number; losses: number[] };
-  dropped_rows: number;
-  warnings: string[];
-  /** The ridge λ the chosen start trained with (chosen by GCV under --ridge auto). */
-  ridge?: number;
-  /** The init scale the chosen start's search picked (see BasisFamily.initScales). */
-  init_scale?: number;
-}
-
-/** Labelled rows in the model's feature order (N × D row-major x). */
-export interface LabelledRows {
-  x: Float64Array;
-  y: Float64Array;
-  n: number;
+  /** Start from these θ rows (model-file layout, for the scaled data) instead of the data-driven start. */
+  initialTheta?: number[][];
 }
 
 export interface TrainOutput {
@@ -76,38 +45,26 @@ export interface TrainOutput {
   rows: { train: LabelledRows; validation: LabelledRows | null };
 }
 
-export function resolveSettings(opts: SettingsInput): TrainSettings {
-  const s: TrainSettings = { ...DEFAULTS };
-  for (const [k, v] of Object.entries(opts)) if (v !== undefined && k in DEFAULTS) (s as unknown as Record<string, unknown>)[k] = v;
-  // ridge 'auto' searches λ; a number fixes it (unless ridgeAuto is given explicitly).
-  if (opts.ridge === 'auto') {
-    s.ridge = DEFAULTS.ridge;
-    s.ridgeAuto = true;
-  } else if (typeof opts.ridge === 'number' && opts.ridgeAuto === undefined) {
-    s.ridgeAuto = false;
-  }
-  return s;
+/** Collects warnings and passes each on as it happens. */
+export function warningSink(onWarning?: (m: string) => void): { warnings: string[]; warn: (m: string) => void } {
+  const warnings: string[] = [];
+  return {
+    warnings,
+    warn: (m) => {
+      warnings.push(m);
+      onWarning?.(m);
+    },
+  };
 }
 
 export async function train(options: TrainOptions): Promise<TrainOutput> {
   const s = resolveSettings({ ...options, solver: options.solver ?? IN_MEMORY_DEFAULTS.solver });
   const family = basisFamily(s.basis);
-  const warnings: string[] = [];
-  const warn = (m: string) => {
-    warnings.push(m);
-    options.onWarning?.(m);
-  };
+  const { warnings, warn } = warningSink(options.onWarning);
   if (options.out) await assertNotSameFile(options.out, options.file);
 
   const t0 = performance.now();
-  const table = await loadTable(options.file, {
-    target: options.target,
-    features: options.features,
-    header: options.header,
-    delimiter: options.delimiter,
-    missing: options.missing,
-    stdin: options.stdin,
-  });
+  const table = await loadTable(options.file, { ...dataSettings(options), stdin: options.stdin });
   const loadSeconds = (performance.now() - t0) / 1000;
   if (table.droppedRows > 0) warn(`dropped ${table.droppedRows} row(s) with empty cells (--missing drop)`);
   if (s.basis === 'poly') assertPositiveFeatures(table, 'poly');
@@ -119,140 +76,62 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
   for (const f of stats.constantFeatures) warn(`feature '${f}' is constant over the training rows and carries no information`);
   const scaling = s.standardize ? scalingFor(s.basis, table, split.train, stats) : null;
 
-  const trainRows = takeRows(table, split.train);
-  const valRows = split.validation.length > 0 ? takeRows(table, split.validation) : null;
-  const model0 = { features: table.features, scaling };
-  const toDataset = (rows: { x: Float64Array; y: Float64Array | null; n: number }): Dataset => ({
-    x: scaleInputs(model0 as ModelFile, rows.x, rows.n),
-    y: scaleTarget(rows.y!, scaling),
+  const labelled = (idx: Uint32Array): LabelledRows => {
+    const r = takeRows(table, idx);
+    return { x: r.x, y: r.y!, n: r.n };
+  };
+  const trainRows = labelled(split.train);
+  const valRows = split.validation.length > 0 ? labelled(split.validation) : null;
+  const toDataset = (rows: LabelledRows): Dataset => ({
+    x: scaleInputs({ features: table.features, scaling } as ModelFile, rows.x, rows.n),
+    y: scaleTarget(rows.y, scaling),
     n: rows.n,
     d: table.d,
   });
   const trainSet = toDataset(trainRows);
   const valSet = valRows ? toDataset(valRows) : null;
+  const measureOn = (model: ModelFile | null, rows: LabelledRows) => (model ? metrics(predictRows(model, rows.x, rows.n), rows.y) : nanMetrics(rows.n));
 
-  const lr = { w: s.lrW ?? s.lr, b: s.lrB ?? s.lr, theta: s.lrTheta ?? s.lr };
-  const { best, bestIndex, losses, trainSeconds, epochsRun } = await runRestarts(s.restarts, scaling, options.onEpoch, (r, onEpoch) =>
-    fit(
-      trainSet,
-      valSet,
-      {
-        family,
-        units: s.units,
-        epochs: s.epochs,
-        batchSize: s.batchSize,
-        optimizer: s.optimizer,
-        lr: { ...lr },
-        solver: s.solver,
-        ridge: s.ridgeAuto ? 'auto' : s.ridge,
-        patience: s.patience,
-        onEpoch,
-        onWarning: warn,
-        shouldStop: options.shouldStop,
-        threads: s.threads,
-      },
-      // Start r draws the same numbers whatever the number of restarts, so
-      // more restarts can only add candidates, never change the first ones.
-      rng.fork(r + 1),
-    ),
-  );
-  const chosen = best ?? null;
-  const stopped: StopReason = chosen === null ? 'diverged' : chosen.stopped;
-  const last = chosen;
-  const model: ModelFile | null =
-    chosen === null
-      ? null
-      : {
-          format: 'basisfit-model',
-          version: 1,
-          basis: s.basis,
-          features: table.features,
-          target: table.target!,
-          theta: chosen.theta,
-          w: chosen.w,
-          b: chosen.b,
-          scaling,
-          training: trainingRecord(s, chosen, table),
-          history: chosen.history,
-        };
-
-  const trainMetrics = model ? metrics(predictRows(model, trainRows.x, trainRows.n), trainRows.y!) : nanMetrics(trainRows.n);
-  const valMetrics = valRows ? (model ? metrics(predictRows(model, valRows.x, valRows.n), valRows.y!) : nanMetrics(valRows.n)) : null;
-  const epochsOfChosen = last?.epochs ?? 0;
-  const result: TrainResult = {
-    basis: s.basis,
-    units: s.units,
-    features: table.features,
-    target: table.target!,
-    epochs: epochsOfChosen,
-    stopped,
-    train: trainMetrics,
-    validation: valMetrics,
-    timing: { load_s: round(loadSeconds), train_s: round(trainSeconds), epoch_s: round(trainSeconds / Math.max(epochsRun, 1)) },
-    model: null,
-    seed: s.seed,
-    best_epoch: last?.bestEpoch ?? 0,
-    restarts: { count: s.restarts, best: bestIndex + 1, losses },
-    dropped_rows: table.droppedRows,
+  const { result, model } = await completeRun(
+    s,
+    {
+      features: table.features,
+      target: table.target!,
+      rows: table.n,
+      scaling,
+      loadSeconds,
+      droppedRows: table.droppedRows,
+      fitStart: (fork, onEpoch) =>
+        fit(trainSet, valSet, { ...fitSettings(s, options), family, onEpoch, onWarning: warn }, fork),
+      measure: async (m) => ({ train: measureOn(m, trainRows), validation: valRows ? measureOn(m, valRows) : null }),
+    },
+    rng,
     warnings,
-    ridge: chosen?.ridge,
-    init_scale: chosen?.initScale,
-  };
-  if (model === null) {
-    throw Object.assign(new TrainingError('training diverged: the loss or the parameters became non-finite', 'lower --lr (or --lr-theta), or try --optimizer adam'), {
-      result,
-    });
-  }
-  if (options.out) {
-    await writeModel(options.out, model);
-    result.model = options.out;
-  }
-  const labelled = (r: typeof trainRows): LabelledRows => ({ x: r.x, y: r.y!, n: r.n });
-  return { result, model, rows: { train: labelled(trainRows), validation: valRows ? labelled(valRows) : null } };
+    options,
+  );
+  return { result, model, rows: { train: trainRows, validation: valRows } };
 }
 
-export function round(v: number): number {
-  return Number(v.toPrecision(6));
+/** The loader's settings from the training options. */
+export function dataSettings(o: DataSettings): DataSettings {
+  return { target: o.target, features: o.features, header: o.header, delimiter: o.delimiter, missing: o.missing };
 }
 
-export function nanMetrics(n: number): Metrics {
-  return { n, mse: Number.NaN, rmse: Number.NaN, mae: Number.NaN, r2: null };
-}
-
-/** Restarts are compared by validation loss, or by training loss without a split. */
-export function selectionLoss(o: FitOutcome): number {
-  if (o.selectionLoss !== undefined) return Number.isFinite(o.selectionLoss) ? o.selectionLoss : Number.POSITIVE_INFINITY;
-  const h = o.history.validation ?? o.history.train;
-  if (h.length === 0) return Number.POSITIVE_INFINITY;
-  const i = Math.min(o.bestEpoch, h.length) - 1;
-  const v = h[Math.max(i, 0)];
-  return Number.isFinite(v) ? v : Number.POSITIVE_INFINITY;
-}
-
-export function trainingRecord(s: TrainSettings, o: FitOutcome, table: Pick<Table, 'n'>): ModelFile['training'] {
+/** One start's settings, shared by in-memory and streaming training. */
+export function fitSettings(s: ReturnType<typeof resolveSettings>, o: Pick<TrainOptions, 'shouldStop' | 'initialTheta'>) {
   return {
-    seed: s.seed,
-    epochs: o.epochs,
-    best_epoch: o.bestEpoch,
-    stopped: o.stopped,
+    units: s.units,
+    epochs: s.epochs,
+    batchSize: s.batchSize,
     optimizer: s.optimizer,
-    solver: s.solver,
-    batch_size: s.batchSize,
     lr: { w: s.lrW ?? s.lr, b: s.lrB ?? s.lr, theta: s.lrTheta ?? s.lr },
-    val_split: s.valSplit,
+    solver: s.solver,
+    ridge: s.ridgeAuto ? ('auto' as const) : s.ridge,
     patience: s.patience,
-    ridge: o.ridge ?? s.ridge,
-    ...(s.ridgeAuto && o.ridge !== undefined ? { ridge_auto: true } : {}),
-    ...(o.initScale !== undefined ? { init_scale: o.initScale } : {}),
-    rows: table.n,
+    shouldStop: o.shouldStop,
+    threads: s.threads,
+    initialTheta: o.initialTheta,
   };
-}
-
-export function scaleTarget(y: Float64Array, scaling: Scaling | null): Float64Array {
-  if (scaling === null) return y;
-  const out = new Float64Array(y.length);
-  for (let i = 0; i < y.length; i++) out[i] = (y[i] - scaling.y.mean) / scaling.y.std;
-  return out;
 }
 
 /**
@@ -268,4 +147,3 @@ function scalingFor(basis: string, table: Table, rows: Uint32Array, stats: Stand
   const std = Array.from({ length: d }, (_, k) => Math.exp(columnStats(logs, rows.length, d, k).mean));
   return { x: { mean: new Array(d).fill(0), std }, y: { ...y } };
 }
-

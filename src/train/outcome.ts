@@ -1,0 +1,140 @@
+/**
+ * What every training run ends with, however its rows were read: the restarts,
+ * the model file, the result document (SPEC's train --json, see
+ * docs/contract.md) and the divergence error.
+ */
+import { TrainingError } from '../errors.js';
+import { type ModelFile, MODEL_VERSION, type Scaling, writeModel } from '../model/index.js';
+import type { Metrics } from '../model/metrics.js';
+import type { Rng } from '../util/rng.js';
+import type { TrainSettings } from './defaults.js';
+import { type EpochListener, runRestarts } from './restarts.js';
+import type { EpochReport, FitOutcome, StopReason } from './types.js';
+
+export interface TrainResult {
+  basis: string;
+  units: number;
+  features: string[];
+  target: string;
+  epochs: number;
+  stopped: StopReason;
+  train: Metrics;
+  validation: Metrics | null;
+  timing: { load_s: number; train_s: number; epoch_s: number };
+  model: string | null;
+  seed: number;
+  best_epoch: number;
+  /** count: the starts that ran (fewer than --restarts after an interruption). */
+  restarts: { count: number; best: number; losses: number[] };
+  dropped_rows: number;
+  warnings: string[];
+  /** The ridge λ the chosen start trained with (chosen by GCV under --ridge auto). */
+  ridge?: number;
+  /** The init scale the chosen start's search picked (see BasisFamily.initScales). */
+  init_scale?: number;
+}
+
+/** A data set made ready to train on, in memory or as a file to stream. */
+export interface PreparedRun {
+  features: string[];
+  target: string;
+  /** Kept rows of the data (training + validation). */
+  rows: number;
+  scaling: Scaling | null;
+  loadSeconds: number;
+  droppedRows: number;
+  /** One fit from the start drawn from `rng`. */
+  fitStart(rng: Rng, onEpoch: ((e: EpochReport) => void) | undefined): Promise<FitOutcome>;
+  /** Metrics of the final model (null: training diverged) on the training and validation rows. */
+  measure(model: ModelFile | null, stopped: StopReason): Promise<{ train: Metrics; validation: Metrics | null }>;
+}
+
+export interface RunHooks {
+  out?: string | null;
+  onEpoch?: EpochListener;
+}
+
+/**
+ * Restarts, then the model and the result document; throws a TrainingError
+ * carrying the result when every start diverged, and writes the model file otherwise.
+ */
+export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, warnings: string[], hooks: RunHooks): Promise<{ result: TrainResult; model: ModelFile | null }> {
+  const r = await runRestarts(s.restarts, rng, run.scaling, hooks.onEpoch, (fork, onEpoch) => run.fitStart(fork, onEpoch));
+  const chosen = r.best;
+  // An interruption ends the run, whichever start had been best so far.
+  const stopped: StopReason = chosen === null ? 'diverged' : r.interrupted ? 'interrupted' : chosen.stopped;
+  const model = chosen === null ? null : buildModel(s, run, chosen);
+  const measured = await run.measure(model, stopped);
+  const result: TrainResult = {
+    basis: s.basis,
+    units: s.units,
+    features: run.features,
+    target: run.target,
+    epochs: chosen?.epochs ?? 0,
+    stopped,
+    train: measured.train,
+    validation: measured.validation,
+    timing: { load_s: round(run.loadSeconds), train_s: round(r.trainSeconds), epoch_s: round(r.trainSeconds / Math.max(r.epochsRun, 1)) },
+    model: null,
+    seed: s.seed,
+    best_epoch: chosen?.bestEpoch ?? 0,
+    restarts: { count: r.ran, best: r.bestIndex + 1, losses: r.losses },
+    dropped_rows: run.droppedRows,
+    warnings,
+    ridge: chosen?.ridge,
+    init_scale: chosen?.initScale,
+  };
+  if (model === null) {
+    throw Object.assign(new TrainingError('training diverged: the loss or the parameters became non-finite', 'lower --lr (or --lr-theta), or try --optimizer adam'), {
+      result,
+    });
+  }
+  if (hooks.out) {
+    await writeModel(hooks.out, model);
+    result.model = hooks.out;
+  }
+  return { result, model };
+}
+
+function buildModel(s: TrainSettings, run: PreparedRun, o: FitOutcome): ModelFile {
+  return {
+    format: 'basisfit-model',
+    version: MODEL_VERSION,
+    basis: s.basis,
+    features: run.features,
+    target: run.target,
+    theta: o.theta,
+    w: o.w,
+    b: o.b,
+    scaling: run.scaling,
+    training: trainingRecord(s, o, run.rows),
+    history: o.history,
+  };
+}
+
+function trainingRecord(s: TrainSettings, o: FitOutcome, rows: number): ModelFile['training'] {
+  return {
+    seed: s.seed,
+    epochs: o.epochs,
+    best_epoch: o.bestEpoch,
+    stopped: o.stopped,
+    optimizer: s.optimizer,
+    solver: s.solver,
+    batch_size: s.batchSize,
+    lr: { w: s.lrW ?? s.lr, b: s.lrB ?? s.lr, theta: s.lrTheta ?? s.lr },
+    val_split: s.valSplit,
+    patience: s.patience,
+    ridge: o.ridge ?? s.ridge,
+    ...(s.ridgeAuto && o.ridge !== undefined ? { ridge_auto: true } : {}),
+    ...(o.initScale !== undefined ? { init_scale: o.initScale } : {}),
+    rows,
+  };
+}
+
+export function round(v: number): number {
+  return Number(v.toPrecision(6));
+}
+
+export function nanMetrics(n: number): Metrics {
+  return { n, mse: Number.NaN, rmse: Number.NaN, mae: Number.NaN, r2: null };
+}
