@@ -1,6 +1,6 @@
 /**
  * Typed failures. Every module throws one of these; src/cli/main.ts is the one
- * place that turns them into a message on stderr and an exit code (SPEC section 5).
+ * place that turns them into a message on stderr and an exit code (docs/contract.md section 5).
  */
 
 export interface Location {

@@ -1,6 +1,7 @@
 import { div, exp, sqdist, Tensor } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
 import type { BasisFamily } from './family.js';
+import { packVectorAndScalar, unpackVectorAndScalar } from './layout.js';
 import { columnQuantiles, kmeansPlusPlus, nearestNeighbourSqDist } from './spread.js';
 
 /** s_j = WIDTH_FACTOR · (squared distance to the nearest other centre) / scale. */
@@ -25,19 +26,8 @@ export const rbf: BasisFamily = {
     // exp(−‖x − c_j‖² / s_j), with the division folded into the distance's per-unit weight −1/s_j.
     return exp(sqdist(x, c, div(-1, s)));
   },
-  unpack(theta, d) {
-    const J = theta.length;
-    const c = new Float64Array(J * d);
-    const s = new Float64Array(J);
-    theta.forEach((row, j) => {
-      for (let k = 0; k < d; k++) c[j * d + k] = row[k];
-      s[j] = row[d];
-    });
-    return [new Tensor(c, [J, d]), new Tensor(s, [J])];
-  },
-  pack([c, s], d) {
-    return Array.from({ length: s.size }, (_, j) => [...c.data.subarray(j * d, (j + 1) * d), s.data[j]]);
-  },
+  unpack: unpackVectorAndScalar,
+  pack: packVectorAndScalar,
   initScales: WIDTH_SCALES,
   init(x, units, rng: Rng, scale = 1) {
     const [n, d] = x.shape;

@@ -1,6 +1,7 @@
 import { affine, tanh as tanhOp, Tensor } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
 import type { BasisFamily } from './family.js';
+import { packVectorAndScalar, unpackVectorAndScalar } from './layout.js';
 import { columnQuantiles, kmeansPlusPlus } from './spread.js';
 
 /** Slopes |a_j| (standardised inputs) are drawn from scale · [SLOPE_LO, SLOPE_HI]. */
@@ -24,19 +25,8 @@ export const tanh: BasisFamily = {
   features(x, [a, c]) {
     return tanhOp(affine(x, a, c));
   },
-  unpack(theta, d) {
-    const J = theta.length;
-    const a = new Float64Array(J * d);
-    const c = new Float64Array(J);
-    theta.forEach((row, j) => {
-      for (let k = 0; k < d; k++) a[j * d + k] = row[k];
-      c[j] = row[d];
-    });
-    return [new Tensor(a, [J, d]), new Tensor(c, [J])];
-  },
-  pack([a, c], d) {
-    return Array.from({ length: c.size }, (_, j) => [...a.data.subarray(j * d, (j + 1) * d), c.data[j]]);
-  },
+  unpack: unpackVectorAndScalar,
+  pack: packVectorAndScalar,
   initScales: SLOPE_SCALES,
   init(x, units, rng: Rng, scale = 1) {
     const d = x.shape[1];

@@ -1,6 +1,6 @@
 /**
  * The entry point: parses argv with yargs and is the one place where a failure
- * becomes a message on stderr and an exit code (SPEC section 5).
+ * becomes a message on stderr and an exit code (docs/contract.md section 5).
  */
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';

@@ -1,5 +1,5 @@
 /**
- * Regression metrics as reported by `train --json` and `eval --json` (SPEC section 3),
+ * Regression metrics as reported by `train --json` and `eval --json` (docs/contract.md section 3),
  * in the target's own units: the caller passes unscaled predictions and targets.
  */
 import { DataError } from '../errors.js';

@@ -1,4 +1,4 @@
-/** Reading a model file: every field validated before anything uses it (SPEC section 4). */
+/** Reading a model file: every field validated before anything uses it (docs/contract.md section 4). */
 import { readFile } from 'node:fs/promises';
 import { ModelError } from '../errors.js';
 import { fsReason } from './fs-errors.js';

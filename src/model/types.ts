@@ -1,4 +1,4 @@
-/** The model file (SPEC section 4): what `train` writes and `predict`, `eval` and `grad` read. */
+/** The model file (docs/contract.md section 4): what `train` writes and `predict`, `eval` and `grad` read. */
 
 export type BasisName = 'poly' | 'rbf' | 'tanh';
 

@@ -28,7 +28,7 @@ const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor',
 const MAX_DEPTH = 32;
 const NOT_A_MODEL = 'this does not look like a basisfit model file; --model expects the file written by basisfit train --out';
 
-/** Returns a fresh ModelFile built from the validated fields, keys in SPEC section 4 order. */
+/** Returns a fresh ModelFile built from the validated fields, keys in docs/contract.md section 4 order. */
 export function validateModel(doc: unknown, fail: Fail): ModelFile {
   rejectDangerousKeys(doc, '', 0, fail);
   if (!isRecord(doc)) fail({ message: `the document is ${kind(doc)}, not a JSON object`, hint: NOT_A_MODEL });

@@ -1,4 +1,4 @@
-/** Writing a model file: validated, deterministic, atomic (SPEC sections 2 and 4). */
+/** Writing a model file: validated, deterministic, atomic (docs/contract.md sections 2 and 4). */
 import { randomBytes } from 'node:crypto';
 import { type FileHandle, open, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -8,7 +8,7 @@ import type { ModelFile } from './types.js';
 import { type Problem, validateModel } from './validate.js';
 
 /**
- * The model as text: keys in SPEC section 4 order (training's extra keys sorted), two-space
+ * The model as text: keys in docs/contract.md section 4 order (training's extra keys sorted), two-space
  * indent, a trailing newline. JSON.stringify prints the shortest decimal that reads back to
  * the same double, so numbers round-trip exactly and the same model gives the same bytes.
  * The model passes the reader's own validation first, so NaN, Infinity (which JSON would

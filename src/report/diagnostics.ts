@@ -25,7 +25,7 @@ const PAIRWISE_ROWS = 1500;
 export type UnitFlag = 'saturated' | 'collapsed' | 'exploded' | 'duplicate';
 
 export interface UnitDiagnostics {
-  /** 1-based, as j in the SPEC's formulas: its parameters are theta[unit - 1]. */
+  /** 1-based, as j in docs/contract.md's formulas: its parameters are theta[unit - 1]. */
   unit: number;
   /** |w_j| × (standard deviation of φ_j over the rows), as a fraction of the sum over all units. */
   share: number;

@@ -1,5 +1,5 @@
 /**
- * `--expect EXPR` checks for CI (SPEC section 2): `KEY OP VALUE`, where KEY is a dotted
+ * `--expect EXPR` checks for CI (docs/contract.md section 2): `KEY OP VALUE`, where KEY is a dotted
  * path into the JSON result (`validation.rmse`, `timing.train_s`) and OP one of
  * <= >= < > == !=. Ordering operators need a number on the right; == and != compare
  * numbers numerically and anything else as text (`stopped==max-epochs`).

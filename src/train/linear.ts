@@ -1,6 +1,6 @@
 /**
  * The linear part of the model in closed form. For fixed θ, w and b minimise
- * a ridge-regularised least-squares problem (notes, Eqn 2):
+ * a ridge-regularised least-squares problem (docs/contract.md section 1):
  *   min  (1/2N) Σ_n (w·Φ_n + b − y_n)² + (λ/2) ‖w‖²
  * solved by centring (which takes b out) and a Cholesky solve of the J×J
  * normal equations, falling back to SVD when they are not positive definite.

@@ -6,7 +6,7 @@ import type { BasisFamily } from '../basis/index.js';
 import { add, exp, mul, square, sub, sum, type Tensor } from '../engine/index.js';
 import { predictTensor } from '../model/predict.js';
 
-/** scale · ½ Σ_n (f_n − y_n)²: scale 1 is the SPEC's L, scale 1/N the mean the trainer steps on. */
+/** scale · ½ Σ_n (f_n − y_n)²: scale 1 is the L of docs/contract.md section 1, scale 1/N the mean the trainer steps on. */
 export function halfSquaredError(pred: Tensor, y: Tensor, scale: number): Tensor {
   return mul(sum(square(sub(pred, y))), 0.5 * scale);
 }

@@ -1,7 +1,7 @@
 /**
- * Update rules over parameter groups with their own learning rates (the notes
- * suggest different rates for w, b and θ). `sgd` is the notes' plain step
- * (Eqns 14-16); `momentum` is heavy-ball; `adam` is Kingma & Ba's.
+ * Update rules over parameter groups with their own learning rates (the course
+ * notes suggest different rates for w, b and θ). `sgd` is the plain step
+ * of docs/contract.md section 1; `momentum` is heavy-ball; `adam` is Kingma & Ba's.
  */
 export type OptimizerName = 'sgd' | 'momentum' | 'adam';
 export const optimizerNames: readonly OptimizerName[] = ['sgd', 'momentum', 'adam'];

@@ -1,6 +1,6 @@
 /**
  * What every training run ends with, however its rows were read: the restarts,
- * the model file, the result document (SPEC's train --json, see
+ * the model file, the result document (train --json, see
  * docs/contract.md) and the divergence error.
  */
 import { TrainingError } from '../errors.js';

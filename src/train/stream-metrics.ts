@@ -1,5 +1,5 @@
 /**
- * The regression metrics of train --json (SPEC section 3) from predictions that
+ * The regression metrics of train --json (docs/contract.md section 3) from predictions that
  * arrive a chunk at a time. Same definitions and the same compensated sums as
  * metrics(); only R²'s total sum of squares is taken around a centre fixed in
  * advance instead of the rows' own mean, with the Chan–Golub–LeVeque
