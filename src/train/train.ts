@@ -58,14 +58,21 @@ export function warningSink(onWarning?: (m: string) => void): { warnings: string
 }
 
 export async function train(options: TrainOptions): Promise<TrainOutput> {
-  const s = resolveSettings({ ...options, solver: options.solver ?? IN_MEMORY_DEFAULTS.solver });
-  const family = basisFamily(s.basis);
-  const { warnings, warn } = warningSink(options.onWarning);
   if (options.out) await assertNotSameFile(options.out, options.file);
-
   const t0 = performance.now();
   const table = await loadTable(options.file, { ...dataSettings(options), stdin: options.stdin });
   const loadSeconds = (performance.now() - t0) / 1000;
+  return trainTable(table, options, loadSeconds);
+}
+
+/**
+ * train() on a table already in memory (its rows, e.g. the training folds of
+ * cross-validation): the split, scaling, fit, metrics and model file as train() makes them.
+ */
+export async function trainTable(table: Table, options: Omit<TrainOptions, 'file' | 'stdin'>, loadSeconds = 0): Promise<TrainOutput> {
+  const s = resolveSettings({ ...options, solver: options.solver ?? IN_MEMORY_DEFAULTS.solver });
+  const family = basisFamily(s.basis);
+  const { warnings, warn } = warningSink(options.onWarning);
   if (table.droppedRows > 0) warn(`dropped ${table.droppedRows} row(s) with empty cells (--missing drop)`);
   if (s.basis === 'poly') assertPositiveFeatures(table, 'poly');
 
