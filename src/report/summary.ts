@@ -23,6 +23,9 @@ export function trainSummary(r: TrainResult, c: ChalkInstance): string {
     `${c.bold(r.basis)} basis, ${r.units} units: ${r.features.join(', ')} -> ${r.target}`,
     `${stopColor(r.stopped)} after ${r.epochs} epochs${r.best_epoch !== r.epochs ? ` (kept epoch ${r.best_epoch})` : ''} in ${num(r.timing.train_s, 3)} s (${num(r.timing.epoch_s * 1000, 3)} ms/epoch)`,
     ...(r.restarts.count > 1 ? [`restarts: ${r.restarts.count}, best was start ${r.restarts.best}`] : []),
+    ...(r.relevance
+      ? [`input scales chosen by GCV (--relevance): ${Object.entries(r.relevance).map(([f, v]) => `${f} ${num(v, 3)}`).join(', ')}`]
+      : []),
     ...metricsTable(
       [
         ['train', r.train],

@@ -32,6 +32,8 @@ export interface TrainResult {
   ridge?: number;
   /** The init scale the chosen start's search picked (see BasisFamily.initScales). */
   init_scale?: number;
+  /** Per-feature input scales the relevance search chose (folded into scaling.x.std); absent when all are 1. */
+  relevance?: Record<string, number>;
 }
 
 /** A data set made ready to train on, in memory or as a file to stream. */

@@ -86,7 +86,7 @@ export function chooseStart(
 }
 
 /** All rows when there are at most `max`, otherwise a seeded sample of `max` of them (prepared inputs, row-major). */
-function sampleRows(x: Tensor, y: Float64Array, max: number, rng: Rng): { x: Tensor; y: Float64Array } {
+export function sampleRows(x: Tensor, y: Float64Array, max: number, rng: Rng): { x: Tensor; y: Float64Array } {
   const [n, d] = x.shape;
   if (n <= max) return { x, y };
   const order = Uint32Array.from({ length: n }, (_, i) => i);
@@ -108,7 +108,7 @@ function sampleRows(x: Tensor, y: Float64Array, max: number, rng: Rng): { x: Ten
 }
 
 /** The least λ of the start's solve with a fixed ridge: plain least squares can be singular. */
-const MIN_START_RIDGE = 1e-6;
+export const MIN_START_RIDGE = 1e-6;
 
 /**
  * θ from the start search (or the given θ), and w, b the ridge least-squares

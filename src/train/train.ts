@@ -4,13 +4,16 @@
  * and returns the result document (docs/contract.md). `stream: true` reads
  * the file in chunks instead (stream-train.ts); both end in outcome.ts.
  */
-import { basisFamily } from '../basis/index.js';
+import { type BasisFamily, basisFamily } from '../basis/index.js';
+import { Tensor } from '../engine/index.js';
 import { assertPositiveFeatures, columnStats, loadTable, type Standardization, splitRows, standardization, type Table, takeRows } from '../data/index.js';
 import { assertNotSameFile, type ModelFile, type Scaling } from '../model/index.js';
 import { metrics } from '../model/metrics.js';
 import { predictRows, scaleInputs, scaleTarget } from '../model/predict.js';
 import { Rng } from '../util/rng.js';
-import { type DataSettings, IN_MEMORY_DEFAULTS, resolveSettings, type SettingsInput } from './defaults.js';
+import { type DataSettings, IN_MEMORY_DEFAULTS, resolveSettings, type SettingsInput, type TrainSettings } from './defaults.js';
+import { chooseRelevance } from './relevance.js';
+import { MIN_START_RIDGE, RIDGE_GRID } from './start.js';
 import { fit } from './fit.js';
 import { completeRun, nanMetrics, type TrainResult } from './outcome.js';
 import type { EpochListener } from './restarts.js';
@@ -57,6 +60,9 @@ export function warningSink(onWarning?: (m: string) => void): { warnings: string
   };
 }
 
+/** Keeps the relevance search's draws apart from the split's and the starts'. */
+const RELEVANCE_FORK = 0x7e1e;
+
 export async function train(options: TrainOptions): Promise<TrainOutput> {
   if (options.out) await assertNotSameFile(options.out, options.file);
   const t0 = performance.now();
@@ -81,7 +87,7 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
   const stats = standardization(table, split.train);
   if (stats.constantTarget) warn(`target '${table.target}' is constant: there is nothing to fit and r2 is reported as null`);
   for (const f of stats.constantFeatures) warn(`feature '${f}' is constant over the training rows and carries no information`);
-  const scaling = s.standardize ? scalingFor(s.basis, table, split.train, stats) : null;
+  const standardized = s.standardize ? scalingFor(s.basis, table, split.train, stats) : null;
 
   const labelled = (idx: Uint32Array): LabelledRows => {
     const r = takeRows(table, idx);
@@ -90,12 +96,19 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
   const trainRows = labelled(split.train);
   const valRows = split.validation.length > 0 ? labelled(split.validation) : null;
   const toDataset = (rows: LabelledRows): Dataset => ({
+    // Reads `scaling` when called, so datasets made after the relevance search use its scales.
     x: scaleInputs({ features: table.features, scaling } as ModelFile, rows.x, rows.n),
     y: scaleTarget(rows.y, scaling),
     n: rows.n,
     d: table.d,
   });
-  const trainSet = toDataset(trainRows);
+  let scaling = standardized;
+  let trainSet = toDataset(trainRows);
+  const relevance = s.relevance && scaling && s.basis !== 'poly' && table.d > 1 ? inputRelevance(s, family, trainSet, rng) : null;
+  if (relevance && scaling) {
+    scaling = { ...scaling, x: { mean: scaling.x.mean, std: scaling.x.std.map((v, k) => v / relevance[k]) } };
+    trainSet = toDataset(trainRows);
+  }
   const valSet = valRows ? toDataset(valRows) : null;
   const measureOn = (model: ModelFile | null, rows: LabelledRows) => (model ? metrics(predictRows(model, rows.x, rows.n), rows.y) : nanMetrics(rows.n));
 
@@ -116,7 +129,19 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
     warnings,
     options,
   );
+  if (relevance) result.relevance = Object.fromEntries(table.features.map((f, k) => [f, relevance[k]]));
   return { result, model, rows: { train: trainRows, validation: valRows } };
+}
+
+/**
+ * Per-feature input scales by GCV (relevance.ts) on the standardised training
+ * rows, with the start's ridge candidates; null when every feature keeps scale 1.
+ */
+function inputRelevance(s: TrainSettings, family: BasisFamily, rows: Dataset, rng: Rng): number[] | null {
+  const x = family.prepare(new Tensor(rows.x, [rows.n, rows.d]));
+  const lambdas = s.ridgeAuto ? RIDGE_GRID : [Math.max(s.ridge, MIN_START_RIDGE)];
+  const { scales } = chooseRelevance(family, x, rows.y, s.units, rng.fork(RELEVANCE_FORK), lambdas);
+  return scales.every((v) => v === 1) ? null : scales;
 }
 
 /** The loader's settings from the training options. */

@@ -27,6 +27,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option('delimiter', { group: DATA, type: 'string', describe: "field delimiter: ',', ';', 'tab' (default: detected)", coerce: single(String) })
       .option('missing', { group: DATA, choices: ['error', 'drop'], default: 'error', describe: 'empty cells: fail, or drop the row', coerce: single(String) })
       .option('stream', { group: DATA, type: 'boolean', describe: 'read the file in chunks each epoch instead of loading it: for files larger than memory (see docs/streaming.md)' })
+      .option('relevance', { group: DATA, type: 'boolean', default: DEFAULTS.relevance, describe: 'choose one input scale per feature by GCV before training (multi-feature data, not poly); stored in the scaling' })
       .option('standardize', { group: DATA, type: 'boolean', default: DEFAULTS.standardize, describe: 'scale inputs and target (stored in the model); --no-standardize to fit raw columns' })
       .option('epochs', { group: OPT, describe: 'passes over the training rows', default: DEFAULTS.epochs, coerce: single(positiveInteger('epochs')) })
       .option('batch-size', { group: OPT, describe: "rows per step, or 'full' for full-batch descent", default: DEFAULTS.batchSize, coerce: single(batchSize) })

@@ -37,6 +37,7 @@ export interface TrainArgs {
   expect?: string[];
   plot?: string;
   standardize: boolean;
+  relevance: boolean;
   /** Omitted: train()'s default (varpro in memory, gd with --stream). */
   solver?: string;
   restarts: number;
@@ -87,6 +88,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
       valSplit: a.valSplit,
       patience: a.patience === 0 ? null : a.patience,
       standardize: a.standardize,
+      relevance: a.relevance,
       restarts: a.restarts,
       threads: a.threads ?? defaultThreads(),
       out: a.out,

@@ -1,0 +1,83 @@
+/**
+ * How much each input matters, chosen before training: one scale r_d per
+ * feature multiplies the standardised inputs, so a unit's distance (rbf) or
+ * direction (tanh, exp) can all but ignore an irrelevant feature, as a
+ * Gaussian process with one length scale per feature (ARD) does. The scales
+ * are judged the way the start is (start.ts): the family's init on the
+ * rescaled inputs, its ridge least-squares fit scored by generalised
+ * cross-validation, one feature at a time over a short grid. The chosen r is
+ * folded into the stored scaling (std_d / r_d), so the model file, predict and
+ * export need nothing new.
+ */
+import type { BasisFamily } from '../basis/index.js';
+import { Tensor } from '../engine/index.js';
+import type { Rng } from '../util/rng.js';
+import { bestRidge, sampleRows, START_ROWS } from './start.js';
+
+/**
+ * Candidate scales: from nearly ignored (a feature's ±2σ shrinks to ±0.125)
+ * to twice as sharp. A scale never reaches 0, so the stored std stays finite.
+ */
+export const RELEVANCE_GRID: readonly number[] = [1 / 16, 1 / 4, 1 / 2, 1, 2];
+/** Coordinate sweeps over the features. */
+const SWEEPS = 1;
+/**
+ * A change must lower the GCV score by this fraction: on small data GCV after
+ * a search is optimistic, and without a margin the search chased noise
+ * (docs/defaults.md, the relevance lever).
+ */
+const MARGIN = 0.05;
+
+export interface RelevanceChoice {
+  scales: number[];
+  /** GCV score of the chosen scales, and of all scales 1 (what the search improved on). */
+  gcv: number;
+  baseline: number;
+}
+
+/** Per-feature input scales for prepared, standardised inputs x (N × D); all 1 when D < 2. */
+export function chooseRelevance(family: BasisFamily, x: Tensor, y: Float64Array, units: number, rng: Rng, lambdas: readonly number[]): RelevanceChoice {
+  const d = x.shape[1];
+  const scales = new Array<number>(d).fill(1);
+  const sample = sampleRows(x, y, START_ROWS, rng.fork(1));
+  const score = (r: readonly number[], scale: number): number => {
+    const xr = rescale(sample.x, r);
+    // The same draws for every candidate: candidates differ only in their scales.
+    const theta = family.init(xr, units, rng.fork(2), scale);
+    return bestRidge(family, xr, sample.y, theta, lambdas)?.gcv ?? Number.POSITIVE_INFINITY;
+  };
+  // The init scale that suits the unscaled inputs stays fixed during the search.
+  let initScale = family.initScales[0];
+  let baseline = Number.POSITIVE_INFINITY;
+  for (const s of family.initScales) {
+    const g = score(scales, s);
+    if (g < baseline) [baseline, initScale] = [g, s];
+  }
+  let best = baseline;
+  if (d < 2 || !Number.isFinite(best)) return { scales, gcv: best, baseline };
+  for (let sweep = 0; sweep < SWEEPS; sweep++) {
+    let changed = false;
+    for (let k = 0; k < d; k++) {
+      for (const v of RELEVANCE_GRID) {
+        if (v === scales[k]) continue;
+        const trial = scales.slice();
+        trial[k] = v;
+        const g = score(trial, initScale);
+        if (g < best * (1 - MARGIN)) {
+          best = g;
+          scales[k] = v;
+          changed = true;
+        }
+      }
+    }
+    if (!changed) break;
+  }
+  return { scales, gcv: best, baseline };
+}
+
+function rescale(x: Tensor, r: readonly number[]): Tensor {
+  const d = r.length;
+  const out = new Float64Array(x.size);
+  for (let i = 0; i < x.size; i++) out[i] = x.data[i] * r[i % d];
+  return new Tensor(out, x.shape);
+}
