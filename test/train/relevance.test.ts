@@ -39,7 +39,8 @@ describe('input relevance', () => {
     expect(Math.max(r.x3, r.x4)).toBeLessThan(Math.min(r.x1, r.x2));
     // Same means, stds divided by the scales.
     expect(model!.scaling!.x.mean).toEqual(plain.model!.scaling!.x.mean);
-    model!.scaling!.x.std.forEach((s, k) => expect(s).toBeCloseTo(plain.model!.scaling!.x.std[k] / Object.values(r)[k], 12));
+    const scales = Object.values(r);
+    for (const [k, s] of model!.scaling!.x.std.entries()) expect(s).toBeCloseTo(plain.model!.scaling!.x.std[k] / scales[k], 12);
     const x = Float64Array.from(rows(50, 9).flatMap((row) => row.slice(0, 4)));
     expect(predictRows(model!, x, 50).every(Number.isFinite)).toBe(true);
     expect(result.train.rmse).toBeLessThan(plain.result.train.rmse);
