@@ -28,55 +28,24 @@ export function fileArgument(v: unknown): string {
   return v === STDIN_TOKEN ? '-' : String(v);
 }
 
-export function positiveInteger(name: string) {
-  return (v: unknown): number => {
-    const n = typeof v === 'number' ? v : Number(String(v).trim());
-    if (!Number.isInteger(n) || n <= 0 || String(v).trim() === '') {
-      throw usage(`--${name} must be a positive whole number, got '${v}'`, `e.g. --${name} 20`);
-    }
-    return n;
-  };
+/**
+ * A numeric option: the number itself, or a one-line usage error saying what
+ * --NAME must be and giving an example.
+ */
+function numberOption(accept: (n: number) => boolean, mustBe: string, example: string) {
+  return (name: string) =>
+    (v: unknown): number => {
+      const n = typeof v === 'number' ? v : Number(String(v).trim());
+      if (!accept(n) || String(v).trim() === '') throw usage(`--${name} must be ${mustBe}, got '${v}'`, `e.g. --${name} ${example}`);
+      return n;
+    };
 }
 
-export function nonNegativeInteger(name: string) {
-  return (v: unknown): number => {
-    const n = typeof v === 'number' ? v : Number(String(v).trim());
-    if (!Number.isInteger(n) || n < 0 || String(v).trim() === '') {
-      throw usage(`--${name} must be a whole number of at least 0, got '${v}'`, `e.g. --${name} 50`);
-    }
-    return n;
-  };
-}
-
-export function positiveFinite(name: string) {
-  return (v: unknown): number => {
-    const n = typeof v === 'number' ? v : Number(String(v).trim());
-    if (!Number.isFinite(n) || n <= 0 || String(v).trim() === '') {
-      throw usage(`--${name} must be a positive finite number, got '${v}'`, `e.g. --${name} 0.01`);
-    }
-    return n;
-  };
-}
-
-export function nonNegativeFinite(name: string) {
-  return (v: unknown): number => {
-    const n = typeof v === 'number' ? v : Number(String(v).trim());
-    if (!Number.isFinite(n) || n < 0 || String(v).trim() === '') {
-      throw usage(`--${name} must be a finite number of at least 0, got '${v}'`, `e.g. --${name} 0.001`);
-    }
-    return n;
-  };
-}
-
-export function fraction(name: string) {
-  return (v: unknown): number => {
-    const n = typeof v === 'number' ? v : Number(String(v).trim());
-    if (!Number.isFinite(n) || n < 0 || n >= 1 || String(v).trim() === '') {
-      throw usage(`--${name} must be at least 0 and below 1, got '${v}'`, `e.g. --${name} 0.2, or 0 for none`);
-    }
-    return n;
-  };
-}
+export const positiveInteger = numberOption((n) => Number.isInteger(n) && n > 0, 'a positive whole number', '20');
+export const nonNegativeInteger = numberOption((n) => Number.isInteger(n) && n >= 0, 'a whole number of at least 0', '50');
+export const positiveFinite = numberOption((n) => Number.isFinite(n) && n > 0, 'a positive finite number', '0.01');
+export const nonNegativeFinite = numberOption((n) => Number.isFinite(n) && n >= 0, 'a finite number of at least 0', '0.001');
+export const fraction = numberOption((n) => Number.isFinite(n) && n >= 0 && n < 1, 'at least 0 and below 1', '0.2, or 0 for none');
 
 export function batchSize(v: unknown): number | 'full' {
   if (String(v).trim().toLowerCase() === 'full') return 'full';
