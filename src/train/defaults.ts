@@ -31,6 +31,16 @@ export interface TrainSettings {
   ridgeAuto: boolean;
   /** Threads for each gradient; the model does not depend on it. */
   threads: number;
+  /** false (--no-intercept): b is fixed at 0. Only --solver lm honours it so far. */
+  intercept: boolean;
+  /**
+   * --solver lm: its ftol and xtol (solve/lm.ts). 1e-10 rather than MINPACK's
+   * √eps ≈ 1.5e-8: ftol bounds the relative reduction of ‖f‖², and a
+   * parameter's error goes with the square root of that, so √eps left as few
+   * as 6.3 significant digits on the reference problems
+   * (test/fixtures/lm-reference); 1e-10 gives at least 7.5 for 0–2 more iterations.
+   */
+  tol: number;
 }
 
 /** A ridge option as the CLI and the library take it: a fixed λ, or 'auto'. */
@@ -65,6 +75,8 @@ export const DEFAULTS: TrainSettings = {
   ridge: 0,
   ridgeAuto: true,
   threads: 1,
+  intercept: true,
+  tol: 1e-10,
 };
 
 /**

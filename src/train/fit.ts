@@ -25,7 +25,7 @@ export interface Dataset {
   readonly d: number;
 }
 
-export type Solver = 'gd' | 'varpro';
+export type Solver = 'gd' | 'varpro' | 'lm';
 export type StopReason = 'max-epochs' | 'early-stop' | 'interrupted' | 'diverged';
 
 export interface EpochReport {
@@ -56,6 +56,12 @@ export interface FitOptions {
   maxRecoveries?: number;
   /** Start from these θ rows instead of the data-driven initialisation. */
   initialTheta?: number[][];
+  /** With initialTheta (--init MODEL): the model file's w and b. lm re-solves them exactly for θ, so it does not read them. */
+  initialLinear?: { w: number[]; b: number };
+  /** false (--no-intercept): b is fixed at 0. Honoured by solver 'lm'. */
+  intercept?: boolean;
+  /** solver 'lm': ftol = xtol (see solve/lm.ts DEFAULT_TOL). */
+  tol?: number;
   onEpoch?: (r: EpochReport) => void;
   onWarning?: (message: string) => void;
   /** Polled between steps; true finishes the current step and stops. */
@@ -84,6 +90,8 @@ export interface FitOutcome {
    * (standardised units). bestEpoch 0 means the start itself won.
    */
   selectionLoss?: number;
+  /** solver 'lm': which convergence test ended the run (solve/lm.ts Convergence, or 'validation'). */
+  convergence?: string;
 }
 
 const YIELD_MS = 50;
@@ -94,6 +102,7 @@ const MIN_START_RIDGE = 1e-6;
 type ResolvedFitOptions = Omit<FitOptions, 'ridge'> & { ridge: number };
 
 export async function fit(train: Dataset, validation: Dataset | null, opts: FitOptions, rng: Rng): Promise<FitOutcome> {
+  if (opts.solver === 'lm') return (await import('./lm-fit.js')).fitLm(train, validation, opts, rng);
   const { family } = opts;
   const d = train.d;
   const X = family.prepare(new Tensor(train.x, [train.n, d]));

@@ -14,7 +14,7 @@ import {
   type Table,
   takeRows,
 } from '../data/index.js';
-import { TrainingError } from '../errors.js';
+import { TrainingError, UsageError } from '../errors.js';
 import { assertNotSameFile, type ModelFile, type Scaling, writeModel } from '../model/index.js';
 import { Rng } from '../util/rng.js';
 import { type DataSettings, DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption, type TrainSettings } from './defaults.js';
@@ -22,6 +22,7 @@ import { type Dataset, type EpochReport, fit, type FitOutcome, type StopReason }
 import { type Metrics, metrics } from '../model/metrics.js';
 import { predictRows, scaleInputs } from '../model/predict.js';
 import { runRestarts } from './restarts.js';
+import { loadInitModel } from './init-model.js';
 
 /** Settings as callers give them: any subset, with the ridge as a number or 'auto'. */
 export type SettingsInput = Partial<Omit<TrainSettings, 'ridge'>> & { ridge?: RidgeOption };
@@ -29,6 +30,8 @@ export type SettingsInput = Partial<Omit<TrainSettings, 'ridge'>> & { ridge?: Ri
 export interface TrainOptions extends SettingsInput, DataSettings {
   /** CSV path, or '-' for standard input. */
   file: string;
+  /** --init: a model file to start from (same basis, features and units; see init-model.ts). */
+  init?: string;
   /** Where to write the model file; null or omitted writes none. */
   out?: string | null;
   stdin?: NodeJS.ReadableStream;
@@ -59,6 +62,8 @@ export interface TrainResult {
   ridge?: number;
   /** The init scale the chosen start's search picked (see BasisFamily.initScales). */
   init_scale?: number;
+  /** The solver and, for lm, which convergence test stopped it (null for the descent solvers) and its iterations. */
+  solver?: { name: string; stopped: string | null; iterations: number };
 }
 
 /** Labelled rows in the model's feature order (N × D row-major x). */
@@ -118,6 +123,11 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
   if (stats.constantTarget) warn(`target '${table.target}' is constant: there is nothing to fit and r2 is reported as null`);
   for (const f of stats.constantFeatures) warn(`feature '${f}' is constant over the training rows and carries no information`);
   const scaling = s.standardize ? scalingFor(s.basis, table, split.train, stats) : null;
+  // Without an intercept the target is only divided by its std, so the fit has no constant term in the target's units either.
+  if (!s.intercept && scaling) scaling.y.mean = 0;
+  if (!s.intercept && s.solver !== 'lm') throw new UsageError(`--no-intercept needs --solver lm (not ${s.solver}) for now`, 'add --solver lm');
+  const init = options.init ? await loadInitModel(options.init, { basis: s.basis, features: table.features, units: options.units, scaling }) : null;
+  if (init) s.units = init.theta.length;
 
   const trainRows = takeRows(table, split.train);
   const valRows = split.validation.length > 0 ? takeRows(table, split.validation) : null;
@@ -150,6 +160,9 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
         onWarning: warn,
         shouldStop: options.shouldStop,
         threads: s.threads,
+        intercept: s.intercept,
+        tol: s.tol,
+        ...(init ? { initialTheta: init.theta, initialLinear: { w: init.w, b: init.b } } : {}),
       },
       // Start r draws the same numbers whatever the number of restarts, so
       // more restarts can only add candidates, never change the first ones.
@@ -197,6 +210,7 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
     warnings,
     ridge: chosen?.ridge,
     init_scale: chosen?.initScale,
+    solver: { name: s.solver, stopped: chosen?.convergence ?? null, iterations: epochsOfChosen },
   };
   if (model === null) {
     throw Object.assign(new TrainingError('training diverged: the loss or the parameters became non-finite', 'lower --lr (or --lr-theta), or try --optimizer adam'), {
@@ -244,6 +258,8 @@ export function trainingRecord(s: TrainSettings, o: FitOutcome, table: Pick<Tabl
     ridge: o.ridge ?? s.ridge,
     ...(s.ridgeAuto && o.ridge !== undefined ? { ridge_auto: true } : {}),
     ...(o.initScale !== undefined ? { init_scale: o.initScale } : {}),
+    ...(o.convergence !== undefined ? { convergence: o.convergence, tol: s.tol } : {}),
+    ...(s.intercept ? {} : { intercept: false }),
     rows: table.n,
   };
 }
