@@ -35,7 +35,7 @@ export async function loadInitModel(path: string, target: InitTarget): Promise<I
 
 export function initFromModel(model: ModelFile, path: string, target: InitTarget): InitialModel {
   if (model.basis !== target.basis) {
-    throw new UsageError(`--init ${path} is a ${model.basis} model, but this run trains --basis ${target.basis}`, `add --basis ${model.basis}, or start without --init`);
+    throw new UsageError(`--init ${path} is ${/^[aeiou]/.test(model.basis) ? 'an' : 'a'} ${model.basis} model, but this run trains --basis ${target.basis}`, `add --basis ${model.basis}, or start without --init`);
   }
   if (model.features.length !== target.features.length || model.features.some((f, k) => f !== target.features[k])) {
     throw new UsageError(

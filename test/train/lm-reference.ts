@@ -1,13 +1,8 @@
 /**
- * Helpers for the lm reference tests: the fixtures, a fit of one from a start, digits.
- *
- * --solver lm against certified optima (test/fixtures/lm-reference, made by
- * scripts/lm-reference.py: scipy, then Newton at 50 digits with mpmath, the
- * gradient norm below 1e-40). Under ridge 0, raw columns and no validation
- * split, LM on the projected problem must reach the plain least-squares
- * optimum of L from a near and from a far start: at least 6 significant
- * digits on every parameter and on the RSS, at the trainer's default --tol.
- * LM_DIGITS=1 prints the digits reached per problem and start.
+ * The lm reference problems (test/fixtures/lm-reference, made by
+ * scripts/lm-reference.py), a fit of one from a given start as
+ * `--ridge 0 --no-standardize --val-split 0 --solver lm` trains it, and the
+ * significant digits reached.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
