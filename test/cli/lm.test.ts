@@ -46,8 +46,8 @@ describe('train --solver lm', () => {
     const model = JSON.parse(readFileSync(out, 'utf8')) as ModelFile;
     expect(model.training.convergence).toBe(doc.solver.stopped);
     if (!p.intercept) expect(model.b).toBe(0);
-    model.theta.forEach((row, j) => expect(digits(row[0], Number(p.reference.theta[j][0]))).toBeGreaterThanOrEqual(6));
-    model.w.forEach((w, j) => expect(digits(w, Number(p.reference.w[j]))).toBeGreaterThanOrEqual(6));
+    for (const [j, row] of model.theta.entries()) expect(digits(row[0], Number(p.reference.theta[j][0]))).toBeGreaterThanOrEqual(6);
+    for (const [j, w] of model.w.entries()) expect(digits(w, Number(p.reference.w[j]))).toBeGreaterThanOrEqual(6);
     if (p.intercept) expect(digits(model.b, Number(p.reference.b))).toBeGreaterThanOrEqual(6);
     expect(digits(doc.train.mse * p.x.length, Number(p.reference.rss))).toBeGreaterThanOrEqual(6);
   });
