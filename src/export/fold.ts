@@ -8,6 +8,7 @@
  *   rbf   exp(−‖x̃ − c‖²/s)  = exp(−Σ_d (x_d − (μ_d + σ_d c_d))² / (σ_d² s))
  *   tanh  tanh(a·x̃ + c)     = tanh(Σ_d (a_d/σ_d) x_d + c − Σ_d a_d μ_d/σ_d)
  *   poly  Π_d x̃_d^p_d        = Π_d σ_d^−p_d · Π_d (x_d − μ_d)^p_d
+ *   exp   exp(a·x̃)           = exp(−Σ_d a_d μ_d/σ_d) · exp(Σ_d (a_d/σ_d) x_d)
  */
 import type { ModelFile } from '../model/index.js';
 
@@ -32,6 +33,12 @@ export interface PolyTerm {
   shift: number[];
 }
 
+/** exp(Σ_d rate_d · x_d) */
+export interface ExpTerm {
+  weight: number;
+  rate: number[];
+}
+
 interface FoldedBase {
   features: string[];
   target: string;
@@ -41,7 +48,8 @@ interface FoldedBase {
 export type FoldedModel =
   | (FoldedBase & { basis: 'rbf'; terms: RbfTerm[] })
   | (FoldedBase & { basis: 'tanh'; terms: TanhTerm[] })
-  | (FoldedBase & { basis: 'poly'; terms: PolyTerm[] });
+  | (FoldedBase & { basis: 'poly'; terms: PolyTerm[] })
+  | (FoldedBase & { basis: 'exp'; terms: ExpTerm[] });
 
 export function foldModel(model: ModelFile): FoldedModel {
   const d = model.features.length;
@@ -79,6 +87,16 @@ export function foldModel(model: ModelFile): FoldedModel {
           weight: dims.reduce((w, k) => w * sigma[k] ** -row[k], sy * model.w[j]),
           power: dims.map((k) => row[k]),
           shift: dims.map((k) => mu[k]),
+        })),
+      };
+    case 'exp':
+      return {
+        ...base,
+        basis: 'exp',
+        // The shift by the means is a constant factor, folded into the weight.
+        terms: model.theta.map((row, j) => ({
+          weight: sy * model.w[j] * Math.exp(-dims.reduce((s, k) => s + (row[k] * mu[k]) / sigma[k], 0)),
+          rate: dims.map((k) => row[k] / sigma[k]),
         })),
       };
   }

@@ -46,6 +46,11 @@ function terms(f: FoldedModel, D: Dialect): Signed[] {
         if (t.offset !== 0 || parts.length === 0) parts.push({ negative: t.offset < 0, body: D.num(Math.abs(t.offset)) });
         return D.tanh(inline(parts));
       }
+      case 'exp': {
+        const t = f.terms[j];
+        const parts: Signed[] = t.rate.flatMap((a, k) => (a === 0 ? [] : [{ negative: a < 0, body: D.times(D.num(Math.abs(a)), v(k)) }]));
+        return D.exp(parts.length === 0 ? D.num(0) : inline(parts));
+      }
       case 'poly': {
         const t = f.terms[j];
         const factors = t.power.flatMap((p, k) => {

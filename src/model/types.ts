@@ -1,8 +1,8 @@
 /** The model file (docs/contract.md section 4): what `train` writes and `predict`, `eval` and `grad` read. */
 
-export type BasisName = 'poly' | 'rbf' | 'tanh';
+export type BasisName = 'poly' | 'rbf' | 'tanh' | 'exp';
 
-export const BASIS_NAMES: readonly BasisName[] = ['poly', 'rbf', 'tanh'];
+export const BASIS_NAMES: readonly BasisName[] = ['poly', 'rbf', 'tanh', 'exp'];
 
 export const MODEL_FORMAT = 'basisfit-model';
 export const MODEL_VERSION = 1;
@@ -20,7 +20,7 @@ export interface ModelFile {
   /** Feature column names, in the order the parameters use them (D = features.length). */
   features: string[];
   target: string;
-  /** J rows; row j is [p_j1..p_jD] (poly), [c_j1..c_jD, s_j] (rbf) or [a_j1..a_jD, c_j] (tanh). */
+  /** J rows; row j is [p_j1..p_jD] (poly), [c_j1..c_jD, s_j] (rbf) [a_j1..a_jD, c_j] (tanh) or [a_j1..a_jD] (exp). */
   theta: number[][];
   w: number[];
   b: number;
@@ -31,5 +31,5 @@ export interface ModelFile {
 
 /** Length of one row of theta for D features. */
 export function thetaRowLength(basis: BasisName, d: number): number {
-  return basis === 'poly' ? d : d + 1;
+  return basis === 'poly' || basis === 'exp' ? d : d + 1;
 }

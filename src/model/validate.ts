@@ -84,7 +84,7 @@ function readTheta(v: unknown, basis: BasisName, d: number, fail: Fail): number[
   if (!Array.isArray(v)) fail({ message: `theta is ${kind(v)}, expected a list of rows` });
   if (v.length === 0) fail({ message: 'theta has no rows; a model needs at least one basis function' });
   const len = thetaRowLength(basis, d);
-  const layout = basis === 'poly' ? 'p_1..p_D' : basis === 'rbf' ? 'c_1..c_D, s' : 'a_1..a_D, c';
+  const layout = basis === 'poly' ? 'p_1..p_D' : basis === 'rbf' ? 'c_1..c_D, s' : basis === 'exp' ? 'a_1..a_D' : 'a_1..a_D, c';
   return v.map((row, j) => {
     const path = `theta[${j}]`;
     if (Array.isArray(row) && row.length !== len) {

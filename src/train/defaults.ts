@@ -39,6 +39,16 @@ export interface TrainSettings {
    * (docs/defaults.md).
    */
   relevance: boolean;
+  /** false (--no-intercept): b is fixed at 0. */
+  intercept: boolean;
+  /**
+   * --solver lm: its ftol and xtol (solve/lm.ts). 1e-10 rather than MINPACK's
+   * √eps ≈ 1.5e-8: ftol bounds the relative reduction of ‖f‖², and a
+   * parameter's error goes with the square root of that, so √eps left as few
+   * as 6.3 significant digits on the reference problems
+   * (test/fixtures/lm-reference); 1e-10 gives at least 7.5 for 0–2 more iterations.
+   */
+  tol: number;
 }
 
 /** A ridge option as the CLI and the library take it: a fixed λ, or 'auto'. */
@@ -74,6 +84,8 @@ export const DEFAULTS: TrainSettings = {
   ridgeAuto: true,
   threads: 1,
   relevance: false,
+  intercept: true,
+  tol: 1e-10,
 };
 
 /**

@@ -19,6 +19,7 @@ import { meanSquaredError } from './validation.js';
 export type { Dataset, EpochReport, FitOptions, FitOutcome, Solver, StopReason } from './types.js';
 
 export async function fit(train: Dataset, validation: Dataset | null, opts: FitOptions, rng: Rng): Promise<FitOutcome> {
+  if (opts.solver === 'lm') return (await import('./lm-fit.js')).fitLm(train, validation, opts, rng);
   const { family } = opts;
   const X = family.prepare(new Tensor(train.x, [train.n, train.d]));
   const Y = new Tensor(train.y, [train.n]);
@@ -31,7 +32,7 @@ export async function fit(train: Dataset, validation: Dataset | null, opts: FitO
     validationLoss: XV && validation ? () => meanSquaredError(family, p, XV, validation.y) : null,
     trainingLoss: () => meanSquaredError(family, p, X, train.y),
     // The linear part solved once more on every training row for the kept θ.
-    finish: opts.solver === 'varpro' ? () => solveLinear(family, p, X, train.y, start.ridge) : undefined,
+    finish: opts.solver === 'varpro' ? () => solveLinear(family, p, X, train.y, start.ridge, opts.intercept) : undefined,
   });
 }
 
@@ -58,14 +59,14 @@ export async function fitFrom(
       ? []
       : [
           { value: p.w.data, group: 'w' as const },
-          { value: p.b.data, group: 'b' as const },
+          ...(opts.intercept === false ? [] : [{ value: p.b.data, group: 'b' as const }]),
         ]),
     ...p.raw.map((t) => ({ value: t.data, group: 'theta' as const })),
   ];
   const optimizer = new Optimizer(opts.optimizer, slots, { ...opts.lr });
   let run: Awaited<ReturnType<typeof runEpochs>>;
   try {
-    run = await runEpochs({ ...opts, family, params: p, optimizer, source, varpro, ridge, ...hooks });
+    run = await runEpochs({ ...opts, family, params: p, optimizer, source, varpro, ridge, intercept: opts.intercept, ...hooks });
   } finally {
     await source.close();
   }

@@ -26,15 +26,18 @@ interface NormalEquations {
   jitter: number;
 }
 
-function normalEquations(phi: Float64Array, n: number, j: number, y: Float64Array): NormalEquations {
+/** Without an intercept (b fixed at 0) nothing is centred, and the intercept comes out 0. */
+function normalEquations(phi: Float64Array, n: number, j: number, y: Float64Array, withIntercept: boolean): NormalEquations {
   const mean = new Float64Array(j);
   let ymean = 0;
-  for (let r = 0; r < n; r++) {
-    ymean += y[r];
-    for (let k = 0; k < j; k++) mean[k] += phi[r * j + k];
+  if (withIntercept) {
+    for (let r = 0; r < n; r++) {
+      ymean += y[r];
+      for (let k = 0; k < j; k++) mean[k] += phi[r * j + k];
+    }
+    ymean /= n;
+    for (let k = 0; k < j; k++) mean[k] /= n;
   }
-  ymean /= n;
-  for (let k = 0; k < j; k++) mean[k] /= n;
 
   // Centred columns, column-major: each Gram entry is then one contiguous dot
   // product (a register accumulator, no read-modify-write per term), which is
@@ -84,9 +87,9 @@ function intercept(eq: NormalEquations, w: Float64Array): number {
   return b;
 }
 
-/** Φ is (N, J) row-major; y has N values; λ ≥ 0 is the ridge on w (not on b). */
-export function ridgeSolve(phi: Float64Array, n: number, j: number, y: Float64Array, lambda: number): LinearPart {
-  const eq = normalEquations(phi, n, j, y);
+/** Φ is (N, J) row-major; y has N values; λ ≥ 0 is the ridge on w (not on b); b = 0 without an intercept. */
+export function ridgeSolve(phi: Float64Array, n: number, j: number, y: Float64Array, lambda: number, withIntercept = true): LinearPart {
+  const eq = normalEquations(phi, n, j, y, withIntercept);
   const A = new Matrix(j, j);
   for (let a = 0; a < j; a++) for (let b = 0; b < j; b++) A.set(a, b, eq.gram[a * j + b] + (a === b ? lambda + eq.jitter : 0));
   const B = Matrix.columnVector(Array.from(eq.rhs));
@@ -109,8 +112,8 @@ export interface PathPoint extends LinearPart {
  * with its fit and effective number of parameters (what generalised
  * cross-validation needs).
  */
-export function ridgePath(phi: Float64Array, n: number, j: number, y: Float64Array, lambdas: readonly number[]): PathPoint[] {
-  const eq = normalEquations(phi, n, j, y);
+export function ridgePath(phi: Float64Array, n: number, j: number, y: Float64Array, lambdas: readonly number[], withIntercept = true): PathPoint[] {
+  const eq = normalEquations(phi, n, j, y, withIntercept);
   const G = new Matrix(j, j);
   for (let a = 0; a < j; a++) for (let b = 0; b < j; b++) G.set(a, b, eq.gram[a * j + b]);
   const evd = new EigenvalueDecomposition(G, { assumeSymmetric: true });
@@ -125,7 +128,7 @@ export function ridgePath(phi: Float64Array, n: number, j: number, y: Float64Arr
   }
   return lambdas.map((lambda) => {
     const w = new Float64Array(j);
-    let dof = 1;
+    let dof = withIntercept ? 1 : 0;
     for (let k = 0; k < j; k++) {
       const denom = e[k] + lambda + eq.jitter;
       const c = proj[k] / denom;

@@ -22,6 +22,8 @@ export interface LoopSetup extends EpochControl {
   /** Variable projection: w and b solved exactly around every step, descent on θ alone. */
   varpro: boolean;
   ridge: number;
+  /** false: b stays 0 (--no-intercept). */
+  intercept?: boolean;
   /** Validation MSE of the current parameters (+Infinity where they overflow); null without validation rows. */
   validationLoss: (() => number) | null;
   /** Training MSE of the current parameters, for an epoch whose every step was rolled back. */
@@ -65,7 +67,8 @@ class EpochLoop {
   constructor(private readonly s: LoopSetup) {
     const p = s.params;
     this.all = [p.w, p.b, ...p.raw];
-    this.argnums = s.varpro ? p.raw.map((_, i) => i + 2) : this.all.map((_, i) => i);
+    // Only what moves is differentiated: θ alone under varpro, and never a fixed b.
+    this.argnums = s.varpro ? p.raw.map((_, i) => i + 2) : this.all.map((_, i) => i).filter((i) => i !== 1 || s.intercept !== false);
     // The start itself competes (as epoch 0): descent that never beats it on
     // validation returns it unchanged.
     const startLoss = s.validationLoss && s.patience !== null ? s.validationLoss() : Number.POSITIVE_INFINITY;
@@ -128,11 +131,11 @@ class EpochLoop {
       // from the step before), descend on θ alone, then solve again for the new
       // θ, so what is validated and kept is a consistent model, not θ paired
       // with the w of the step before (with a tiny ridge the difference is large).
-      if (varpro && rows && !rows.whole) solveLinear(family, params, rows.x, rows.y.data, ridge);
+      if (varpro && rows && !rows.whole) solveLinear(family, params, rows.x, rows.y.data, ridge, this.s.intercept);
       const { value, grads } = batch.evaluate(this.all, this.argnums, ridge);
       if (!Number.isFinite(value)) return value;
       optimizer.step(grads);
-      if (varpro && rows) solveLinear(family, params, rows.x, rows.y.data, ridge);
+      if (varpro && rows) solveLinear(family, params, rows.x, rows.y.data, ridge, this.s.intercept);
       return value;
     });
   }

@@ -34,6 +34,8 @@ export interface TrainResult {
   init_scale?: number;
   /** Per-feature input scales the relevance search chose (folded into scaling.x.std); absent when all are 1. */
   relevance?: Record<string, number>;
+  /** The solver and, for lm, which convergence test stopped it (null for the descent solvers) and its iterations. */
+  solver?: { name: string; stopped: string | null; iterations: number };
 }
 
 /** A data set made ready to train on, in memory or as a file to stream. */
@@ -85,6 +87,7 @@ export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, 
     warnings,
     ridge: chosen?.ridge,
     init_scale: chosen?.initScale,
+    solver: { name: s.solver, stopped: chosen?.convergence ?? null, iterations: chosen?.epochs ?? 0 },
   };
   if (model === null) {
     throw Object.assign(new TrainingError('training diverged: the loss or the parameters became non-finite', 'lower --lr (or --lr-theta), or try --optimizer adam'), {
@@ -129,6 +132,8 @@ function trainingRecord(s: TrainSettings, o: FitOutcome, rows: number): ModelFil
     ridge: o.ridge ?? s.ridge,
     ...(s.ridgeAuto && o.ridge !== undefined ? { ridge_auto: true } : {}),
     ...(o.initScale !== undefined ? { init_scale: o.initScale } : {}),
+    ...(o.convergence !== undefined ? { convergence: o.convergence, tol: s.tol } : {}),
+    ...(s.intercept ? {} : { intercept: false }),
     rows,
   };
 }

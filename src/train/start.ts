@@ -31,12 +31,19 @@ export interface RidgeChoice {
 }
 
 /** The ridge solution with the lowest GCV score among `lambdas`, for fixed θ; null if none is finite. */
-export function bestRidge(family: BasisFamily, x: Tensor, y: Float64Array, theta: readonly Tensor[], lambdas: readonly number[]): RidgeChoice | null {
+export function bestRidge(
+  family: BasisFamily,
+  x: Tensor,
+  y: Float64Array,
+  theta: readonly Tensor[],
+  lambdas: readonly number[],
+  withIntercept = true,
+): RidgeChoice | null {
   const n = x.shape[0];
   const phi = family.features(x, theta);
   const j = phi.shape[1];
   let best: RidgeChoice | null = null;
-  ridgePath(phi.data, n, j, y, lambdas).forEach((lin, i) => {
+  ridgePath(phi.data, n, j, y, lambdas, withIntercept).forEach((lin, i) => {
     if (!lin.w.every(Number.isFinite) || !Number.isFinite(lin.b)) return;
     const slack = 1 - lin.dof / n;
     if (!(slack > 0)) return;
@@ -68,10 +75,11 @@ export function chooseStart(
   rng: Rng,
   lambdas: readonly number[],
   theta?: Tensor[],
+  withIntercept = true,
 ): Start {
   const sample = sampleRows(x, y, START_ROWS, rng.fork(1));
   if (theta) {
-    const c = bestRidge(family, sample.x, sample.y, theta, lambdas);
+    const c = bestRidge(family, sample.x, sample.y, theta, lambdas, withIntercept);
     return { theta, scale: 1, lambda: c?.lambda ?? lambdas[lambdas.length - 1], gcv: c?.gcv ?? Number.POSITIVE_INFINITY };
   }
   // Every candidate draws the same random numbers, so candidates differ only in scale.
@@ -79,7 +87,7 @@ export function chooseStart(
   let best: Start | null = null;
   for (const scale of family.initScales) {
     const candidate = family.init(x, units, draws.fork(0), scale);
-    const c = bestRidge(family, sample.x, sample.y, candidate, lambdas);
+    const c = bestRidge(family, sample.x, sample.y, candidate, lambdas, withIntercept);
     if (c && (best === null || c.gcv < best.gcv)) best = { theta: candidate, scale, lambda: c.lambda, gcv: c.gcv };
   }
   return best ?? { theta: family.init(x, units, draws.fork(0), 1), scale: 1, lambda: lambdas[lambdas.length - 1], gcv: Number.POSITIVE_INFINITY };
@@ -119,24 +127,29 @@ export function initialParams(
   family: BasisFamily,
   x: Tensor,
   y: Float64Array,
-  opts: { units: number; ridge: number | 'auto'; initialTheta?: number[][] },
+  opts: { units: number; ridge: number | 'auto'; initialTheta?: number[][]; initialLinear?: { w: number[]; b: number }; intercept?: boolean },
   rng: Rng,
 ): { params: Params; ridge: number; scale: number } {
   const given = opts.initialTheta ? family.unpack(opts.initialTheta, x.shape[1]) : undefined;
   const auto = opts.ridge === 'auto';
   const startRidge = opts.ridge === 'auto' ? 0 : Math.max(opts.ridge, MIN_START_RIDGE);
-  const start = chooseStart(family, x, y, opts.units, rng, auto ? RIDGE_GRID : [startRidge], given);
+  const withIntercept = opts.intercept ?? true;
+  const start = chooseStart(family, x, y, opts.units, rng, auto ? RIDGE_GRID : [startRidge], given, withIntercept);
   const raw = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
   const units = start.theta[0].shape[0];
   const params: Params = { w: Tensor.zeros([units]), b: Tensor.zeros([]), raw };
-  solveLinear(family, params, x, y, auto ? start.lambda : startRidge);
+  // A model to continue from brings its own w and b; otherwise they are solved for θ.
+  if (opts.initialLinear) {
+    params.w.data.set(opts.initialLinear.w);
+    params.b.data[0] = withIntercept ? opts.initialLinear.b : 0;
+  } else solveLinear(family, params, x, y, auto ? start.lambda : startRidge, withIntercept);
   return { params, ridge: opts.ridge === 'auto' ? start.lambda : opts.ridge, scale: start.scale };
 }
 
 /** Variable projection's inner solve: the exact ridge least-squares w and b for the current θ (kept unless finite). */
-export function solveLinear(family: BasisFamily, p: Params, x: Tensor, y: Float64Array, ridge: number): void {
+export function solveLinear(family: BasisFamily, p: Params, x: Tensor, y: Float64Array, ridge: number, withIntercept = true): void {
   const phi = family.features(x, modelTheta(family, p.raw));
-  const lin = ridgeSolve(phi.data, x.shape[0], p.w.size, y, ridge);
+  const lin = ridgeSolve(phi.data, x.shape[0], p.w.size, y, ridge, withIntercept);
   if (lin.w.every(Number.isFinite) && Number.isFinite(lin.b)) {
     p.w.data.set(lin.w);
     p.b.data[0] = lin.b;

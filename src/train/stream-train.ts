@@ -30,7 +30,7 @@ import { createEvaluator } from './parallel.js';
 import { initialParams } from './start.js';
 import { fileBatches, fileGradientSum, metricsPass, type Pass } from './stream-batches.js';
 import { HashSplit, scalingOf, survey } from './stream-survey.js';
-import { dataSettings, fitSettings, type TrainOptions, type TrainOutput, warningSink } from './train.js';
+import { dataSettings, fitSettings, initialModel, type TrainOptions, type TrainOutput, warningSink } from './train.js';
 import type { FitOptions, FitOutcome, LabelledRows } from './types.js';
 import { meanSquaredError } from './validation.js';
 
@@ -104,6 +104,9 @@ export async function trainStream(options: StreamTrainOptions): Promise<StreamTr
     warn(`no row of ${sv.rows} fell into the validation split (--val-split ${s.valSplit} picks each row with that chance): training without validation`);
   }
   const scaling = s.standardize ? scalingOf(s.basis, sv.stats) : null;
+  // As train(): without an intercept the target is only divided by its std.
+  if (!s.intercept && scaling) scaling.y.mean = 0;
+  const start = await initialModel(options, s, sv.features, scaling);
   const toModelUnits = (rows: LabelledRows): LabelledRows => ({
     x: scaleInputs({ features: sv.features, scaling } as ModelFile, rows.x, rows.n),
     y: scaleTarget(rows.y, scaling),
@@ -126,7 +129,7 @@ export async function trainStream(options: StreamTrainOptions): Promise<StreamTr
       scaling,
       loadSeconds,
       droppedRows: sv.droppedRows,
-      fitStart: (fork, onEpoch) => fitStream(pass, sample, validation, { ...fitSettings(s, options), family, onEpoch, onWarning: warn }, fork),
+      fitStart: (fork, onEpoch) => fitStream(pass, sample, validation, { ...fitSettings(s, options), ...start, family, onEpoch, onWarning: warn }, fork),
       measure: async (m, stopped) => {
         if (m === null) return { train: nanMetrics(sv.trainRows), validation: validationRows ? nanMetrics(sv.validationRows) : null };
         // After an interruption the user is waiting: the samples stand in for a last pass over the file.
@@ -159,7 +162,7 @@ function fitStream(pass: Pass, sample: LabelledRows, validation: LabelledRows | 
   const all = [p.w, p.b, ...p.raw];
   const fullBatch = opts.batchSize === 'full' || opts.batchSize >= pass.trainRows;
   const source = fullBatch
-    ? fileGradientSum(pass, family, all, all.map((_, i) => i))
+    ? fileGradientSum(pass, family, all, all.map((_, i) => i).filter((i) => i !== 1 || opts.intercept !== false))
     : fileBatches(pass, opts.batchSize as number, family, createEvaluator(family, opts.threads ?? 1, all.map((t) => t.shape)));
   const XV = validation ? family.prepare(new Tensor(validation.x, [validation.n, d])) : null;
   return fitFrom(start, source, d, opts, {

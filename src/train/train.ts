@@ -15,6 +15,7 @@ import { type DataSettings, IN_MEMORY_DEFAULTS, resolveSettings, type SettingsIn
 import { chooseRelevance } from './relevance.js';
 import { MIN_START_RIDGE, RIDGE_GRID } from './start.js';
 import { fit } from './fit.js';
+import { loadInitModel } from './init-model.js';
 import { completeRun, nanMetrics, type TrainResult } from './outcome.js';
 import type { EpochListener } from './restarts.js';
 import type { Dataset, LabelledRows } from './types.js';
@@ -38,6 +39,8 @@ export interface TrainOptions extends SettingsInput, DataSettings {
   shouldStop?: () => boolean;
   /** Start from these θ rows (model-file layout, for the scaled data) instead of the data-driven start. */
   initialTheta?: number[][];
+  /** --init: a model file to start from (same basis, features and units; see init-model.ts). */
+  init?: string;
 }
 
 export interface TrainOutput {
@@ -103,13 +106,17 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
     d: table.d,
   });
   let scaling = standardized;
+  // Without an intercept the target is only divided by its std, so the fit has no constant term in the target's units either.
+  if (!s.intercept && scaling) scaling.y.mean = 0;
   let trainSet = toDataset(trainRows);
-  const relevance = s.relevance && scaling && s.basis !== 'poly' && table.d > 1 ? inputRelevance(s, family, trainSet, rng) : null;
+  // A model to start from fixes the geometry of the inputs: no search then.
+  const relevance = s.relevance && !options.init && scaling && s.basis !== 'poly' && table.d > 1 ? inputRelevance(s, family, trainSet, rng) : null;
   if (relevance && scaling) {
     scaling = { ...scaling, x: { mean: scaling.x.mean, std: scaling.x.std.map((v, k) => v / relevance[k]) } };
     trainSet = toDataset(trainRows);
   }
   const valSet = valRows ? toDataset(valRows) : null;
+  const start = await initialModel(options, s, table.features, scaling);
   const measureOn = (model: ModelFile | null, rows: LabelledRows) => (model ? metrics(predictRows(model, rows.x, rows.n), rows.y) : nanMetrics(rows.n));
 
   const { result, model } = await completeRun(
@@ -122,7 +129,7 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
       loadSeconds,
       droppedRows: table.droppedRows,
       fitStart: (fork, onEpoch) =>
-        fit(trainSet, valSet, { ...fitSettings(s, options), family, onEpoch, onWarning: warn }, fork),
+        fit(trainSet, valSet, { ...fitSettings(s, options), ...start, family, onEpoch, onWarning: warn }, fork),
       measure: async (m) => ({ train: measureOn(m, trainRows), validation: valRows ? measureOn(m, valRows) : null }),
     },
     rng,
@@ -144,6 +151,19 @@ function inputRelevance(s: TrainSettings, family: BasisFamily, rows: Dataset, rn
   return scales.every((v) => v === 1) ? null : scales;
 }
 
+/** --init: the model file's parameters re-expressed for this run's scaling (and its unit count as --units). */
+export async function initialModel(
+  options: Pick<TrainOptions, 'init' | 'units'>,
+  s: TrainSettings,
+  features: readonly string[],
+  scaling: Scaling | null,
+): Promise<{ initialTheta?: number[][]; initialLinear?: { w: number[]; b: number } }> {
+  if (!options.init) return {};
+  const init = await loadInitModel(options.init, { basis: s.basis, features, units: options.units, scaling });
+  s.units = init.theta.length;
+  return { initialTheta: init.theta, initialLinear: { w: init.w, b: init.b } };
+}
+
 /** The loader's settings from the training options. */
 export function dataSettings(o: DataSettings): DataSettings {
   return { target: o.target, features: o.features, header: o.header, delimiter: o.delimiter, missing: o.missing };
@@ -163,6 +183,8 @@ export function fitSettings(s: ReturnType<typeof resolveSettings>, o: Pick<Train
     shouldStop: o.shouldStop,
     threads: s.threads,
     initialTheta: o.initialTheta,
+    intercept: s.intercept,
+    tol: s.tol,
   };
 }
 

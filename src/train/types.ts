@@ -10,7 +10,7 @@ export interface Dataset {
   readonly d: number;
 }
 
-export type Solver = 'gd' | 'varpro';
+export type Solver = 'gd' | 'varpro' | 'lm';
 export type StopReason = 'max-epochs' | 'early-stop' | 'interrupted' | 'diverged';
 
 export interface EpochReport {
@@ -49,6 +49,12 @@ export interface FitOptions extends EpochControl {
   ridge: number | 'auto';
   /** Start from these θ rows (model-file layout) instead of the data-driven initialisation. */
   initialTheta?: number[][];
+  /** With initialTheta (--init MODEL): the model file's w and b, where the solver descends on them (gd). */
+  initialLinear?: { w: number[]; b: number };
+  /** false (--no-intercept): b is fixed at 0. */
+  intercept?: boolean;
+  /** solver 'lm': ftol = xtol (see solve/lm.ts DEFAULT_TOL). */
+  tol?: number;
   /** Threads computing each gradient (data-parallel over fixed chunks; the result does not depend on it). Default 1. */
   threads?: number;
 }
@@ -73,6 +79,8 @@ export interface FitOutcome {
    * (standardised units). bestEpoch 0 means the start itself won.
    */
   selectionLoss?: number;
+  /** solver 'lm': which convergence test ended the run (solve/lm.ts Convergence, or 'validation'). */
+  convergence?: string;
 }
 
 /** Labelled rows in the model's feature order (N × D row-major x). */

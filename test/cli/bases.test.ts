@@ -13,6 +13,7 @@ const tmp = useTmpdir();
 const NOISE = 0.05;
 const sine = writeCsv(tmp.file('sine.csv'), ['x', 'y'], curveRows({ n: 300, lo: -3, hi: 3, f: Math.sin, noise: NOISE, seed: 11 }));
 // (0.1, 4]: poly needs strictly positive inputs.
+const decay = writeCsv(tmp.file('decay.csv'), ['x', 'y'], curveRows({ n: 300, lo: 0, hi: 5, f: (x) => 2 * Math.exp(-0.7 * x) + 0.5, noise: NOISE, seed: 31 }));
 const power = writeCsv(tmp.file('power.csv'), ['x', 'y'], curveRows({ n: 300, lo: 0.1, hi: 4, f: (x) => x ** 1.5, noise: NOISE, seed: 23 }));
 
 interface Doc {
@@ -25,11 +26,17 @@ const cases: [string, string, string[], number][] = [
   ['rbf', sine, ['--units', '8'], 0.95],
   ['tanh', sine, ['--units', '8'], 0.95],
   ['poly', power, ['--units', '3'], 0.99],
+  ['exp', decay, ['--units', '3'], 0.98],
+  // The same fits by Levenberg-Marquardt.
+  ['rbf', sine, ['--units', '8', '--solver', 'lm'], 0.95],
+  ['tanh', sine, ['--units', '8', '--solver', 'lm'], 0.95],
+  ['poly', power, ['--units', '3', '--solver', 'lm'], 0.99],
+  ['exp', decay, ['--units', '3', '--solver', 'lm'], 0.98],
 ];
 
 describe.concurrent('each basis fits a simple curve', () => {
-  it.each(cases)('%s: validation R^2 above the bound', async (basis, file, extra, bound) => {
-    const r = await runCli(['train', file, '--basis', basis, ...extra, '--epochs', '60', '--lr', '0.05', '--val-split', '0.2', '--seed', '1', '--json', '--quiet', '--out', join(tmp.path, `${basis}.json`)]);
+  it.each(cases)('%s %j: validation R^2 above the bound', async (basis, file, extra, bound) => {
+    const r = await runCli(['train', file, '--basis', basis, ...extra, '--epochs', '60', '--lr', '0.05', '--val-split', '0.2', '--seed', '1', '--json', '--quiet', '--out', join(tmp.path, `${basis}-${extra.join('')}.json`)]);
     expect(r.code, describeRun(r)).toBe(0);
     const doc = parseJsonOutput<Doc>(r);
     expect(doc.basis).toBe(basis);

@@ -26,6 +26,11 @@ const THETA: Record<BasisName, number[][]> = {
     [-0.5, 2],
     [0.3, -1.25],
   ],
+  exp: [
+    [0.4, -0.3],
+    [-1.1, 0],
+    [0.05, 0.9],
+  ],
 };
 
 function model(basis: BasisName, scaled: boolean, features = ['x1', 'x2']): ModelFile {
@@ -87,7 +92,7 @@ function evaluateText(text: string, names: string[], row: number[]): number {
   return new Function(...names, `return ${js};`)(...row) as number;
 }
 
-describe.each(['rbf', 'tanh', 'poly'] as const)('%s', (basis) => {
+describe.each(['rbf', 'tanh', 'poly', 'exp'] as const)('%s', (basis) => {
   describe.each([true, false])('scaled %s', (scaled) => {
     const m = model(basis, scaled);
     const x = rowsFor(basis);

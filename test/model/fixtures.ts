@@ -18,6 +18,11 @@ export function sampleModel(basis: BasisName = 'rbf', opts: { scaling?: boolean;
       [2, 0, -0.25],
       [-0.1, 0.7, 1 / 3],
     ],
+    exp: [
+      [-0.5, 0.25],
+      [1.5, 0],
+      [0, -2],
+    ],
   };
   const m: ModelFile = {
     format: 'basisfit-model',

@@ -18,7 +18,11 @@ import { assertPlotPath } from './plot.js';
 export interface TrainArgs {
   file: string;
   basis: string;
-  units: number;
+  /** Omitted: the default, or with --init the model's. */
+  units?: number;
+  intercept: boolean;
+  init?: string;
+  tol: number;
   target?: string;
   features?: string[];
   epochs: number;
@@ -52,6 +56,9 @@ export interface TrainArgs {
 
 export async function runTrain(a: TrainArgs): Promise<void> {
   const io = channels({ color: a.color });
+  if (a.stream && (a.init !== undefined || !a.intercept)) {
+    throw new UsageError(`--stream does not support ${a.init !== undefined ? '--init' : '--no-intercept'}`, 'train without --stream');
+  }
   // Malformed checks are usage errors: report them before spending time training.
   const expects = (a.expect ?? []).map(parseExpect);
   if (a.plot !== undefined) await assertTrainPlotPath(a);
@@ -75,6 +82,9 @@ export async function runTrain(a: TrainArgs): Promise<void> {
       missing: a.missing as MissingPolicy,
       basis: a.basis as BasisName,
       units: a.units,
+      init: a.init,
+      intercept: a.intercept,
+      tol: a.tol,
       epochs: a.epochs,
       batchSize: a.batchSize,
       optimizer: a.optimizer as OptimizerName,

@@ -1,0 +1,143 @@
+/**
+ * --solver lm: Levenberg–Marquardt (src/solve/lm.ts) on the variable-
+ * projection problem (projection.ts). The solver sees a residual norm and a
+ * linearisation; this file is the glue to the trainer's contract: the start
+ * (start.ts, as the other solvers choose it), one epoch per LM iteration in
+ * the history and progress, validation, interruption, and a FitOutcome in
+ * the model file's layout.
+ *
+ * Which iterate is kept: LM converges, so the final iterate is the answer,
+ * except where validation rows say otherwise. With a validation split and
+ * patience, every iteration (the start counting as iteration 0) is scored on
+ * the validation rows exactly as gd and varpro score epochs, the best one is
+ * kept, and `patience` iterations without improvement stop the run
+ * ('early-stop'). Without validation rows, or with --patience 0, the final
+ * iterate is kept. `stopped` is 'early-stop' also when LM converged (it
+ * stopped before --epochs because more iterations cannot help), 'max-epochs'
+ * when the --epochs cap ended it; `convergence` says which test fired.
+ */
+import { NumericError } from '../errors.js';
+import { Tensor } from '../engine/index.js';
+import { predictTensor } from '../model/predict.js';
+import { type Convergence, DEFAULT_TOL, levenbergMarquardt } from '../solve/lm.js';
+import type { Rng } from '../util/rng.js';
+import type { Dataset, FitOptions, FitOutcome, StopReason } from './types.js';
+import { modelTheta } from './objective.js';
+import { EpochLog } from './params.js';
+import { projectedProblem } from './projection.js';
+import { chooseStart, MIN_START_RIDGE, RIDGE_GRID } from './start.js';
+
+const YIELD_MS = 50;
+
+/** Convergence tests after which the final iterate is a converged one (not a cap or an interruption). */
+const CONVERGED: ReadonlySet<Convergence> = new Set(['relative-reduction', 'step', 'reduction-and-step', 'gradient', 'zero-residual', 'ftol-too-small', 'xtol-too-small', 'gtol-too-small']);
+
+export async function fitLm(train: Dataset, validation: Dataset | null, opts: FitOptions, rng: Rng): Promise<FitOutcome> {
+  const { family } = opts;
+  const d = train.d;
+  const intercept = opts.intercept ?? true;
+  const X = family.prepare(new Tensor(train.x, [train.n, d]));
+  const XV = validation ? family.prepare(new Tensor(validation.x, [validation.n, d])) : null;
+  const t0 = performance.now();
+
+  const given = opts.initialTheta ? family.unpack(opts.initialTheta, d) : undefined;
+  const auto = opts.ridge === 'auto';
+  const start = chooseStart(family, X, train.y, opts.units, rng, auto ? RIDGE_GRID : [Math.max(opts.ridge as number, MIN_START_RIDGE)], given);
+  const ridge = auto ? start.lambda : (opts.ridge as number);
+  const raw0 = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
+  const problem = projectedProblem(
+    family,
+    X,
+    train.y,
+    raw0.map((t) => t.shape),
+    { ridge, intercept },
+  );
+  const x0 = problem.flatten(raw0);
+
+  /** The model at θ (flat, raw): w, b solved exactly, and its training MSE. */
+  const at = (x: Float64Array) => {
+    const s = problem.solve(x);
+    return { s, trainMse: s.rss / train.n, state: [Float64Array.from(s.w), Float64Array.of(s.b), Float64Array.from(x)] };
+  };
+  const validationMse = (x: Float64Array, w: Float64Array, b: number): number | null => {
+    if (!XV || !validation) return null;
+    try {
+      const pred = predictTensor(family, XV, new Tensor(w, [w.length]), Tensor.scalar(b), modelTheta(family, problem.tensors(x))).data;
+      let s = 0;
+      for (let i = 0; i < validation.n; i++) s += (pred[i] - validation.y[i]) ** 2;
+      return s / validation.n;
+    } catch (e) {
+      if (e instanceof NumericError) return Number.POSITIVE_INFINITY;
+      throw e;
+    }
+  };
+
+  const first = Number.isFinite(problem.residualNorm(x0)) ? at(x0) : null;
+  // What is returned if nothing better comes: the start (zeros for w, b when even it is not finite).
+  let latest = first?.state ?? [new Float64Array(opts.units), new Float64Array(1), x0];
+  const validating = XV !== null && opts.patience !== null;
+  const startLoss = validating && first ? (validationMse(x0, first.s.w, first.s.b) ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
+  const log = new EpochLog(validation !== null, startLoss, latest);
+  if (first === null) {
+    opts.onWarning?.('the start is not finite (its basis functions overflow on the training rows): nothing for LM to do');
+    return outcome(null, 'diverged', undefined);
+  }
+  if (first.s.rank < first.s.w.length + (intercept ? 1 : 0)) {
+    opts.onWarning?.(`the start's linear part is rank-deficient (rank ${first.s.rank} of ${first.s.w.length + (intercept ? 1 : 0)}) without a ridge: w is a basic least-squares solution`);
+  }
+  let stop: StopReason | null = null;
+  let lastYield = Date.now();
+
+  const result = await levenbergMarquardt(problem, x0, {
+    ftol: opts.tol ?? DEFAULT_TOL,
+    xtol: opts.tol ?? DEFAULT_TOL,
+    maxIterations: opts.epochs,
+    onIteration: async (it) => {
+      const now = at(it.x);
+      latest = now.state;
+      const val = validationMse(it.x, now.s.w, now.s.b);
+      stop = log.close(it.iteration, now.trainMse, val, () => now.state, opts);
+      if (Date.now() - lastYield > YIELD_MS) {
+        // Let signal handlers and the progress display run.
+        await new Promise((r) => setImmediate(r));
+        lastYield = Date.now();
+      }
+      if (stop === null && opts.shouldStop?.()) stop = 'interrupted';
+      return stop !== null;
+    },
+  });
+  const convergence = result.convergence;
+  // A convergence test wins over the validation verdict of the same iteration; 'validation' names an early stop LM did not ask for.
+  const converged = CONVERGED.has(convergence);
+  const stopped: StopReason = stop === 'interrupted' ? 'interrupted' : converged || stop === 'early-stop' ? 'early-stop' : 'max-epochs';
+  const reportedConvergence = converged || stop !== 'early-stop' ? convergence : 'validation';
+  if (convergence === 'max-iterations' || convergence === 'max-evaluations') {
+    opts.onWarning?.(`lm did not converge in ${result.iterations} iterations (${convergence}): raise --epochs, or loosen --tol`);
+  }
+  return outcome(result.iterations, stopped, reportedConvergence);
+
+  function outcome(iterations: number | null, stopped: StopReason, convergence: string | undefined): FitOutcome {
+    const epochs = iterations ?? 0;
+    let state = latest;
+    if (validating && (log.best.epoch > 0 || Number.isFinite(log.best.loss))) state = log.best.state;
+    else log.best.epoch = epochs;
+    const [w, b, x] = state;
+    const theta = family.pack(modelTheta(family, problem.tensors(x)), d);
+    const val = validationMse(x, w, b[0]);
+    return {
+      theta,
+      w: Array.from(w),
+      b: b[0],
+      epochs,
+      bestEpoch: log.best.epoch,
+      stopped,
+      history: log.history,
+      trainSeconds: (performance.now() - t0) / 1000,
+      recoveries: 0,
+      ridge,
+      initScale: start.scale,
+      selectionLoss: val ?? log.history.train.at(-1) ?? Number.NaN,
+      convergence,
+    };
+  }
+}

@@ -1,0 +1,256 @@
+/**
+ * The variable-projection least-squares problem (Golub & Pereyra 1973, with
+ * Kaufman's 1975 Jacobian; O'Leary & Rust 2013): for fixed θ the linear part
+ * c = (w, b) is solved exactly, so the residual is a function of θ alone,
+ *
+ *   f(θ) = A(θ) c(θ) − y,   A = [Φθ  1; √(Nλ) I  0],  y = [y; 0],
+ *
+ * and ‖f‖² = Σ_n (w·Φθ(x_n) + b − y_n)² + Nλ‖w‖², i.e. 2N times the
+ * trainer's objective (mean ½ squared error + λ/2 ‖w‖², see linear.ts), so a
+ * ridge means the same here as under gd and varpro. Without the intercept
+ * the column of ones is left out and b is 0.
+ *
+ * With f = A c − y, Kaufman's Jacobian is J = P⊥ (∂A/∂θ) c, P⊥ the projector
+ * onto the complement of range(A). The term Golub–Pereyra keep besides lies
+ * in range(A), to which f is orthogonal, so Jᵀf is still the exact gradient,
+ * and Gauss-Newton on J converges about as fast near a small-residual optimum
+ * at a fraction of the cost.
+ *
+ * Everything comes from one QR per row block of the matrix [A | T | y] with
+ * T = ∂Φ/∂θ compressed (below): Qᵀ[A T y] = [[R_AA R_AT q_A]; [0 R_TT q_T];
+ * [0 0 ρ]]. Then c solves R_AA c = q_A, ‖f‖² = ‖q_T‖² + ρ², and since the
+ * columns of ∂A/∂θ·c are T's columns times w_j, J = Q₂ R_TT diag(w), i.e. the
+ * linearisation LM needs is R = R_TT diag(w), Qᵀf = −q_T. Blocks are reduced
+ * one after another (TriangularAccumulator), so memory is O((J + P)²) plus
+ * one block, whatever N; no normal equations are formed, so an
+ * ill-conditioned Φ (many similar units, tiny ridge) loses no more digits
+ * than its condition number, not its square.
+ *
+ * ∂Φ/∂θ comes from the engine's forward mode. Column j of Φ depends only on
+ * unit j's parameters (row j of each parameter tensor: that is what a basis
+ * family is), so the parameters in the same position of every unit are
+ * structurally orthogonal and one tangent can seed them all at once
+ * (Curtis–Powell–Reid colouring): the tangent of Φ then holds in column j the
+ * derivative of φ_j with respect to that parameter of unit j. That is
+ * thetaWidth (D + 1 for rbf) forward passes per block whatever J, against P =
+ * J·(D + 1) passes for uncompressed forward mode or N (one per row) for
+ * reverse mode, which builds Jacobians by rows: here N ≫ P ≫ D + 1.
+ */
+import type { BasisFamily } from '../basis/index.js';
+import { jvp, Tensor } from '../engine/index.js';
+import { NumericError } from '../errors.js';
+import { EPSILON, enorm, numericalRank, pivotedQr, solveUpper, TriangularAccumulator } from '../solve/qr.js';
+import type { LeastSquaresProblem, Linearization } from '../solve/lm.js';
+import { CHUNK_ROWS } from './chunked.js';
+import { modelTheta } from './objective.js';
+
+export interface LinearSolution {
+  w: Float64Array;
+  /** 0 without an intercept. */
+  b: number;
+  /** Σ_n (w·Φ_n + b − y_n)²: the data part of ‖f‖², without the ridge term. */
+  rss: number;
+  /** ‖f‖ including the ridge rows. */
+  fnorm: number;
+  /** Rank of the linear part's design [Φ 1] (with the ridge rows); below its column count only with λ = 0. */
+  rank: number;
+}
+
+export interface ProjectedProblem extends LeastSquaresProblem {
+  /** w, b exactly optimal for θ (raw parameterisation, flat), and the fit they give. */
+  solve(x: Float64Array): LinearSolution;
+  /** θ's parameter tensors (raw: logs of the positive groups) from the flat vector LM moves. */
+  tensors(x: Float64Array): Tensor[];
+  /** The flat vector from raw parameter tensors. */
+  flatten(raw: readonly Tensor[]): Float64Array;
+  /** The compressed ∂Φ/∂θ on every row, N × P row-major, column p the derivative of its own unit's φ (for tests). */
+  featureJacobian(x: Float64Array): Float64Array;
+}
+
+export interface ProjectionOptions {
+  /** λ on the mean objective (see linear.ts); the ridge rows are √(Nλ)·I. */
+  ridge: number;
+  intercept: boolean;
+  /** Rows per block (default CHUNK_ROWS); only memory depends on it, up to rounding. */
+  blockRows?: number;
+}
+
+/** Pivots below this fraction of the largest count as zero in the linear solve (rank detection without a ridge). */
+const RANK_RTOL = 64 * EPSILON;
+
+/**
+ * The projected problem for `family` with `units` units on prepared inputs X
+ * (N × D) and targets y. `shapes` are the raw parameter tensors' shapes, each
+ * with J rows (one per unit).
+ */
+export function projectedProblem(family: BasisFamily, X: Tensor, y: Float64Array, shapes: readonly (readonly number[])[], opts: ProjectionOptions): ProjectedProblem {
+  const [N, D] = X.shape;
+  const J = shapes[0][0];
+  for (const s of shapes) {
+    if (s[0] !== J) throw new RangeError(`projectedProblem: every parameter tensor needs one row per unit (${J}), got shape [${s.join(', ')}]`);
+  }
+  const sizes = shapes.map((s) => s.reduce((a, b) => a * b, 1));
+  const perUnit = sizes.map((s) => s / J);
+  const P = sizes.reduce((a, b) => a + b, 0);
+  const nA = J + (opts.intercept ? 1 : 0);
+  const block = Math.max(1, opts.blockRows ?? CHUNK_ROWS);
+  const ridgeRow = Math.sqrt(N * opts.ridge);
+
+  const tensors = (x: Float64Array): Tensor[] => {
+    let o = 0;
+    return shapes.map((s, k) => {
+      const t = new Tensor(x.slice(o, o + sizes[k]), s.slice());
+      o += sizes[k];
+      return t;
+    });
+  };
+  const flatten = (raw: readonly Tensor[]): Float64Array => {
+    const x = new Float64Array(P);
+    let o = 0;
+    for (const t of raw) {
+      x.set(t.data, o);
+      o += t.size;
+    }
+    return x;
+  };
+  const rowsOf = (start: number) => {
+    const end = Math.min(N, start + block);
+    return { m: end - start, xc: new Tensor(X.data.subarray(start * D, end * D), [end - start, D]), yc: y.subarray(start, end) };
+  };
+  const features = (xc: Tensor, raw: readonly Tensor[]) => family.features(xc, modelTheta(family, raw));
+
+  /** One row block's [A | T] (row-major, nA + (withT ? P : 0) columns) from Φ and the tangents. */
+  const fillA = (out: Float64Array, width: number, m: number, phi: Float64Array) => {
+    for (let r = 0; r < m; r++) {
+      for (let j = 0; j < J; j++) out[r * width + j] = phi[r * J + j];
+      if (opts.intercept) out[r * width + J] = 1;
+    }
+  };
+  const addRidgeRows = (acc: TriangularAccumulator, width: number) => {
+    if (ridgeRow === 0) return;
+    const rows = new Float64Array(J * width);
+    for (let j = 0; j < J; j++) rows[j * width + j] = ridgeRow;
+    acc.addRows(rows, null, J);
+  };
+
+  /** w, b from the leading nA × nA block of an accumulated factor; pivoted so a rank deficiency (λ = 0) gives a basic solution. */
+  const linearFrom = (acc: TriangularAccumulator, width: number): { c: Float64Array; rank: number; unexplained: number } => {
+    const raa = new Float64Array(nA * nA);
+    for (let i = 0; i < nA; i++) for (let j = i; j < nA; j++) raa[i * nA + j] = acc.r[i * width + j];
+    const qa = acc.qtb.slice(0, nA);
+    const { r, ipvt } = pivotedQr(raa, nA, qa);
+    const rank = numericalRank(r, nA, RANK_RTOL);
+    const z = solveUpper(r, nA, qa, rank);
+    const c = new Float64Array(nA);
+    for (let k = 0; k < nA; k++) c[ipvt[k]] = z[k];
+    // Components of Qᵀy along directions the rank cut drops stay in the residual.
+    let unexplained = 0;
+    for (let k = rank; k < nA; k++) unexplained += qa[k] * qa[k];
+    return { c, rank, unexplained };
+  };
+
+  const solution = (c: Float64Array, rank: number, fsq: number): LinearSolution => {
+    const w = c.slice(0, J);
+    let ww = 0;
+    for (const v of w) ww += v * v;
+    const fnorm = Math.sqrt(Math.max(fsq, 0));
+    return { w, b: opts.intercept ? c[J] : 0, rss: Math.max(fsq - N * opts.ridge * ww, 0), fnorm, rank };
+  };
+
+  // The last solve, by θ: LM evaluates a trial point and, if it is accepted, asks for the same point again.
+  let cache: { x: Float64Array; s: LinearSolution } | null = null;
+  const solve = (x: Float64Array): LinearSolution => {
+    if (cache && cache.x.length === x.length && cache.x.every((v, i) => v === x[i])) return cache.s;
+    const raw = tensors(x);
+    const acc = new TriangularAccumulator(nA);
+    for (let start = 0; start < N; start += block) {
+      const { m, xc, yc } = rowsOf(start);
+      const a = new Float64Array(m * nA);
+      fillA(a, nA, m, features(xc, raw).data);
+      acc.addRows(a, yc, m);
+    }
+    addRidgeRows(acc, nA);
+    const { c, rank, unexplained } = linearFrom(acc, nA);
+    const s = solution(c, rank, acc.tail + unexplained);
+    cache = { x: Float64Array.from(x), s };
+    return s;
+  };
+
+  /** Per block, Φ and the compressed tangent T (m × P) by one jvp per parameter position. */
+  const tangentBlock = (xc: Tensor, m: number, raw: readonly Tensor[]): { phi: Float64Array; t: Float64Array } => {
+    const t = new Float64Array(m * P);
+    let phi: Float64Array | null = null;
+    let offset = 0;
+    for (let k = 0; k < shapes.length; k++) {
+      for (let i = 0; i < perUnit[k]; i++) {
+        const tangents = raw.map((r) => Tensor.zeros(r.shape));
+        for (let j = 0; j < J; j++) tangents[k].data[j * perUnit[k] + i] = 1;
+        const out = jvp((...p) => features(xc, p), raw, tangents);
+        phi ??= out.value.data;
+        const dphi = out.tangent.data;
+        for (let r = 0; r < m; r++) for (let j = 0; j < J; j++) t[r * P + offset + j * perUnit[k] + i] = dphi[r * J + j];
+      }
+      offset += sizes[k];
+    }
+    return { phi: phi ?? features(xc, raw).data, t };
+  };
+
+  const linearize = (x: Float64Array): Linearization => {
+    const raw = tensors(x);
+    const width = nA + P;
+    const acc = new TriangularAccumulator(width);
+    for (let start = 0; start < N; start += block) {
+      const { m, xc, yc } = rowsOf(start);
+      const { phi, t } = tangentBlock(xc, m, raw);
+      const rows = new Float64Array(m * width);
+      fillA(rows, width, m, phi);
+      for (let r = 0; r < m; r++) for (let p = 0; p < P; p++) rows[r * width + nA + p] = t[r * P + p];
+      acc.addRows(rows, yc, m);
+    }
+    addRidgeRows(acc, width);
+    const { c, rank, unexplained } = linearFrom(acc, width);
+    // The unit each θ column belongs to, for the column scaling by w_j.
+    const wOf = new Float64Array(P);
+    let o = 0;
+    for (let k = 0; k < shapes.length; k++) {
+      for (let e = 0; e < sizes[k]; e++) wOf[o + e] = c[Math.floor(e / perUnit[k])];
+      o += sizes[k];
+    }
+    const r = new Float64Array(P * P);
+    const qtf = new Float64Array(P);
+    for (let i = 0; i < P; i++) {
+      qtf[i] = -acc.qtb[nA + i];
+      for (let j = i; j < P; j++) r[i * P + j] = acc.r[(nA + i) * width + nA + j] * wOf[j];
+    }
+    const fsq = enorm(acc.qtb.subarray(nA)) ** 2 + acc.tail + unexplained;
+    const s = solution(c, rank, fsq);
+    cache = { x: Float64Array.from(x), s };
+    return { r, qtf, fnorm: s.fnorm };
+  };
+
+  return {
+    size: P,
+    residualNorm(x) {
+      try {
+        return solve(x).fnorm;
+      } catch (e) {
+        // exp overflow and the like: a point LM must not step to.
+        if (e instanceof NumericError) return Number.POSITIVE_INFINITY;
+        throw e;
+      }
+    },
+    linearize,
+    solve,
+    tensors,
+    flatten,
+    featureJacobian(x) {
+      const raw = tensors(x);
+      const out = new Float64Array(N * P);
+      for (let start = 0; start < N; start += block) {
+        const { m, xc } = rowsOf(start);
+        out.set(tangentBlock(xc, m, raw).t, start * P);
+      }
+      return out;
+    },
+  };
+}

@@ -1,0 +1,89 @@
+/**
+ * --solver lm through the CLI: a certified reference problem under
+ * `--ridge 0 --no-standardize --val-split 0`, started with --init from a
+ * model file; the JSON result's solver key; --no-intercept; and the one-line
+ * errors of --init and --no-intercept misuse.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import type { ModelFile } from '../../src/model/index.js';
+import { describeRun, parseJsonOutput, runCli } from '../helpers/cli.js';
+import { useTmpdir } from '../helpers/tmp.js';
+import { digits, references } from '../train/lm-reference.js';
+
+const tmp = useTmpdir();
+
+function writeProblem(name: string): { csv: string; p: (typeof references)[number] } {
+  const p = references.find((r) => r.name === name)!;
+  const csv = tmp.file(`${name}.csv`);
+  writeFileSync(csv, `t,y\n${p.x.map((x, i) => `${x},${p.y[i]}`).join('\n')}\n`);
+  return { csv, p };
+}
+
+/** A model file holding a start: θ as given, w = 1, b = 0, raw columns. */
+function startModel(p: (typeof references)[number], theta: number[][]): string {
+  const m: ModelFile = { format: 'basisfit-model', version: 1, basis: p.basis, features: ['t'], target: 'y', theta, w: theta.map(() => 1), b: 0, scaling: null, training: { seed: 1, epochs: 0 } };
+  const path = tmp.file(`${p.name}-start.json`);
+  writeFileSync(path, JSON.stringify(m));
+  return path;
+}
+
+const EXACT = ['--ridge', '0', '--no-standardize', '--val-split', '0', '--solver', 'lm', '--json', '--quiet'];
+
+describe('train --solver lm', () => {
+  it.each(['exp2', 'exp2-nob'])('%s from the far start via --init: the certified optimum to 6 digits, and the solver key', async (name) => {
+    const { csv, p } = writeProblem(name);
+    const out = tmp.file(`${name}-fit.json`);
+    const args = ['train', csv, '--basis', 'exp', '--init', startModel(p, p.starts.far), ...EXACT, '--out', out, ...(p.intercept ? [] : ['--no-intercept'])];
+    const r = await runCli(args);
+    expect(r.code, describeRun(r)).toBe(0);
+    const doc = parseJsonOutput<{ units: number; stopped: string; epochs: number; solver: { name: string; stopped: string; iterations: number }; train: { mse: number } }>(r);
+    expect(doc.units).toBe(p.units);
+    expect(doc.solver.name).toBe('lm');
+    expect(doc.solver.stopped).toMatch(/^(relative-reduction|step|reduction-and-step)$/);
+    expect(doc.solver.iterations).toBe(doc.epochs);
+    expect(doc.stopped).toBe('early-stop');
+    const model = JSON.parse(readFileSync(out, 'utf8')) as ModelFile;
+    expect(model.training.convergence).toBe(doc.solver.stopped);
+    if (!p.intercept) expect(model.b).toBe(0);
+    for (const [j, row] of model.theta.entries()) expect(digits(row[0], Number(p.reference.theta[j][0]))).toBeGreaterThanOrEqual(6);
+    for (const [j, w] of model.w.entries()) expect(digits(w, Number(p.reference.w[j]))).toBeGreaterThanOrEqual(6);
+    if (p.intercept) expect(digits(model.b, Number(p.reference.b))).toBeGreaterThanOrEqual(6);
+    expect(digits(doc.train.mse * p.x.length, Number(p.reference.rss))).toBeGreaterThanOrEqual(6);
+  });
+
+  it('--no-intercept with standardisation: the target is only divided by its std, so the model has no constant term', async () => {
+    const { csv } = writeProblem('exp1-nob');
+    const out = tmp.file('nob-std.json');
+    const r = await runCli(['train', csv, '--basis', 'exp', '--units', '1', '--solver', 'lm', '--no-intercept', '--val-split', '0', '--json', '--quiet', '--out', out]);
+    expect(r.code, describeRun(r)).toBe(0);
+    const model = JSON.parse(readFileSync(out, 'utf8')) as ModelFile;
+    expect(model.b).toBe(0);
+    expect(model.scaling!.y.mean).toBe(0);
+    expect(model.training.intercept).toBe(false);
+  });
+
+  it.each([
+    [['--basis', 'rbf'], /^basisfit: error: --init .* is an exp model, but this run trains --basis rbf/m, /add --basis exp/],
+    [['--basis', 'exp', '--units', '5'], /^basisfit: error: --init .* has 2 units, but --units is 5/m, /leave out --units/],
+    [['--basis', 'exp', '--features', 'y', '--target', 't'], /^basisfit: error: --init .* uses features t, but this run uses y/m, /--features t/],
+  ])('--init mismatch %j: exit 2, one line and a hint', async (extra, message, hint) => {
+    const { csv, p } = writeProblem('exp2');
+    const r = await runCli(['train', csv, '--init', startModel(p, p.starts.near), ...extra, '--solver', 'lm', '--quiet', '--out', tmp.file('never.json')]);
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).toMatch(hint);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it.each(['varpro', 'gd'])('--no-intercept holds b at 0 under --solver %s too', async (solver) => {
+    const { csv } = writeProblem('exp1');
+    const out = tmp.file(`nob-${solver}.json`);
+    const r = await runCli(['train', csv, '--basis', 'exp', '--units', '1', '--no-intercept', '--solver', solver, '--epochs', '20', '--quiet', '--json', '--out', out]);
+    expect(r.code, describeRun(r)).toBe(0);
+    const model = JSON.parse(readFileSync(out, 'utf8'));
+    expect(model.b).toBe(0);
+    expect(model.scaling.y.mean).toBe(0);
+    expect(model.training.intercept).toBe(false);
+  });
+});

@@ -1,0 +1,28 @@
+/**
+ * --solver lm against certified optima (test/fixtures/lm-reference, made by
+ * scripts/lm-reference.py: scipy, then Newton at 50 digits with mpmath, the
+ * gradient norm below 1e-40). Under ridge 0, raw columns and no validation
+ * split, LM on the projected problem must reach the plain least-squares
+ * optimum of L from a near and from a far start: at least 6 significant
+ * digits on every parameter and on the RSS, at the trainer's default --tol.
+ * LM_DIGITS=1 prints the digits reached per problem and start.
+ */
+import { describe, expect, it } from 'vitest';
+import { fitReference, references, worstDigits } from './lm-reference.js';
+
+describe('lm reaches the certified least-squares optimum', () => {
+  it('has the fixtures', () => {
+    expect(references.map((r) => r.name)).toEqual(['exp1-nob', 'exp1', 'exp2-nob', 'exp2', 'exp3-nob', 'gauss1', 'power1']);
+  });
+  describe.each(references)('$name ($basis, $units unit(s), intercept $intercept)', (p) => {
+    it.each(['near', 'far'] as const)('from the %s start: ≥ 6 digits on every parameter and the RSS', async (which) => {
+      const out = await fitReference(p, p.starts[which]);
+      expect(out.stopped).toBe('early-stop');
+      expect(['relative-reduction', 'step', 'reduction-and-step']).toContain(out.convergence);
+      if (!p.intercept) expect(out.b).toBe(0);
+      const d = worstDigits(p, out);
+      if (process.env.LM_DIGITS) console.log(`${p.name} ${which}: ${d.worst.toFixed(1)} digits (rss ${d.rss.toFixed(1)}), ${out.epochs} iterations, ${out.convergence}`);
+      expect(d.worst).toBeGreaterThanOrEqual(6);
+    });
+  });
+});
