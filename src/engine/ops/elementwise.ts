@@ -1,12 +1,114 @@
 /**
- * Loop skeletons shared by the elementwise primitives. The ops that run over
- * N×J arrays in a basis layer (exp, tanh, sqdist, affine) write their own
- * loops; the binary ops only touch N-sized arrays (the residual), where a
- * closure call per element costs little, so they share these helpers.
+ * The elementwise primitives, built from their value and their local
+ * derivative: each derivative is one named function, and the factories below
+ * make both the vjp and the jvp read it, so the two modes cannot disagree
+ * about the formula. An op may add a whole-array kernel for large arrays; the
+ * kernel is held to the same formula by the tests, not by construction.
  */
 import { type BroadcastPlan, broadcastPlan } from '../broadcast.js';
+import { useKernels } from '../kernels.js';
 import type { Alloc } from '../pool.js';
+import type { Primitive } from '../primitive.js';
 import { Tensor } from '../tensor.js';
+
+/** d(out)/d(x) at one element, from the input x and the output y there (ops read whichever their `saves` keeps). */
+export type UnaryDerivative = (x: number, y: number) => number;
+
+/** d(out)/d(operand) at one element, from both operands and the output there. */
+export type PartialDerivative = (a: number, b: number, out: number) => number;
+
+export interface UnaryElementwise extends Primitive<undefined> {
+  readonly derivative: UnaryDerivative;
+}
+
+export interface BinaryElementwise extends Primitive<undefined> {
+  /** ∂out/∂a and ∂out/∂b. */
+  readonly partials: readonly [PartialDerivative, PartialDerivative];
+}
+
+/** Whole-array versions of a unary op for arrays long enough to pay for the call (see useKernels). */
+export interface UnaryKernels {
+  forward(x: Float64Array, out: Float64Array): void;
+  /** acc += g · derivative(x, y), elementwise. */
+  vjp(g: Float64Array, x: Float64Array, y: Float64Array, acc: Float64Array): void;
+}
+
+export function unaryElementwise(spec: {
+  name: string;
+  saves: 'inputs' | 'output' | 'nothing';
+  value: (x: number) => number;
+  derivative: UnaryDerivative;
+  kernels?: UnaryKernels;
+}): UnaryElementwise {
+  const { value, derivative, kernels } = spec;
+  return {
+    name: spec.name,
+    saves: spec.saves,
+    derivative,
+    forward([x], _attrs, alloc) {
+      if (kernels === undefined || !useKernels(x.size)) return unaryOutput(x, alloc, value);
+      const out = alloc.take(x.size);
+      kernels.forward(x.data, out);
+      return new Tensor(out, x.shape);
+    },
+    vjp(_i, g, ctx, acc) {
+      const x = ctx.inputs[0].data;
+      const y = ctx.output.data;
+      if (kernels !== undefined && useKernels(acc.length)) kernels.vjp(g, x, y, acc);
+      else unaryVjp(g, acc, (i) => derivative(x[i], y[i]));
+    },
+    jvp([t], ctx, alloc) {
+      const x = ctx.inputs[0].data;
+      const y = ctx.output.data;
+      return unaryJvp(t, alloc, y.length, (i) => derivative(x[i], y[i]));
+    },
+  };
+}
+
+/**
+ * A broadcasting binary op. The residual-sized arrays these run over are small
+ * next to a basis layer's N×J, so a closure call per element costs little.
+ */
+export function binaryElementwise(spec: {
+  name: string;
+  saves: 'inputs' | 'output' | 'inputs+output' | 'nothing';
+  value: (a: number, b: number) => number;
+  partials: readonly [PartialDerivative, PartialDerivative];
+}): BinaryElementwise {
+  const { value, partials } = spec;
+  const [dA, dB] = partials;
+  return {
+    name: spec.name,
+    saves: spec.saves,
+    partials,
+    forward(inputs, _attrs, alloc) {
+      const plan = binaryPlan(inputs);
+      const out = planOutput(plan, alloc);
+      zip(plan, inputs[0].data, inputs[1].data, out.data, value);
+      return out;
+    },
+    vjp(i, g, ctx, acc) {
+      const A = ctx.inputs[0].data;
+      const B = ctx.inputs[1].data;
+      const O = ctx.output.data;
+      const d = partials[i];
+      accumulate(binaryPlan(ctx.inputs), i, acc, (o, ia, ib) => g[o] * d(A[ia], B[ib], O[o]));
+    },
+    jvp([ta, tb], ctx, alloc) {
+      const A = ctx.inputs[0].data;
+      const B = ctx.inputs[1].data;
+      const O = ctx.output.data;
+      return binaryTangent(
+        binaryPlan(ctx.inputs),
+        ta,
+        tb,
+        alloc,
+        (o, ia, ib) => dA(A[ia], B[ib], O[o]),
+        (o, ia, ib) => dB(A[ia], B[ib], O[o]),
+      );
+    },
+  };
+}
 
 export function binaryPlan(inputs: readonly Tensor[]): BroadcastPlan {
   return broadcastPlan(inputs[0].shape, inputs[1].shape);
