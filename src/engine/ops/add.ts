@@ -1,11 +1,8 @@
 import { binaryElementwise } from './elementwise.js';
 
-const one = () => 1;
-
 /** a + b, broadcasting. */
 export const add = binaryElementwise({
   name: 'add',
   saves: 'nothing',
-  value: (a, b) => a + b,
-  partials: [one, one],
+  partials: [1, 1],
 });

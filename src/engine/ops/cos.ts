@@ -6,4 +6,5 @@ export const cos = unaryElementwise({
   saves: 'inputs',
   value: Math.cos,
   derivative: (x) => -Math.sin(x),
+  finiteFromFinite: true,
 });

@@ -14,8 +14,11 @@ import { Tensor } from '../tensor.js';
 /** d(out)/d(x) at one element, from the input x and the output y there (ops read whichever their `saves` keeps). */
 export type UnaryDerivative = (x: number, y: number) => number;
 
-/** d(out)/d(operand) at one element, from both operands and the output there. */
-export type PartialDerivative = (a: number, b: number, out: number) => number;
+/**
+ * d(out)/d(operand) at one element, from both operands and the output there;
+ * a constant one as a number, so the adjoint loops need no call per element.
+ */
+export type PartialDerivative = number | ((a: number, b: number, out: number) => number);
 
 export interface UnaryElementwise extends Primitive<undefined> {
   readonly derivative: UnaryDerivative;
@@ -39,11 +42,13 @@ export function unaryElementwise(spec: {
   value: (x: number) => number;
   derivative: UnaryDerivative;
   kernels?: UnaryKernels;
+  finiteFromFinite?: boolean;
 }): UnaryElementwise {
   const { value, derivative, kernels } = spec;
   return {
     name: spec.name,
     saves: spec.saves,
+    finiteFromFinite: spec.finiteFromFinite === true,
     derivative,
     forward([x], _attrs, alloc) {
       if (kernels === undefined || !useKernels(x.size)) return unaryOutput(x, alloc, value);
@@ -55,7 +60,7 @@ export function unaryElementwise(spec: {
       const x = ctx.inputs[0].data;
       const y = ctx.output.data;
       if (kernels !== undefined && useKernels(acc.length)) kernels.vjp(g, x, y, acc);
-      else unaryVjp(g, acc, (i) => derivative(x[i], y[i]));
+      else for (let i = 0; i < acc.length; i++) acc[i] += g[i] * derivative(x[i], y[i]);
     },
     jvp([t], ctx, alloc) {
       const x = ctx.inputs[0].data;
@@ -68,15 +73,20 @@ export function unaryElementwise(spec: {
 /**
  * A broadcasting binary op. The residual-sized arrays these run over are small
  * next to a basis layer's N×J, so a closure call per element costs little.
+ * An op whose partials are both constants is linear, and its value is left to
+ * them (dA·a + dB·b; exactly a + b or a − b for ±1), which runs without a call.
  */
 export function binaryElementwise(spec: {
   name: string;
   saves: 'inputs' | 'output' | 'inputs+output' | 'nothing';
-  value: (a: number, b: number) => number;
+  value?: (a: number, b: number) => number;
   partials: readonly [PartialDerivative, PartialDerivative];
 }): BinaryElementwise {
   const { value, partials } = spec;
   const [dA, dB] = partials;
+  if (value === undefined && (typeof dA !== 'number' || typeof dB !== 'number')) {
+    throw new TypeError(`${spec.name}: only a linear op (constant partials) may leave out its value`);
+  }
   return {
     name: spec.name,
     saves: spec.saves,
@@ -84,15 +94,21 @@ export function binaryElementwise(spec: {
     forward(inputs, _attrs, alloc) {
       const plan = binaryPlan(inputs);
       const out = planOutput(plan, alloc);
-      zip(plan, inputs[0].data, inputs[1].data, out.data, value);
+      if (value !== undefined) zip(plan, inputs[0].data, inputs[1].data, out.data, value);
+      else linearZip(plan, inputs[0].data, inputs[1].data, out.data, dA as number, dB as number);
       return out;
     },
     vjp(i, g, ctx, acc) {
+      const d = partials[i];
+      const plan = binaryPlan(ctx.inputs);
+      if (typeof d === 'number') {
+        accumulateScaled(plan, i, acc, g, d);
+        return;
+      }
       const A = ctx.inputs[0].data;
       const B = ctx.inputs[1].data;
       const O = ctx.output.data;
-      const d = partials[i];
-      accumulate(binaryPlan(ctx.inputs), i, acc, (o, ia, ib) => g[o] * d(A[ia], B[ib], O[o]));
+      accumulate(plan, i, acc, (o, ia, ib) => g[o] * d(A[ia], B[ib], O[o]));
     },
     jvp([ta, tb], ctx, alloc) {
       const A = ctx.inputs[0].data;
@@ -103,8 +119,8 @@ export function binaryElementwise(spec: {
         ta,
         tb,
         alloc,
-        (o, ia, ib) => dA(A[ia], B[ib], O[o]),
-        (o, ia, ib) => dB(A[ia], B[ib], O[o]),
+        typeof dA === 'number' ? () => dA : (o, ia, ib) => dA(A[ia], B[ib], O[o]),
+        typeof dB === 'number' ? () => dB : (o, ia, ib) => dB(A[ia], B[ib], O[o]),
       );
     },
   };
@@ -134,6 +150,16 @@ export function zip(
   }
 }
 
+/** out[o] = ca·A[ia] + cb·B[ib] over the broadcast. */
+function linearZip(plan: BroadcastPlan, A: Float64Array, B: Float64Array, out: Float64Array, ca: number, cb: number): void {
+  const { rows, inner, aStep, bStep, aOff, bOff } = plan;
+  for (let r = 0, o = 0; r < rows; r++) {
+    const ia = aOff[r];
+    const ib = bOff[r];
+    for (let k = 0; k < inner; k++, o++) out[o] = ca * A[ia + k * aStep] + cb * B[ib + k * bStep];
+  }
+}
+
 /**
  * acc (shaped like operand `which`) += h(o, ia, ib) over the broadcast: summing
  * over the broadcast dimensions is how a vjp undoes the broadcast.
@@ -150,6 +176,17 @@ export function accumulate(
     const ib = bOff[r];
     if (which === 0) for (let k = 0; k < inner; k++, o++) acc[ia + k * aStep] += h(o, ia + k * aStep, ib + k * bStep);
     else for (let k = 0; k < inner; k++, o++) acc[ib + k * bStep] += h(o, ia + k * aStep, ib + k * bStep);
+  }
+}
+
+/** accumulate with h(o) = c · g[o], in the same order, without a call per element. */
+function accumulateScaled(plan: BroadcastPlan, which: number, acc: Float64Array, g: Float64Array, c: number): void {
+  const { rows, inner, aStep, bStep, aOff, bOff } = plan;
+  const off = which === 0 ? aOff : bOff;
+  const step = which === 0 ? aStep : bStep;
+  for (let r = 0, o = 0; r < rows; r++) {
+    const base = off[r];
+    for (let k = 0; k < inner; k++, o++) acc[base + k * step] += c * g[o];
   }
 }
 

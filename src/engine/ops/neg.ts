@@ -6,4 +6,5 @@ export const neg = unaryElementwise({
   saves: 'nothing',
   value: (x) => -x,
   derivative: () => -1,
+  finiteFromFinite: true,
 });

@@ -6,4 +6,5 @@ export const sin = unaryElementwise({
   saves: 'inputs',
   value: Math.sin,
   derivative: (x) => Math.cos(x),
+  finiteFromFinite: true,
 });

@@ -4,6 +4,5 @@ import { binaryElementwise } from './elementwise.js';
 export const sub = binaryElementwise({
   name: 'sub',
   saves: 'nothing',
-  value: (a, b) => a - b,
-  partials: [() => 1, () => -1],
+  partials: [1, -1],
 });

@@ -7,5 +7,6 @@ export const tanh = unaryElementwise({
   saves: 'output',
   value: Math.tanh,
   derivative: (_x, y) => 1 - y * y,
+  finiteFromFinite: true,
   kernels: { forward: tanhKernel, vjp: (g, _x, y, acc) => tanhVjpKernel(g, y, acc) },
 });
