@@ -6,7 +6,6 @@
  * kernel is held to the same formula by the tests, not by construction.
  */
 import { type BroadcastPlan, broadcastPlan } from '../broadcast.js';
-import { useKernels } from '../kernels.js';
 import type { Alloc } from '../pool.js';
 import type { Primitive } from '../primitive.js';
 import { Tensor } from '../tensor.js';
@@ -29,8 +28,15 @@ export interface BinaryElementwise extends Primitive<undefined> {
   readonly partials: readonly [PartialDerivative, PartialDerivative];
 }
 
-/** Whole-array versions of a unary op for arrays long enough to pay for the call (see useKernels). */
-export interface UnaryKernels {
+/**
+ * Whole-array forward and vjp for the ops that run over a basis layer's N×J
+ * arrays: the wasm kernels where they pay, else loops in the op's own module.
+ * The factory's loops are shared by every op, so their call of value or
+ * derivative goes through one megamorphic site (several times the cost of
+ * the arithmetic at N×J); a loop in the op's module calls one known function,
+ * which the compiler inlines.
+ */
+export interface UnaryArrays {
   forward(x: Float64Array, out: Float64Array): void;
   /** acc += g · derivative(x, y), elementwise. */
   vjp(g: Float64Array, x: Float64Array, y: Float64Array, acc: Float64Array): void;
@@ -41,25 +47,25 @@ export function unaryElementwise(spec: {
   saves: 'inputs' | 'output' | 'nothing';
   value: (x: number) => number;
   derivative: UnaryDerivative;
-  kernels?: UnaryKernels;
+  arrays?: UnaryArrays;
   finiteFromFinite?: boolean;
 }): UnaryElementwise {
-  const { value, derivative, kernels } = spec;
+  const { value, derivative, arrays } = spec;
   return {
     name: spec.name,
     saves: spec.saves,
     finiteFromFinite: spec.finiteFromFinite === true,
     derivative,
     forward([x], _attrs, alloc) {
-      if (kernels === undefined || !useKernels(x.size)) return unaryOutput(x, alloc, value);
+      if (arrays === undefined) return unaryOutput(x, alloc, value);
       const out = alloc.take(x.size);
-      kernels.forward(x.data, out);
+      arrays.forward(x.data, out);
       return new Tensor(out, x.shape);
     },
     vjp(_i, g, ctx, acc) {
       const x = ctx.inputs[0].data;
       const y = ctx.output.data;
-      if (kernels !== undefined && useKernels(acc.length)) kernels.vjp(g, x, y, acc);
+      if (arrays !== undefined) arrays.vjp(g, x, y, acc);
       else for (let i = 0; i < acc.length; i++) acc[i] += g[i] * derivative(x[i], y[i]);
     },
     jvp([t], ctx, alloc) {

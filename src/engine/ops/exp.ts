@@ -1,4 +1,4 @@
-import { expKernel, expVjpKernel } from '../kernels.js';
+import { expKernel, expVjpKernel, useKernels } from '../kernels.js';
 import { unaryElementwise } from './elementwise.js';
 
 /**
@@ -9,11 +9,25 @@ import { unaryElementwise } from './elementwise.js';
  */
 const SUBNORMAL_BELOW = -708.3964185322641;
 
-/** e^x; its derivative is its own output, so only the output is kept. */
+const value = (x: number) => (x < SUBNORMAL_BELOW ? 0 : Math.exp(x));
+
+/** e^x is its own derivative, so only the output is kept. */
+const derivative = (_x: number, y: number) => y;
+
 export const exp = unaryElementwise({
   name: 'exp',
   saves: 'output',
-  value: (x) => (x < SUBNORMAL_BELOW ? 0 : Math.exp(x)),
-  derivative: (_x, y) => y,
-  kernels: { forward: expKernel, vjp: (g, _x, y, acc) => expVjpKernel(g, y, acc) },
+  value,
+  derivative,
+  arrays: {
+    vjp: (g, x, y, acc) => (useKernels(acc.length) ? expVjpKernel(g, y, acc) : accumulateAdjoint(g, x, y, acc)),
+    forward(x, out) {
+      if (useKernels(out.length)) expKernel(x, out);
+      else for (let i = 0; i < out.length; i++) out[i] = value(x[i]);
+    },
+  },
 });
+
+function accumulateAdjoint(g: Float64Array, x: Float64Array, y: Float64Array, acc: Float64Array): void {
+  for (let i = 0; i < acc.length; i++) acc[i] += g[i] * derivative(x[i], y[i]);
+}

@@ -1,12 +1,24 @@
-import { tanhKernel, tanhVjpKernel } from '../kernels.js';
+import { tanhKernel, tanhVjpKernel, useKernels } from '../kernels.js';
 import { unaryElementwise } from './elementwise.js';
 
-/** tanh x; derivative 1 - tanh^2 from the output alone, which stays finite at any |x|. */
+/** From the output alone, which stays finite at any |x|. */
+const derivative = (_x: number, y: number) => 1 - y * y;
+
+/** tanh x */
 export const tanh = unaryElementwise({
   name: 'tanh',
   saves: 'output',
   value: Math.tanh,
-  derivative: (_x, y) => 1 - y * y,
+  derivative,
   finiteFromFinite: true,
-  kernels: { forward: tanhKernel, vjp: (g, _x, y, acc) => tanhVjpKernel(g, y, acc) },
+  arrays: {
+    forward(x, out) {
+      if (useKernels(out.length)) tanhKernel(x, out);
+      else for (let i = 0; i < out.length; i++) out[i] = Math.tanh(x[i]);
+    },
+    vjp(g, x, y, acc) {
+      if (useKernels(acc.length)) tanhVjpKernel(g, y, acc);
+      else for (let i = 0; i < acc.length; i++) acc[i] += g[i] * derivative(x[i], y[i]);
+    },
+  },
 });
