@@ -24,6 +24,12 @@ export interface Primitive<A = unknown> {
   vjp(i: number, g: Float64Array, ctx: OpContext<A>, acc: Float64Array): void;
   /** Forward mode: the output's tangent from the inputs' tangents (null means zero). */
   jvp(tangents: readonly (Float64Array | null)[], ctx: OpContext<A>, alloc: Alloc): Float64Array;
+  /**
+   * True where finite inputs can only give finite outputs (tanh, sin, a
+   * reshape): apply() then skips scanning the output for overflow, which it
+   * could not find. Non-finite inputs are passed on either way.
+   */
+  readonly finiteFromFinite?: boolean;
   /** Which values the vjp reads, so readers know what the tape keeps alive. */
   readonly saves: 'inputs' | 'output' | 'inputs+output' | 'nothing';
 }

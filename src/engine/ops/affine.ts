@@ -1,6 +1,7 @@
 import { affineKernel, affineVjpAKernel, sumRowsKernel, useKernels } from '../kernels.js';
 import type { Primitive } from '../primitive.js';
-import { Tensor, shapeString } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { layerDims } from './layer.js';
 
 /**
  * X(N,D) · A(J,D)ᵀ + c(J) -> (N,J), the pre-activation of a layer of units; the
@@ -20,13 +21,7 @@ export const affine: Primitive<undefined> = {
       affineKernel(X, A, c?.data, out, N, J, D);
       return new Tensor(out, [N, J]);
     }
-    for (let n = 0; n < N; n++) {
-      for (let j = 0; j < J; j++) {
-        let s = c === undefined ? 0 : c.data[j];
-        for (let d = 0; d < D; d++) s += X[n * D + d] * A[j * D + d];
-        out[n * J + j] = s;
-      }
-    }
+    affineInto(X, A, c?.data ?? null, out, N, J, D, false);
     return new Tensor(out, [N, J]);
   },
   vjp(i, g, ctx, acc) {
@@ -54,30 +49,33 @@ export const affine: Primitive<undefined> = {
     const A = ctx.inputs[1].data;
     const [tx, ta] = tangents;
     const tc = tangents[2] ?? null;
-    const out = alloc.takeZeroed(N * J);
-    for (let n = 0; n < N; n++) {
-      for (let j = 0; j < J; j++) {
-        let s = tc === null ? 0 : tc[j];
-        for (let d = 0; d < D; d++) {
-          if (tx !== null) s += tx[n * D + d] * A[j * D + d];
-          if (ta !== null) s += X[n * D + d] * ta[j * D + d];
-        }
-        out[n * J + j] = s;
-      }
-    }
+    const out = alloc.take(N * J);
+    // Bilinear in (X, A) and linear in c: the derivative along a direction is
+    // the same product with one factor replaced by its tangent.
+    affineInto(tx, A, tc, out, N, J, D, false);
+    if (ta !== null) affineInto(X, ta, null, out, N, J, D, true);
     return out;
   },
 };
 
-function dims(inputs: readonly Tensor[]) {
-  const xs = inputs[0].shape;
-  const as = inputs[1].shape;
-  const cs = inputs[2]?.shape;
-  const ok = xs.length === 2 && as.length === 2 && xs[1] === as[1] && (cs === undefined || (cs.length === 1 && cs[0] === as[0]));
-  if (!ok) {
-    throw new RangeError(
-      `affine needs X(N,D), A(J,D) and optionally c(J), got ${shapeString(xs)}, ${shapeString(as)}${cs ? `, ${shapeString(cs)}` : ''}`,
-    );
+/** out(N,J) = X·Aᵀ + c (or += with `add`), where a null X or c contributes nothing. */
+function affineInto(
+  X: Float64Array | null,
+  A: Float64Array,
+  c: Float64Array | null,
+  out: Float64Array,
+  N: number,
+  J: number,
+  D: number,
+  add: boolean,
+): void {
+  for (let n = 0; n < N; n++) {
+    for (let j = 0; j < J; j++) {
+      let s = c === null ? 0 : c[j];
+      if (X !== null) for (let d = 0; d < D; d++) s += X[n * D + d] * A[j * D + d];
+      out[n * J + j] = add ? out[n * J + j] + s : s;
+    }
   }
-  return { N: xs[0], J: as[0], D: xs[1] };
 }
+
+const dims = (inputs: readonly Tensor[]) => layerDims('affine', ['A', 'c'], inputs);

@@ -1,7 +1,5 @@
-import type { Primitive } from '../primitive.js';
 import { expKernel, expVjpKernel, useKernels } from '../kernels.js';
-import { Tensor } from '../tensor.js';
-import { unaryJvp } from './elementwise.js';
+import { unaryElementwise } from './elementwise.js';
 
 /**
  * Below this, e^x is subnormal (under 2.2e-308). Subnormal arithmetic runs
@@ -11,28 +9,25 @@ import { unaryJvp } from './elementwise.js';
  */
 const SUBNORMAL_BELOW = -708.3964185322641;
 
-/** e^x; its derivative is its own output, so only the output is kept. */
-export const exp: Primitive<undefined> = {
+const value = (x: number) => (x < SUBNORMAL_BELOW ? 0 : Math.exp(x));
+
+/** e^x is its own derivative, so only the output is kept. */
+const derivative = (_x: number, y: number) => y;
+
+export const exp = unaryElementwise({
   name: 'exp',
   saves: 'output',
-  forward([x], _a, alloc) {
-    const out = alloc.take(x.size);
-    const d = x.data;
-    if (useKernels(out.length)) expKernel(d, out);
-    else
-      for (let i = 0; i < out.length; i++) {
-        const v = d[i];
-        out[i] = v < SUBNORMAL_BELOW ? 0 : Math.exp(v);
-      }
-    return new Tensor(out, x.shape);
+  value,
+  derivative,
+  arrays: {
+    vjp: (g, x, y, acc) => (useKernels(acc.length) ? expVjpKernel(g, y, acc) : accumulateAdjoint(g, x, y, acc)),
+    forward(x, out) {
+      if (useKernels(out.length)) expKernel(x, out);
+      else for (let i = 0; i < out.length; i++) out[i] = value(x[i]);
+    },
   },
-  vjp(_i, g, ctx, acc) {
-    const y = ctx.output.data;
-    if (useKernels(acc.length)) expVjpKernel(g, y, acc);
-    else for (let i = 0; i < acc.length; i++) acc[i] += g[i] * y[i];
-  },
-  jvp([t], ctx, alloc) {
-    const y = ctx.output.data;
-    return unaryJvp(t, alloc, y.length, (i) => y[i]);
-  },
-};
+});
+
+function accumulateAdjoint(g: Float64Array, x: Float64Array, y: Float64Array, acc: Float64Array): void {
+  for (let i = 0; i < acc.length; i++) acc[i] += g[i] * derivative(x[i], y[i]);
+}

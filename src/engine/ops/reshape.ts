@@ -9,6 +9,7 @@ export interface ReshapeAttrs {
 export const reshape: Primitive<ReshapeAttrs> = {
   name: 'reshape',
   saves: 'nothing',
+  finiteFromFinite: true,
   forward([x], attrs) {
     if (shapeSize(attrs.shape) !== x.size) {
       throw new RangeError(`reshape: cannot view ${shapeString(x.shape)} as ${shapeString(attrs.shape)}`);

@@ -1,6 +1,7 @@
 import { sqdistKernel, sqdistVjpCKernel, sqdistVjpMKernel, useKernels } from '../kernels.js';
 import type { Primitive } from '../primitive.js';
-import { Tensor, shapeString } from '../tensor.js';
+import { Tensor } from '../tensor.js';
+import { layerDims } from './layer.js';
 
 /**
  * Pairwise squared distances between the rows of X(N,D) and C(J,D) -> (N,J),
@@ -24,11 +25,7 @@ export const sqdist: Primitive<undefined> = {
     }
     for (let n = 0; n < N; n++) {
       for (let j = 0; j < J; j++) {
-        let s = 0;
-        for (let d = 0; d < D; d++) {
-          const t = X[n * D + d] - C[j * D + d];
-          s += t * t;
-        }
+        const s = rowSqDist(X, C, n, j, D);
         out[n * J + j] = m === undefined ? s : m[j] * s;
       }
     }
@@ -42,30 +39,24 @@ export const sqdist: Primitive<undefined> = {
     // Kernels for the parameters' adjoints; the adjoint of X (derivatives in the inputs, off the training path) stays scalar.
     if (i > 0 && useKernels(N * J)) {
       if (i === 2) sqdistVjpMKernel(X, C, g, acc, N, J, D);
-      else sqdistVjpCKernel(X, C, m, g, acc, N, J, D, -2);
+      // The kernel scales by sign·m_j, which is −dDifference(m_j) since dDifference is linear in m.
+      else sqdistVjpCKernel(X, C, m, g, acc, N, J, D, -dDifference(1));
       return;
     }
     if (i === 2) {
-      // d/dm_j = ‖x_n − c_j‖²
       for (let n = 0; n < N; n++) {
         for (let j = 0; j < J; j++) {
           const gnj = g[n * J + j];
-          if (gnj === 0) continue;
-          let s = 0;
-          for (let d = 0; d < D; d++) {
-            const t = X[n * D + d] - C[j * D + d];
-            s += t * t;
-          }
-          acc[j] += gnj * s;
+          if (gnj !== 0) acc[j] += gnj * rowSqDist(X, C, n, j, D);
         }
       }
       return;
     }
-    // d/dx_nd = 2 m_j (x_nd − c_jd), d/dc_jd = −2 m_j (x_nd − c_jd)
-    const sign = i === 0 ? 2 : -2;
+    // The adjoint of c is the adjoint of x with the sign turned: t = x − c.
+    const sign = i === 0 ? 1 : -1;
     for (let n = 0; n < N; n++) {
       for (let j = 0; j < J; j++) {
-        const gs = sign * g[n * J + j] * (m === undefined ? 1 : m[j]);
+        const gs = sign * g[n * J + j] * dDifference(m === undefined ? 1 : m[j]);
         if (gs === 0) continue;
         for (let d = 0; d < D; d++) {
           const t = X[n * D + d] - C[j * D + d];
@@ -85,30 +76,36 @@ export const sqdist: Primitive<undefined> = {
     const out = alloc.takeZeroed(N * J);
     for (let n = 0; n < N; n++) {
       for (let j = 0; j < J; j++) {
-        let s = 0;
-        let ds = 0;
+        let tdt = 0;
         for (let d = 0; d < D; d++) {
-          const t = X[n * D + d] - C[j * D + d];
           const dt = (tx === null ? 0 : tx[n * D + d]) - (tc === null ? 0 : tc[j * D + d]);
-          s += t * t;
-          ds += 2 * t * dt;
+          tdt += (X[n * D + d] - C[j * D + d]) * dt;
         }
-        out[n * J + j] = (m === undefined ? ds : m[j] * ds) + (tm === null ? 0 : tm[j] * s);
+        const viaDifference = dDifference(m === undefined ? 1 : m[j]) * tdt;
+        out[n * J + j] = tm === null ? viaDifference : viaDifference + tm[j] * rowSqDist(X, C, n, j, D);
       }
     }
     return out;
   },
 };
 
-function dims(inputs: readonly Tensor[]) {
-  const xs = inputs[0].shape;
-  const cs = inputs[1].shape;
-  const ms = inputs[2]?.shape;
-  const ok = xs.length === 2 && cs.length === 2 && xs[1] === cs[1] && (ms === undefined || (ms.length === 1 && ms[0] === cs[0]));
-  if (!ok) {
-    throw new RangeError(
-      `sqdist needs X(N,D), C(J,D) and optionally m(J), got ${shapeString(xs)}, ${shapeString(cs)}${ms ? `, ${shapeString(ms)}` : ''}`,
-    );
+/** ‖x_n − c_j‖²: the value before the weight, and so also ∂out[n,j]/∂m_j. */
+function rowSqDist(X: Float64Array, C: Float64Array, n: number, j: number, D: number): number {
+  let s = 0;
+  for (let d = 0; d < D; d++) {
+    const t = X[n * D + d] - C[j * D + d];
+    s += t * t;
   }
-  return { N: xs[0], J: cs[0], D: xs[1] };
+  return s;
 }
+
+/**
+ * ∂out[n,j]/∂t_d = 2 m_j t_d for the difference t = x_n − c_j, given as the
+ * factor 2 m_j of t_d. (Powers of two scale exactly, so the kernels' sign·g·m
+ * rounds as g·2m does here.)
+ */
+function dDifference(m: number): number {
+  return 2 * m;
+}
+
+const dims = (inputs: readonly Tensor[]) => layerDims('sqdist', ['C', 'm'], inputs);

@@ -1,27 +1,8 @@
-import type { Primitive } from '../primitive.js';
-import { accumulate, binaryPlan, binaryTangent, planOutput, zip } from './elementwise.js';
+import { binaryElementwise } from './elementwise.js';
 
 /** a - b, broadcasting. */
-export const sub: Primitive<undefined> = {
+export const sub = binaryElementwise({
   name: 'sub',
   saves: 'nothing',
-  forward(inputs, _attrs, alloc) {
-    const plan = binaryPlan(inputs);
-    const out = planOutput(plan, alloc);
-    zip(plan, inputs[0].data, inputs[1].data, out.data, (a, b) => a - b);
-    return out;
-  },
-  vjp(i, g, ctx, acc) {
-    accumulate(binaryPlan(ctx.inputs), i, acc, i === 0 ? (o) => g[o] : (o) => -g[o]);
-  },
-  jvp([ta, tb], ctx, alloc) {
-    return binaryTangent(
-      binaryPlan(ctx.inputs),
-      ta,
-      tb,
-      alloc,
-      () => 1,
-      () => -1,
-    );
-  },
-};
+  partials: [1, -1],
+});
