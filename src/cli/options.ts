@@ -24,8 +24,28 @@ function usage(message: string, hint?: string): UsageError {
 /** A lone '-' means standard input; yargs turns it into '' (yargs#1312), so main.ts swaps it for this token and back. */
 export const STDIN_TOKEN = '\u0000stdin';
 
+/** Marks a trace expression that starts with '-' (see main.ts) so yargs does not read it as options. */
+export const EXPRESSION_MARK = '\u0000expr:';
+
+export function expressionArgument(v: unknown): string {
+  const text = String(v);
+  return text.startsWith(EXPRESSION_MARK) ? text.slice(EXPRESSION_MARK.length) : text;
+}
+
 export function fileArgument(v: unknown): string {
   return v === STDIN_TOKEN ? '-' : String(v);
+}
+
+/**
+ * An output path option: '-' is standard output (see README), and an empty string is a
+ * mistake (an unset shell variable) rather than "write nothing".
+ */
+export function outputPath(name: string) {
+  return (v: unknown): string => {
+    const path = v === STDIN_TOKEN ? '-' : String(v);
+    if (path === '') throw usage(`--${name} needs a path, got an empty string`, `e.g. --${name} ${name === 'plot' ? 'fit.svg' : name === 'out' ? 'model.json' : 'FILE'}`);
+    return path;
+  };
 }
 
 export function positiveInteger(name: string) {
@@ -113,5 +133,15 @@ export function single<T>(coerce: (v: unknown) => T) {
   return (v: unknown): T => coerce(Array.isArray(v) ? v[v.length - 1] : v);
 }
 
-export const modelOption = { type: 'string', demandOption: true, describe: 'model file written by basisfit train' } as const;
+/** --model: a model file, or '-' to read it from standard input (when FILE is not '-' too). */
+export const modelOption = {
+  type: 'string',
+  demandOption: true,
+  describe: "model file written by basisfit train, or '-' for standard input",
+  coerce: single((v: unknown): string => {
+    const path = v === STDIN_TOKEN ? '-' : String(v);
+    if (path === '') throw usage('--model needs a path, got an empty string', 'e.g. --model model.json');
+    return path;
+  }),
+} as const;
 export const fileArg = { type: 'string', describe: "CSV file, or '-' for standard input", demandOption: true, coerce: fileArgument } as const;
