@@ -48,11 +48,12 @@ export function outputPath(name: string) {
   };
 }
 
-export function positiveInteger(name: string) {
+/** `example`: a value the hint can suggest that the option accepts (--digits stops at 17). */
+export function positiveInteger(name: string, example = 20) {
   return (v: unknown): number => {
     const n = typeof v === 'number' ? v : Number(String(v).trim());
-    if (!Number.isInteger(n) || n <= 0 || String(v).trim() === '') {
-      throw usage(`--${name} must be a positive whole number, got '${v}'`, `e.g. --${name} 20`);
+    if (!Number.isSafeInteger(n) || n <= 0 || String(v).trim() === '') {
+      throw usage(`--${name} must be a positive whole number, got '${v}'`, `e.g. --${name} ${example}`);
     }
     return n;
   };
@@ -110,8 +111,12 @@ export function batchSize(v: unknown): number | 'full' {
 export function integer(name: string) {
   return (v: unknown): number => {
     const n = typeof v === 'number' ? v : Number(String(v).trim());
-    if (!Number.isSafeInteger(n) || String(v).trim() === '') {
+    if (!Number.isInteger(n) || String(v).trim() === '') {
       throw usage(`--${name} must be a whole number, got '${v}'`, `e.g. --${name} 1`);
+    }
+    // Beyond 2^53 − 1 neighbouring integers share one double: 9007199254740993 would silently be ...992.
+    if (!Number.isSafeInteger(n)) {
+      throw usage(`--${name} must be a safe integer, at most 2^53−1 = ${Number.MAX_SAFE_INTEGER} in size, got '${v}'`, `e.g. --${name} 1`);
     }
     return n;
   };

@@ -9,7 +9,8 @@ import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSy
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { type CliResult, DATA_DIR, describeRun, runCli, STACK_LINE } from '../helpers/cli.js';
+import { metrics } from '../../src/model/metrics.js';
+import { type CliResult, DATA_DIR, describeRun, runCli, STACK_LINE, startCli } from '../helpers/cli.js';
 import { useTmpdir } from '../helpers/tmp.js';
 
 const tmp = useTmpdir('basisfit-hostile-');
@@ -291,4 +292,191 @@ describe('stack traces and internal text', () => {
       expect(JSON.parse(r.stdout).value).toBe(-9);
     }
   });
+});
+
+describe('overflow and hints', () => {
+  it('features near ±1.7e308 are refused at load, with the line and column, in memory and --stream', async () => {
+    const dir = caseDir();
+    const rows = Array.from({ length: 50 }, (_, i) => `${(i % 2 ? 1 : -1) * 1.7e308},${i}`);
+    writeFileSync(join(dir, 'huge.csv'), `x,y\n${rows.join('\n')}\n`);
+    for (const extra of [[], ['--stream']]) {
+      const r = await runCli(['train', 'huge.csv', '--out', 'm.json', ...QUICK, ...extra], { cwd: dir });
+      expectOneError(r, 1, /huge\.csv:2: column 'x': value -1\.7e\+308 is too large to train on/);
+    }
+    expect(existsSync(join(dir, 'm.json'))).toBe(false);
+  });
+
+  it('predict and eval report a non-finite prediction by its line, not by engine op and tensor shape', async () => {
+    const dir = caseDir();
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    writeFileSync(join(dir, 'far.csv'), 'x,y\n1,2\n1e300,1\n');
+    for (const command of ['predict', 'eval']) {
+      const r = await runCli([command, 'far.csv', '--model', 'm.json'], { cwd: dir });
+      expectOneError(r, 1, /far\.csv:3: non-finite prediction for row 2: the input is far outside the range the model was trained on/);
+      expect(r.stderr).not.toMatch(/sqdist|shape/);
+    }
+  });
+
+  it('predict and eval hints name the model, not --target or --features, which they do not take', async () => {
+    const dir = caseDir();
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    writeFileSync(join(dir, 'other.csv'), 'a,b\n1,2\n3,4\n');
+    for (const command of ['predict', 'eval', 'grad', 'plot']) {
+      const r = await runCli([command, 'other.csv', '--model', 'm.json'], { cwd: dir });
+      // eval, grad and plot look for the target first.
+      expectOneError(r, 1, /the model m\.json needs a column named '[xy]': give a file whose header has it/);
+      expect(r.stderr).not.toMatch(/--target|--features/);
+    }
+  });
+
+  it('--digits 0 suggests a value it accepts; --seed beyond 2^53−1 says so', async () => {
+    const dir = caseDir();
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    const digits = await runCli(['export', '--model', 'm.json', '--digits', '0'], { cwd: dir });
+    expectOneError(digits, 2, /e\.g\. --digits 6/);
+    const seed = await runCli(['train', SINC, '--seed', '9007199254740993', ...QUICK]);
+    expectOneError(seed, 2, /--seed must be a safe integer, at most 2\^53−1 = 9007199254740991/);
+  });
+
+  it('UTF-16 without a byte order mark is named as such, not as gzip', async () => {
+    const dir = caseDir();
+    writeFileSync(join(dir, 'u16.csv'), Buffer.from('x,y\n1,2\n3,4\n', 'utf16le'));
+    const r = await runCli(['train', 'u16.csv', ...QUICK], { cwd: dir });
+    expectOneError(r, 1, /looks like UTF-16LE text without a byte order mark/);
+    expect(r.stderr).toMatch(/iconv -f UTF-16LE -t UTF-8/);
+    expect(r.stderr).not.toMatch(/gunzip/);
+  });
+
+  it('--stream on a FIFO is refused before reading: it reads the file once per epoch', async () => {
+    const dir = caseDir();
+    expect(spawnSync('mkfifo', [join(dir, 'data.fifo')]).status).toBe(0);
+    const r = await runCli(['train', 'data.fifo', '--stream', ...QUICK], { cwd: dir });
+    expectOneError(r, 2, /--stream needs a regular file, and data\.fifo is a FIFO/);
+  });
+
+  it('a header-less numeric file warns that its first row became the header', async () => {
+    const dir = caseDir();
+    writeFileSync(join(dir, 'nh.csv'), `${Array.from({ length: 30 }, (_, i) => `${i},${i * 2 + 1}`).join('\n')}\n`);
+    const r = await runCli(['train', 'nh.csv', '--out', 'm.json', ...QUICK], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stderr).toMatch(/warning: every cell of the header line of nh\.csv is a number .*--no-header/);
+    const named = await runCli(['train', SINC, '--out', 'm2.json', ...QUICK], { cwd: dir });
+    expect(named.stderr).not.toMatch(/header line/);
+  });
+
+  it('predict on its own output names the new column prediction_2, with a warning', async () => {
+    const dir = caseDir();
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    const first = await runCli(['predict', SINC, '--model', 'm.json'], { cwd: dir });
+    writeFileSync(join(dir, 'p.csv'), first.stdout);
+    const second = await runCli(['predict', 'p.csv', '--model', 'm.json'], { cwd: dir });
+    expect(second.code, describeRun(second)).toBe(0);
+    const lines = second.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('x,y,prediction,prediction_2');
+    const [, , p1, p2] = lines[1].split(',');
+    expect(p2).toBe(p1);
+    expect(second.stderr).toMatch(/already has a column 'prediction'; the new one is called 'prediction_2'/);
+  });
+});
+
+describe('resources', () => {
+  const dir = caseDir();
+  const big = join(dir, 'big.csv');
+  // 300,000 rows: the old N×J basis matrices (80 units) alone were 190 MB each.
+  writeFileSync(big, `x,y\n${Array.from({ length: 300_000 }, (_, i) => `${(i % 1000) / 100 - 5},${Math.sin(i)}`).join('\n')}\n`);
+
+  /** Peak resident memory of a run, in MiB (GNU time's %M is KiB). */
+  function peakMiB(args: string[]): { mib: number; status: number | null; stderr: string } {
+    const r = spawnSync('/usr/bin/time', ['-f', 'peak=%M', process.execPath, join(DATA_DIR, '..', 'bin', 'basisfit.js'), ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const m = /peak=(\d+)/.exec(r.stderr);
+    return { mib: m ? Number(m[1]) / 1024 : Number.NaN, status: r.status, stderr: r.stderr };
+  }
+
+  it('predict and eval on 300,000 rows stay under 400 MiB: rows are predicted in chunks', async () => {
+    expect((await runCli(['train', SINC, '--out', 'm.json', '--epochs', '2', '--quiet'], { cwd: dir })).code).toBe(0);
+    for (const command of ['predict', 'eval']) {
+      const r = peakMiB([command, 'big.csv', '--model', 'm.json', '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.mib, r.stderr).toBeLessThan(400);
+    }
+  }, 120_000);
+
+  it('chunked predictions and metrics are bit-identical to predicting the rows in one piece', async () => {
+    expect((await runCli(['train', SINC, '--out', 'm.json', '--epochs', '2', '--quiet'], { cwd: dir })).code).toBe(0);
+    // 10,000 rows span three chunks of 4096; each row alone is one chunk of one.
+    const rows = Array.from({ length: 10_000 }, (_, i) => [((i * 7919) % 10_000) / 1000 - 5, Math.cos(i)]);
+    writeFileSync(join(dir, 'mid.csv'), `x,y\n${rows.map((r) => r.join(',')).join('\n')}\n`);
+    const all = JSON.parse((await runCli(['predict', 'mid.csv', '--model', 'm.json', '--json'], { cwd: dir })).stdout).predictions as number[];
+    for (const i of [0, 4095, 4096, 8191, 8192, 9999]) {
+      writeFileSync(join(dir, 'one.csv'), `x,y\n${rows[i].join(',')}\n`);
+      const one = JSON.parse((await runCli(['predict', 'one.csv', '--model', 'm.json', '--json'], { cwd: dir })).stdout).predictions[0];
+      expect(all[i]).toBe(one);
+    }
+    // eval's metrics, from chunked predictions, are exactly those of all the predictions at once.
+    const m = JSON.parse((await runCli(['eval', 'mid.csv', '--model', 'm.json', '--json'], { cwd: dir })).stdout);
+    expect(m).toEqual(metrics(Float64Array.from(all), Float64Array.from(rows, (r) => r[1])));
+  }, 120_000);
+
+  it('--threads 1000 is capped at the core count with a warning', async () => {
+    const r = await runCli(['train', SINC, '--out', join(dir, 't.json'), '--threads', '1000', ...QUICK]);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stderr).toMatch(/warning: --threads 1000 is more than the \d+ cores? here; using \d+/);
+  });
+
+  it('--units 2000 warns before training that it may run for minutes', async () => {
+    const cli = startCli(['train', SINC, '--out', join(dir, 'u.json'), '--units', '2000', '--epochs', '1']);
+    await cli.waitForStderr(/warning: --units 2000 is a lot/, 20_000);
+    cli.child.kill('SIGKILL');
+    await cli.done;
+  });
+
+  it('a model file over the size limit is refused without reading it all; the limit can be raised', async () => {
+    const dir2 = caseDir();
+    const r = await runCli(['eval', SINC, '--model', '/dev/urandom'], { cwd: dir2, timeoutMs: 20_000 });
+    expectOneError(r, 1, /\/dev\/urandom: the model file is larger than 67108864 bytes/);
+    expect(r.stderr).toMatch(/BASISFIT_MAX_MODEL_BYTES=/);
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir2 })).code).toBe(0);
+    const small = await runCli(['eval', SINC, '--model', 'm.json'], { cwd: dir2, env: { BASISFIT_MAX_MODEL_BYTES: '100' } });
+    expectOneError(small, 1, /larger than 100 bytes/);
+    const raised = await runCli(['eval', SINC, '--model', 'm.json', '--json'], { cwd: dir2, env: { BASISFIT_MAX_MODEL_BYTES: String(1 << 20) } });
+    expect(raised.code, describeRun(raised)).toBe(0);
+  });
+});
+
+describe('signals while training', () => {
+  const dir = caseDir();
+  const rows = Array.from({ length: 20_000 }, (_, i) => `${(i % 6000) / 1000 - 3},${Math.sin(i)}`);
+  writeFileSync(join(dir, 'big.csv'), `x,y\n${rows.join('\n')}\n`);
+  const long = ['train', 'big.csv', '--epochs', '100000', '--patience', '0', '--json'];
+
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    it(`${signal} saves the best model so far like Ctrl-C, exits 130, and leaves no temp file`, async () => {
+      const sub = join(dir, signal);
+      mkdirSync(sub);
+      const cli = startCli([...long, '--out', join(sub, 'm.json')], { cwd: dir, timeoutMs: 60_000 });
+      await cli.waitForStderr(/^epoch \d+\//m, 50_000);
+      cli.child.kill(signal);
+      const r = await cli.done;
+      expect(r.code, describeRun(r)).toBe(130);
+      expect(JSON.parse(r.stdout).stopped).toBe('interrupted');
+      expect(JSON.parse(readFileSync(join(sub, 'm.json'), 'utf8')).format).toBe('basisfit-model');
+      expect(readdirSync(sub)).toEqual(['m.json']);
+    }, 70_000);
+  }
+
+  it('a second signal aborts at once with 130: nothing half-written, no temp file', async () => {
+    const sub = join(dir, 'twice');
+    mkdirSync(sub);
+    const cli = startCli([...long, '--out', join(sub, 'm.json')], { cwd: dir, timeoutMs: 60_000 });
+    await cli.waitForStderr(/^epoch \d+\//m, 50_000);
+    cli.child.kill('SIGTERM');
+    cli.child.kill('SIGINT');
+    const r = await cli.done;
+    expect(r.code, describeRun(r)).toBe(130);
+    // Either the model was complete before the second signal, or there is nothing.
+    for (const name of readdirSync(sub)) {
+      expect(name).toBe('m.json');
+      expect(JSON.parse(readFileSync(join(sub, name), 'utf8')).format).toBe('basisfit-model');
+    }
+  }, 70_000);
 });

@@ -26,7 +26,7 @@ export const exportCommand: CommandModule<object, ExportArgs> = {
 };
 
 function digits(v: unknown): number {
-  const n = positiveInteger('digits')(v);
+  const n = positiveInteger('digits', 6)(v);
   if (n > 17) throw new UsageError(`--digits must be at most 17, got ${n}`, 'a double has at most 17 significant digits; leave --digits out for exact numbers');
   return n;
 }

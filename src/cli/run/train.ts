@@ -12,6 +12,7 @@ import type { OptimizerName } from '../../train/optimizer.js';
 import { defaultThreads } from '../../train/parallel.js';
 import { type TrainOutput, type TrainResult, train } from '../../train/train.js';
 import { channels, printJson } from '../io.js';
+import { assertRereadable, numericHeaderWarning } from '../input-checks.js';
 import { checkOutputs } from '../outputs.js';
 import { printable } from '../../util/printable.js';
 
@@ -51,6 +52,7 @@ export interface TrainArgs {
 
 export async function runTrain(a: TrainArgs): Promise<void> {
   const io = channels({ color: a.color });
+  const warnEarly = (m: string) => io.err(`${io.color.yellow('basisfit: warning:')} ${m}`);
   // Malformed checks are usage errors: report them before spending time training.
   const expects = (a.expect ?? []).map(parseExpect);
   await checkOutputs(
@@ -58,6 +60,13 @@ export async function runTrain(a: TrainArgs): Promise<void> {
     [{ what: 'input data file', path: a.file }],
     { json: a.json },
   );
+  if (a.stream) await assertRereadable(a.file);
+  if (a.header) {
+    const numeric = await numericHeaderWarning(a.file, a.delimiter);
+    if (numeric !== null) warnEarly(printable(numeric));
+  }
+  const threads = capThreads(a.threads, warnEarly);
+  warnUnits(a.units, warnEarly);
   const progress = createProgress({ mode: a.quiet ? 'none' : io.interactive ? 'bar' : 'lines', color: io.color });
   let interrupted = false;
   // SIGTERM and SIGHUP (a closed terminal, a CI timeout) save the best model like Ctrl-C.
@@ -95,7 +104,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
       patience: a.patience === 0 ? null : a.patience,
       standardize: a.standardize,
       restarts: a.restarts,
-      threads: a.threads ?? defaultThreads(),
+      threads,
       out: a.out,
       onEpoch: (e) => progress.update(e),
       onWarning: (m) => progress.log(`${io.color.yellow('basisfit: warning:')} ${printable(m)}`),
@@ -137,4 +146,24 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   }
   if (result.stopped === 'interrupted' || interrupted) process.exitCode = 130;
   else if (checks.some((c) => !c.ok)) process.exitCode = 3;
+}
+
+/**
+ * More threads than cores only adds workers that wait for each other (1000 would start
+ * 1000 workers): the cap is the core count. The model does not depend on the count.
+ */
+function capThreads(asked: number | undefined, warn: (m: string) => void): number {
+  const cores = defaultThreads();
+  if (asked === undefined) return cores;
+  if (asked > cores) warn(`--threads ${asked} is more than the ${cores} cores here; using ${cores}`);
+  return Math.min(asked, cores);
+}
+
+/** Above this many units the start search alone takes minutes on one core, silently. */
+const MANY_UNITS = 500;
+
+function warnUnits(units: number, warn: (m: string) => void): void {
+  if (units > MANY_UNITS) {
+    warn(`--units ${units} is a lot: the start search and each epoch cost about N×J² and this may run for minutes; fewer units (e.g. 80) usually fit as well`);
+  }
 }
