@@ -5,7 +5,10 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BasisfitError, UsageError } from '../errors.js';
-import { STDIN_TOKEN, takeCoerceError } from './options.js';
+import { fsReason } from '../model/fs-errors.js';
+import { printable } from '../util/printable.js';
+import { EXPRESSION_MARK, STDIN_TOKEN, takeCoerceError } from './options.js';
+import { exitOnSignals } from './signals.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { gradCommand } from './commands/grad.js';
@@ -14,10 +17,34 @@ import { predictCommand } from './commands/predict.js';
 import { traceCommand } from './commands/trace.js';
 import { trainCommand } from './commands/train.js';
 
-const argv = hideBin(process.argv).map((a) => (a === '-' ? STDIN_TOKEN : a));
+const argv = traceExpressionArgs(hideBin(process.argv).map((a) => (a === '-' ? STDIN_TOKEN : a)));
 const debug = argv.includes('--debug');
 
+/**
+ * A reader that goes away (`basisfit predict big.csv | head`) is no error of ours: exit
+ * quietly with 141, what a shell reports for a classic tool killed by SIGPIPE (Node
+ * ignores the signal and reports EPIPE instead). Any other failure of stdout or stderr
+ * (ENOSPC on `> /dev/full`) is one line on stderr, if stderr still works, and exit 1.
+ */
+function guardStreams(): void {
+  const onError = (name: string) => (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(141);
+    if (name === 'standard output') {
+      try {
+        process.stderr.write(`basisfit: error: cannot write to ${name}: ${fsReason(err)}\n`);
+      } catch {
+        // stderr is gone too: the exit code is all that is left.
+      }
+    }
+    process.exit(1);
+  };
+  process.stdout.on('error', onError('standard output'));
+  process.stderr.on('error', onError('standard error'));
+}
+
 async function main(): Promise<void> {
+  guardStreams();
+  exitOnSignals();
   await yargs(argv)
     .scriptName('basisfit')
     .usage('$0 <command> FILE [options]\n\nFit f(x) = w·Φθ(x) + b to CSV data with adaptive basis functions.')
@@ -49,6 +76,28 @@ async function main(): Promise<void> {
     .parseAsync();
 }
 
+/**
+ * `basisfit trace "-x1^2"`: yargs would read the expression as a cluster of short options.
+ * After `--`, or when it holds a character no option name has (an operator, a parenthesis,
+ * a space), an argument of trace is the expression: it is marked so yargs takes it as the
+ * positional (the command strips the mark).
+ */
+function traceExpressionArgs(args: string[]): string[] {
+  if (args[0] !== 'trace') return args;
+  const out = [args[0]];
+  for (let i = 1; i < args.length; i++) {
+    const a = args[i];
+    if (a === '--' && i + 1 < args.length) {
+      out.push(...args.slice(i + 1).map((rest) => EXPRESSION_MARK + rest));
+      break;
+    }
+    const previous = args[i - 1];
+    const isValue = previous === '--at' || previous === '--wrt';
+    out.push(!isValue && /^-[^-]/.test(a) && /[\s()*/^+.]/.test(a) ? EXPRESSION_MARK + a : a);
+  }
+  return out;
+}
+
 /** yargs' own messages run over several lines; an error here is one line and a hint. */
 function oneLine(message: string): string {
   const choice = /Argument: (\S+), Given: (.*?), Choices: (.*)/s.exec(message);
@@ -70,14 +119,16 @@ function oneLine(message: string): string {
 
 main().catch((e: unknown) => {
   if (e instanceof BasisfitError) {
-    process.stderr.write(`basisfit: error: ${e.describe()}\n`);
-    if (e.hint) process.stderr.write(`  ${e.hint}\n`);
+    // Messages quote header names and paths from the user's files: escape any control
+    // characters. Newlines stay: a message may show an expression with a caret under it.
+    process.stderr.write(`basisfit: error: ${printable(e.describe(), { keepNewlines: true })}\n`);
+    if (e.hint) process.stderr.write(`  ${printable(e.hint)}\n`);
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
     process.exitCode = e.exitCode;
     return;
   }
   const message = e instanceof Error ? e.message : String(e);
-  process.stderr.write(`basisfit: internal error: ${message}\n`);
+  process.stderr.write(`basisfit: internal error: ${printable(message)}\n`);
   if (debug && e instanceof Error && e.stack) process.stderr.write(`${e.stack}\n`);
   else process.stderr.write('  this is a bug in basisfit; run again with --debug for the stack trace and report it\n');
   process.exitCode = 1;

@@ -1,5 +1,7 @@
 /** What predict, eval and grad share: a validated model and the rows of its columns. */
 import { assertPositiveFeatures, loadTable, type Table } from '../data/index.js';
+import { DataError, UsageError } from '../errors.js';
+import { chunkedPredictions, RowPredictionError } from '../model/predict.js';
 import { loadModel, type ModelFile } from '../model/index.js';
 
 export interface ModelInput {
@@ -9,6 +11,9 @@ export interface ModelInput {
 
 /** Finds the model's feature (and, when needed, target) columns by header name, in any order. */
 export async function loadModelInput(file: string, modelPath: string, opts: { requireTarget: boolean; keepRaw?: boolean; delimiter?: string }): Promise<ModelInput> {
+  if (file === '-' && modelPath === '-') {
+    throw new UsageError('FILE and --model cannot both be - (standard input)', 'give one of them a file path');
+  }
   const model = await loadModel(modelPath);
   const table = await loadTable(file, {
     features: model.features,
@@ -16,7 +21,35 @@ export async function loadModelInput(file: string, modelPath: string, opts: { re
     requireTarget: opts.requireTarget,
     keepRaw: opts.keepRaw,
     delimiter: opts.delimiter,
+    // Any finite value: an overflowing prediction is reported with its row (predictTable).
+    magnitudeLimit: Number.POSITIVE_INFINITY,
+    columnsFrom: `the model ${modelPath === '-' ? '(standard input)' : modelPath}`,
   });
   if (model.basis === 'poly') assertPositiveFeatures(table, 'poly');
   return { model, table };
+}
+
+/**
+ * Predictions for every row of the table, a chunk at a time (see chunkedPredictions): a
+ * non-finite prediction is a DataError naming the row's line in the file, in words a user
+ * can act on rather than the engine's op and tensor shape.
+ */
+export function* predictTable(model: ModelFile, table: Table): Generator<[number, Float64Array]> {
+  try {
+    yield* chunkedPredictions(model, table.x, table.n);
+  } catch (err) {
+    if (!(err instanceof RowPredictionError)) throw err;
+    throw new DataError(
+      `non-finite prediction for row ${err.row + 1}: the input is far outside the range the model was trained on`,
+      { file: table.file, line: table.lines[err.row] },
+      'check the values on this line; the model only predicts sensibly near its training data',
+    );
+  }
+}
+
+/** All predictions in one array (N doubles: small beside the N×J basis matrix it never builds). */
+export function predictAll(model: ModelFile, table: Table): Float64Array {
+  const out = new Float64Array(table.n);
+  for (const [start, pred] of predictTable(model, table)) out.set(pred, start);
+  return out;
 }

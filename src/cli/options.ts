@@ -24,16 +24,25 @@ function usage(message: string, hint?: string): UsageError {
 /** A lone '-' means standard input; yargs turns it into '' (yargs#1312), so main.ts swaps it for this token and back. */
 export const STDIN_TOKEN = '\u0000stdin';
 
+/** Marks a trace expression that starts with '-' (see main.ts) so yargs does not read it as options. */
+export const EXPRESSION_MARK = '\u0000expr:';
+
+export function expressionArgument(v: unknown): string {
+  const text = String(v);
+  return text.startsWith(EXPRESSION_MARK) ? text.slice(EXPRESSION_MARK.length) : text;
+}
+
 export function fileArgument(v: unknown): string {
   return v === STDIN_TOKEN ? '-' : String(v);
 }
 
 /**
  * A numeric option: the number itself, or a one-line usage error saying what
- * --NAME must be and giving an example.
+ * --NAME must be and giving an example (`example` overrides it for an option
+ * whose range stops short of the default one: --digits stops at 17).
  */
-function numberOption(accept: (n: number) => boolean, mustBe: string, example: string) {
-  return (name: string) =>
+function numberOption(accept: (n: number) => boolean, mustBe: string, defaultExample: string | number) {
+  return (name: string, example: string | number = defaultExample) =>
     (v: unknown): number => {
       const n = typeof v === 'number' ? v : Number(String(v).trim());
       if (!accept(n) || String(v).trim() === '') throw usage(`--${name} must be ${mustBe}, got '${v}'`, `e.g. --${name} ${example}`);
@@ -41,7 +50,19 @@ function numberOption(accept: (n: number) => boolean, mustBe: string, example: s
     };
 }
 
-export const positiveInteger = numberOption((n) => Number.isInteger(n) && n > 0, 'a positive whole number', '20');
+/**
+ * An output path option: '-' is standard output (see README), and an empty string is a
+ * mistake (an unset shell variable) rather than "write nothing".
+ */
+export function outputPath(name: string) {
+  return (v: unknown): string => {
+    const path = v === STDIN_TOKEN ? '-' : String(v);
+    if (path === '') throw usage(`--${name} needs a path, got an empty string`, `e.g. --${name} ${name === 'plot' ? 'fit.svg' : name === 'out' ? 'model.json' : 'FILE'}`);
+    return path;
+  };
+}
+
+export const positiveInteger = numberOption((n) => Number.isSafeInteger(n) && n > 0, 'a positive whole number', '20');
 export const nonNegativeInteger = numberOption((n) => Number.isInteger(n) && n >= 0, 'a whole number of at least 0', '50');
 export const positiveFinite = numberOption((n) => Number.isFinite(n) && n > 0, 'a positive finite number', '0.01');
 export const nonNegativeFinite = numberOption((n) => Number.isFinite(n) && n >= 0, 'a finite number of at least 0', '0.001');
@@ -59,8 +80,12 @@ export function batchSize(v: unknown): number | 'full' {
 export function integer(name: string) {
   return (v: unknown): number => {
     const n = typeof v === 'number' ? v : Number(String(v).trim());
-    if (!Number.isSafeInteger(n) || String(v).trim() === '') {
+    if (!Number.isInteger(n) || String(v).trim() === '') {
       throw usage(`--${name} must be a whole number, got '${v}'`, `e.g. --${name} 1`);
+    }
+    // Beyond 2^53 − 1 neighbouring integers share one double: 9007199254740993 would silently be ...992.
+    if (!Number.isSafeInteger(n)) {
+      throw usage(`--${name} must be a safe integer, at most 2^53−1 = ${Number.MAX_SAFE_INTEGER} in size, got '${v}'`, `e.g. --${name} 1`);
     }
     return n;
   };
@@ -82,5 +107,15 @@ export function single<T>(coerce: (v: unknown) => T) {
   return (v: unknown): T => coerce(Array.isArray(v) ? v[v.length - 1] : v);
 }
 
-export const modelOption = { type: 'string', demandOption: true, describe: 'model file written by basisfit train' } as const;
+/** --model: a model file, or '-' to read it from standard input (when FILE is not '-' too). */
+export const modelOption = {
+  type: 'string',
+  demandOption: true,
+  describe: "model file written by basisfit train, or '-' for standard input",
+  coerce: single((v: unknown): string => {
+    const path = v === STDIN_TOKEN ? '-' : String(v);
+    if (path === '') throw usage('--model needs a path, got an empty string', 'e.g. --model model.json');
+    return path;
+  }),
+} as const;
 export const fileArg = { type: 'string', describe: "CSV file, or '-' for standard input", demandOption: true, coerce: fileArgument } as const;

@@ -10,6 +10,12 @@ export interface SelectOptions {
   target?: string;
   features?: string[];
   requireTarget?: boolean;
+  /**
+   * Where the column names come from when not from options (predict, eval, grad, plot:
+   * "the model m.json"); hints then point at that rather than at --target / --features,
+   * which those commands do not take.
+   */
+  columnsFrom?: string;
 }
 
 /**
@@ -74,11 +80,16 @@ function findColumn(header: string[], ref: string): number {
   return -1;
 }
 
-function unknownColumn(header: string[], ref: string, file: string, role: 'target' | 'feature'): DataError {
+function unknownColumn(header: string[], ref: string, file: string, role: 'target' | 'feature', columnsFrom?: string): DataError {
   const option = role === 'target' ? '--target' : '--features';
-  const hint = looksLikeData(header)
-    ? 'the first line looks like data, not column names: if the file has no header, say so (--no-header)'
-    : `give ${option} a column name from the header or a 0-based column index`;
+  const hint =
+    columnsFrom !== undefined
+      ? looksLikeData(header)
+        ? `the first line looks like data, not column names: add a header row naming the columns of ${columnsFrom}`
+        : `${columnsFrom} needs a column named '${showName(ref)}': give a file whose header has it`
+      : looksLikeData(header)
+        ? 'the first line looks like data, not column names: if the file has no header, say so (--no-header)'
+        : `give ${option} a column name from the header or a 0-based column index`;
   const what = /^\d+$/.test(ref) ? `column index ${ref} is out of range` : `no column named '${showName(ref)}'`;
   return new DataError(`${role}: ${what} (the file has columns ${describeColumns(header)})`, { file }, hint);
 }
@@ -98,7 +109,7 @@ export function selectColumns(
   if (opts.target !== undefined) {
     target = findColumn(header, opts.target);
     if (target < 0) {
-      if (requireTarget) throw unknownColumn(header, opts.target, file, 'target');
+      if (requireTarget) throw unknownColumn(header, opts.target, file, 'target', opts.columnsFrom);
       target = null;
     }
   } else if (requireTarget) {
@@ -109,7 +120,7 @@ export function selectColumns(
   if (opts.features !== undefined) {
     features = opts.features.map((ref) => {
       const column = findColumn(header, ref);
-      if (column < 0) throw unknownColumn(header, ref, file, 'feature');
+      if (column < 0) throw unknownColumn(header, ref, file, 'feature', opts.columnsFrom);
       return column;
     });
     const seen = new Set<number>();

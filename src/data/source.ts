@@ -58,8 +58,36 @@ function notText(start: Buffer, firstLine: string): { what: string; hint: string
   }
   // UTF-16LE text, which csv-parse decodes after its byte order mark, is full of NULs.
   const utf16le = start[0] === 0xff && start[1] === 0xfe;
-  if (!utf16le && firstLine.includes('\u0000')) return { what: 'binary data', hint: decompress };
+  if (!utf16le && firstLine.includes('\u0000')) {
+    const order = utf16Order(start);
+    if (order !== null) {
+      return {
+        what: `UTF-16${order} text without a byte order mark`,
+        hint: `convert it to UTF-8, e.g. iconv -f UTF-16${order} -t UTF-8 data.csv > data-utf8.csv`,
+      };
+    }
+    return { what: 'binary data', hint: decompress };
+  }
   return undefined;
+}
+
+/**
+ * ASCII text in UTF-16 has a NUL in every other byte: after each character (little-endian)
+ * or before it (big-endian). Binary data has NULs too, but not in that rhythm.
+ */
+function utf16Order(start: Buffer): 'LE' | 'BE' | null {
+  const n = Math.min(start.length, 512) & ~1;
+  if (n < 4) return null;
+  let evenNul = 0;
+  let oddNul = 0;
+  for (let i = 0; i < n; i += 2) {
+    if (start[i] === 0) evenNul++;
+    if (start[i + 1] === 0) oddNul++;
+  }
+  const pairs = n / 2;
+  if (oddNul >= 0.9 * pairs && evenNul === 0) return 'LE';
+  if (evenNul >= 0.9 * pairs && oddNul === 0) return 'BE';
+  return null;
 }
 
 function toBuffer(chunk: Buffer | string): Buffer {

@@ -4,6 +4,8 @@
  * is built once, in write.ts, from these pieces.
  */
 
+import { printable } from '../util/printable.js';
+
 export type ExportFormat = 'text' | 'latex' | 'js';
 export const EXPORT_FORMATS: readonly ExportFormat[] = ['text', 'latex', 'js'];
 
@@ -37,12 +39,31 @@ export function numberText(v: number, digits?: number): string {
 }
 
 const IDENTIFIER = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * A name as a JavaScript string literal that is safe anywhere in a module, comments
+ * included: JSON.stringify escapes quotes, backslashes and C0 controls but leaves U+2028
+ * and U+2029 raw (line terminators that end a // comment), DEL and C1 controls raw, and
+ * `*\/` and `</script` as they are. Escaping those too keeps a hostile header cell from
+ * ending a comment or a script element and running as code.
+ */
+export function jsString(text: string): string {
+  return JSON.stringify(text).replace(/[\u007f-\u009f\u2028\u2029<>]|\*\//g, (c) =>
+    c === '*/' ? '*\\/' : `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/** A text-formula name: bare when it is a plain identifier, else in brackets with ] and \ escaped and controls made visible. */
+function textVariable(name: string): string {
+  if (IDENTIFIER.test(name) && !RESERVED_TEXT.has(name)) return name;
+  return `[${printable(name.replace(/[\\\]]/g, (c) => `\\${c}`))}]`;
+}
 const RESERVED_TEXT = new Set(['exp', 'tanh']);
 
 export function textDialect(digits?: number): Dialect {
   return {
     num: (v) => numberText(v, digits),
-    variable: (name) => (IDENTIFIER.test(name) && !RESERVED_TEXT.has(name) ? name : `[${name}]`),
+    variable: textVariable,
     square: (e) => `(${e})^2`,
     power: (base, p, negative) => `${base}^${negative ? `(${p})` : p}`,
     ratio: (a, b) => `${a} / ${b}`,
@@ -52,7 +73,7 @@ export function textDialect(digits?: number): Dialect {
     paren: (e) => `(${e})`,
     exp: (e) => `exp(${e})`,
     tanh: (e) => `tanh(${e})`,
-    comment: (t) => `# ${t}`,
+    comment: (t) => `# ${printable(t)}`,
   };
 }
 
@@ -69,7 +90,9 @@ export function jsDialect(digits?: number): Dialect {
     paren: (e) => `(${e})`,
     exp: (e) => `Math.exp(${e})`,
     tanh: (e) => `Math.tanh(${e})`,
-    comment: (t) => `// ${t}`,
+    // A name ends no line here (printable), and `<` is spelled out so that the module
+    // can be inlined in a <script> element without a name closing it.
+    comment: (t) => `// ${printable(t).replace(/</g, '\\x3c')}`,
   };
 }
 
@@ -86,7 +109,7 @@ export function latexDialect(digits?: number): Dialect {
     paren: (e) => `\\left(${e}\\right)`,
     exp: (e) => `\\exp\\!\\left(${e}\\right)`,
     tanh: (e) => `\\tanh\\!\\left(${e}\\right)`,
-    comment: (t) => `% ${t}`,
+    comment: (t) => `% ${printable(t)}`,
   };
 }
 
@@ -99,7 +122,8 @@ function latexNumber(text: string): string {
 }
 
 const LATEX_SPECIAL: Record<string, string> = {
-  '\\': '\\textbackslash{}',
+  // Math mode (the names sit in \mathrm): \textbackslash would be an error there.
+  '\\': '\\backslash{}',
   '{': '\\{',
   '}': '\\}',
   _: '\\_',
@@ -111,10 +135,14 @@ const LATEX_SPECIAL: Record<string, string> = {
   '~': '\\~{}',
 };
 
-/** x -> x, x2 -> x_{2}, anything longer -> \mathrm{...} with special characters escaped. */
+/**
+ * x -> x, x2 -> x_{2}, anything longer -> \mathrm{...} with every special character
+ * escaped and control characters made visible: a raw newline would end a `%` comment
+ * line, and a backslash or brace would start live LaTeX.
+ */
 function latexVariable(name: string): string {
   if (/^[A-Za-z]$/.test(name)) return name;
   const indexed = /^([A-Za-z])_?(\d+)$/.exec(name);
   if (indexed) return `${indexed[1]}_{${indexed[2]}}`;
-  return `\\mathrm{${name.replace(/[\\{}_^#$%&~]/g, (ch) => LATEX_SPECIAL[ch])}}`;
+  return `\\mathrm{${printable(name).replace(/[\\{}_^#$%&~]/g, (ch) => LATEX_SPECIAL[ch])}}`;
 }

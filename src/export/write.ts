@@ -4,7 +4,7 @@
  * be recomputed anywhere from the raw columns, without basisfit.
  */
 import type { ModelFile } from '../model/index.js';
-import { type Dialect, type ExportFormat, jsDialect, latexDialect, textDialect } from './dialects.js';
+import { type Dialect, type ExportFormat, jsDialect, jsString, latexDialect, textDialect } from './dialects.js';
 import { type FoldedModel, foldModel } from './fold.js';
 
 export interface ExportOptions {
@@ -94,10 +94,10 @@ function jsModule(f: FoldedModel, D: Dialect): string {
   return `${[
     ...headerLines(f, D),
     `// Written by \`basisfit export --format js\`; needs nothing but JavaScript.`,
-    `export const features = ${JSON.stringify(f.features)};`,
-    `export const target = ${JSON.stringify(f.target)};`,
+    `export const features = [${f.features.map(jsString).join(',')}];`,
+    `export const target = ${jsString(f.target)};`,
     '',
-    `/** ${f.target} for one row: an array in the order of \`features\`, or an object keyed by feature name. */`,
+    `/** ${jsString(f.target)} for one row: an array in the order of \`features\`, or an object keyed by feature name. */`,
     'export function predict(row) {',
     '  const x = Array.isArray(row) ? row : features.map((name) => row[name]);',
     `  return (\n    ${sum.join('\n    ')}\n  );`,

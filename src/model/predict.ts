@@ -38,3 +38,56 @@ export function predictRows(model: ModelFile, x: Float64Array, n: number): Float
   for (let i = 0; i < n; i++) out[i] = pred[i] * s.y.std + s.y.mean;
   return out;
 }
+
+/**
+ * Rows per chunk of chunkedPredictions: the basis matrix of a chunk is CHUNK_ROWS × J
+ * doubles (80 units: 2.6 MB), whatever the size of the file. Each row's prediction
+ * depends on that row alone, so chunking changes no bit of any prediction.
+ */
+export const CHUNK_ROWS = 4096;
+
+/** A prediction that could not be made: the row (0-based, in the table) and why. */
+export class RowPredictionError extends Error {
+  constructor(
+    readonly row: number,
+    readonly reason: unknown,
+  ) {
+    super(`row ${row}`);
+  }
+}
+
+/**
+ * Predictions for N raw rows, CHUNK_ROWS at a time, yielded (start row, the chunk's
+ * predictions) as they are made: memory stays bounded by the chunk, not N×J.
+ * An overflow inside the engine or a non-finite prediction is reported as the first row
+ * that has it (a RowPredictionError), found by predicting the failing chunk row by row.
+ */
+export function* chunkedPredictions(model: ModelFile, x: Float64Array, n: number): Generator<[number, Float64Array]> {
+  const d = model.features.length;
+  for (let start = 0; start < n; start += CHUNK_ROWS) {
+    const end = Math.min(n, start + CHUNK_ROWS);
+    const rows = x.subarray(start * d, end * d);
+    let pred: Float64Array | null = null;
+    try {
+      pred = predictRows(model, rows, end - start);
+    } catch {
+      // Found below, row by row.
+    }
+    const bad = pred === null ? -1 : pred.findIndex((v) => !Number.isFinite(v));
+    if (pred === null || bad >= 0) throw firstBadRow(model, x, start, end, d);
+    yield [start, pred];
+  }
+}
+
+function firstBadRow(model: ModelFile, x: Float64Array, start: number, end: number, d: number): RowPredictionError {
+  for (let r = start; r < end; r++) {
+    try {
+      const p = predictRows(model, x.subarray(r * d, (r + 1) * d), 1);
+      if (!Number.isFinite(p[0])) return new RowPredictionError(r, null);
+    } catch (err) {
+      return new RowPredictionError(r, err);
+    }
+  }
+  // Not reproducible one row at a time: blame the chunk's first row rather than hide it.
+  return new RowPredictionError(start, null);
+}

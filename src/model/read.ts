@@ -1,6 +1,6 @@
 /** Reading a model file: every field validated before anything uses it (docs/contract.md section 4). */
-import { readFile } from 'node:fs/promises';
-import { ModelError } from '../errors.js';
+import { createReadStream } from 'node:fs';
+import { ModelError, UsageError } from '../errors.js';
 import { fsReason } from './fs-errors.js';
 import type { ModelFile } from './types.js';
 import { type Problem, validateModel } from './validate.js';
@@ -24,17 +24,62 @@ export function parseModel(text: string, file: string): ModelFile {
   });
 }
 
+/**
+ * A model file is a few kilobytes to a few megabytes; a limit keeps `--model /dev/urandom`
+ * or a mistyped multi-gigabyte path from being read whole into memory.
+ */
+export const DEFAULT_MAX_MODEL_BYTES = 64 * 1024 * 1024;
+const LIMIT_ENV = 'BASISFIT_MAX_MODEL_BYTES';
+
+function maxModelBytes(): number {
+  const raw = process.env[LIMIT_ENV];
+  if (raw === undefined || raw.trim() === '') return DEFAULT_MAX_MODEL_BYTES;
+  const n = Number(raw);
+  if (!Number.isSafeInteger(n) || n <= 0) {
+    throw new UsageError(`${LIMIT_ENV} must be a positive whole number of bytes, got '${raw}'`, `e.g. ${LIMIT_ENV}=268435456 for 256 MiB`);
+  }
+  return n;
+}
+
+/** `path` '-' reads the model from standard input. */
 export async function loadModel(path: string): Promise<ModelFile> {
+  const limit = maxModelBytes();
+  const name = path === '-' ? '<stdin>' : path;
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = await readLimited(path === '-' ? process.stdin : createReadStream(path), limit);
   } catch (err) {
+    if (err instanceof TooLarge) {
+      throw new ModelError(
+        `the model file is larger than ${limit} bytes, which no model basisfit writes comes near`,
+        name,
+        `check the --model path; to read it anyway raise the limit, e.g. ${LIMIT_ENV}=${limit * 4}`,
+      );
+    }
     const code = (err as NodeJS.ErrnoException).code;
     const hint =
       code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR'
         ? 'check the --model path, or create a model with basisfit train FILE --out PATH'
         : 'check the file permissions of the --model path';
-    throw new ModelError(`cannot read the model file: ${fsReason(err)}`, path, hint);
+    throw new ModelError(`cannot read the model file: ${fsReason(err)}`, name, hint);
   }
-  return parseModel(text, path);
+  return parseModel(text, name);
+}
+
+class TooLarge extends Error {}
+
+/** Reads a stream as UTF-8, stopping (and closing it) as soon as it passes `limit` bytes. */
+async function readLimited(stream: NodeJS.ReadableStream, limit: number): Promise<string> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of stream) {
+    const b = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+    size += b.length;
+    if (size > limit) {
+      (stream as { destroy?: () => void }).destroy?.();
+      throw new TooLarge();
+    }
+    chunks.push(b);
+  }
+  return Buffer.concat(chunks).toString('utf8');
 }

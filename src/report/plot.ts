@@ -3,6 +3,7 @@
  * can be checked without rendering. Every layer has a name; the renderer turns
  * it into the class `<name>_marks` of the SVG group holding that layer's marks.
  */
+import { pictured } from '../util/printable.js';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ModelFile } from '../model/index.js';
 import { type CurveView, extent, fitView, type LossPoint, lossView, type PlotSet, type ScatterView } from './plot-data.js';
@@ -27,7 +28,10 @@ const CURVE_COLOUR = '#1f4e9c';
 const BASIS_COLOUR = '#4c78a8';
 const LOSS_COLOURS = { train: '#1f4e9c', validation: '#f58518' };
 
-export function plotSpec(model: ModelFile, sets: readonly PlotSet[]): TopLevelSpec {
+export function plotSpec(raw: ModelFile, sets: readonly PlotSet[]): TopLevelSpec {
+  // Names label the axes and titles: XML allows no control characters (an ESC in a header
+  // would make the SVG unreadable), so they are shown as control pictures; Vega escapes < & " itself.
+  const model = { ...raw, features: raw.features.map(pictured), target: pictured(raw.target) };
   const view = fitView(model, sets);
   const fitPanel = view.kind === 'curve' ? curvePanel(model, view, sets) : scatterPanels(model, view, sets);
   const loss = lossPanel(model, lossView(model));

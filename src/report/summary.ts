@@ -1,6 +1,7 @@
 /** The short, human summary printed after training. */
 import type { ChalkInstance } from 'chalk';
 import type { Metrics } from '../model/metrics.js';
+import { printable } from '../util/printable.js';
 import type { TrainResult } from '../train/train.js';
 
 function num(v: number | null, digits = 4): string {
@@ -11,7 +12,7 @@ function num(v: number | null, digits = 4): string {
 
 export function metricsTable(rows: [string, Metrics | null][], c: ChalkInstance): string[] {
   const head = ['', 'n', 'rmse', 'mae', 'r2'];
-  const body = rows.filter(([, m]) => m !== null).map(([name, m]) => [name, String(m!.n), num(m!.rmse), num(m!.mae), num(m!.r2)]);
+  const body = rows.filter(([, m]) => m !== null).map(([name, m]) => [printable(name), String(m!.n), num(m!.rmse), num(m!.mae), num(m!.r2)]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((r) => r[i].length)));
   const fmt = (r: string[]) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]) : cell.padStart(widths[i]))).join('  ');
   return [c.dim(fmt(head)), ...body.map(fmt)];
@@ -20,7 +21,7 @@ export function metricsTable(rows: [string, Metrics | null][], c: ChalkInstance)
 export function trainSummary(r: TrainResult, c: ChalkInstance): string {
   const stopColor = r.stopped === 'diverged' ? c.red : r.stopped === 'interrupted' ? c.yellow : c.green;
   const lines = [
-    `${c.bold(r.basis)} basis, ${r.units} units: ${r.features.join(', ')} -> ${r.target}`,
+    `${c.bold(r.basis)} basis, ${r.units} units: ${r.features.map((f) => printable(f)).join(', ')} -> ${printable(r.target)}`,
     `${stopColor(r.stopped)} after ${r.epochs} epochs${r.best_epoch !== r.epochs ? ` (kept epoch ${r.best_epoch})` : ''} in ${num(r.timing.train_s, 3)} s (${num(r.timing.epoch_s * 1000, 3)} ms/epoch)`,
     ...(r.restarts.count > 1 ? [`restarts: ${r.restarts.count}, best was start ${r.restarts.best}`] : []),
     ...(r.relevance
@@ -33,7 +34,7 @@ export function trainSummary(r: TrainResult, c: ChalkInstance): string {
       ],
       c,
     ),
-    r.model ? `model written to ${c.bold(r.model)}` : c.yellow('no model written'),
+    r.model ? `model written to ${r.model === '-' ? 'standard output' : c.bold(printable(r.model))}` : c.yellow('no model written'),
   ];
   return `${lines.join('\n')}\n`;
 }

@@ -10,7 +10,10 @@
  * so -x^2 is -(x^2), 2^3^2 is 2^(3^2) and 2^-x is 2^(-x). Nothing is evaluated here.
  */
 import { UsageError } from '../errors.js';
-import { type BinaryOp, type Expr, FUNCTION_NAMES, isFunctionName } from './ast.js';
+import { type BinaryOp, type Expr, FUNCTION_NAMES, type FunctionName, isFunctionName } from './ast.js';
+
+/** Characters of the expression shown on either side of an error's column. */
+const WINDOW = 60;
 
 /** A syntax or name error in an expression: says where, and shows the spot under the text. */
 export class ExpressionError extends UsageError {
@@ -19,8 +22,12 @@ export class ExpressionError extends UsageError {
   readonly column: number;
 
   constructor(expression: string, column: number, what: string, hint?: string) {
-    const shown = expression.replace(/[\t\n\r]/g, ' ');
-    super(`${what} at column ${column}\n  ${shown}\n  ${' '.repeat(Math.max(0, column - 1))}^`, hint);
+    // A long expression is shown as a window around the spot, so the caret stays on screen.
+    const from = Math.max(0, column - 1 - WINDOW);
+    const to = Math.min(expression.length, column - 1 + WINDOW);
+    const shown = `${from > 0 ? '…' : ''}${expression.slice(from, to).replace(/[\t\n\r]/g, ' ')}${to < expression.length ? '…' : ''}`;
+    const caret = column - 1 - from + (from > 0 ? 1 : 0);
+    super(`${what} at column ${column}\n  ${shown}\n  ${' '.repeat(Math.max(0, caret))}^`, hint);
     this.expression = expression;
     this.column = column;
   }
@@ -84,8 +91,21 @@ function tokenText(t: Token): string {
   return t.kind === 'end' ? 'the end of the expression' : `'${t.text}'`;
 }
 
+/**
+ * Bounds that keep every later pass (regrouping, evaluation, printing, all recursive over
+ * the tree) well inside the call stack: 60,000 nested parentheses or a sum of 10,000 terms
+ * would otherwise overflow it and surface as an internal error. An expression anyone traces
+ * by hand is far smaller.
+ */
+export const MAX_NESTING = 200;
+export const MAX_TREE_DEPTH = 2000;
+
 class Parser {
   private pos = 0;
+  /** Open parentheses, calls, unary signs and exponents around the current token. */
+  private nesting = 0;
+  /** Depth of each subtree built so far (a left-associated chain a+b+c+… is as deep as it is long). */
+  private readonly depth = new WeakMap<Expr, number>();
 
   constructor(
     private readonly src: string,
@@ -125,11 +145,22 @@ class Parser {
     return e;
   }
 
+  /** A node over `children`, refused once the tree gets deeper than MAX_TREE_DEPTH. */
+  private node<E extends Expr>(e: E, op: Token, ...children: Expr[]): E {
+    const d = 1 + Math.max(0, ...children.map((c) => this.depth.get(c) ?? 1));
+    if (d > MAX_TREE_DEPTH) {
+      this.fail(op, `expression too large: more than ${MAX_TREE_DEPTH} operations in a chain`, 'trace a smaller expression; a sum of many terms can be split into parts');
+    }
+    this.depth.set(e, d);
+    return e;
+  }
+
   private sum(): Expr {
     let left = this.product();
     while (this.isOp('+', '-')) {
       const op = this.next();
-      left = { kind: 'binary', op: op.text as BinaryOp, left, right: this.product(), column: op.column };
+      const right = this.product();
+      left = this.node({ kind: 'binary', op: op.text as BinaryOp, left, right, column: op.column }, op, left, right);
     }
     return left;
   }
@@ -139,15 +170,29 @@ class Parser {
     while (this.isOp('*', '/')) {
       const op = this.next();
       if (op.text === '*' && this.isOp('*')) this.fail(this.peek, "unexpected '*'", 'use ^ for powers, e.g. x^2');
-      left = { kind: 'binary', op: op.text as BinaryOp, left, right: this.unary(), column: op.column };
+      const right = this.unary();
+      left = this.node({ kind: 'binary', op: op.text as BinaryOp, left, right, column: op.column }, op, left, right);
     }
     return left;
   }
 
+  /** Every recursion of the grammar passes through here: the one place to bound it. */
   private unary(): Expr {
+    if (++this.nesting > MAX_NESTING) {
+      this.fail(this.peek, `expression nested too deeply: more than ${MAX_NESTING} levels of parentheses, signs, powers or calls`, 'simplify the expression');
+    }
+    try {
+      return this.unaryInner();
+    } finally {
+      this.nesting--;
+    }
+  }
+
+  private unaryInner(): Expr {
     if (this.isOp('-')) {
       const op = this.next();
-      return { kind: 'negate', operand: this.unary(), column: op.column };
+      const operand = this.unary();
+      return this.node({ kind: 'negate', operand, column: op.column }, op, operand);
     }
     if (this.isOp('+')) {
       this.next();
@@ -160,7 +205,8 @@ class Parser {
     const base = this.atom();
     if (!this.isOp('^')) return base;
     const op = this.next();
-    return { kind: 'binary', op: '^', left: base, right: this.unary(), column: op.column };
+    const right = this.unary();
+    return this.node({ kind: 'binary', op: '^', left: base, right, column: op.column }, op, base, right);
   }
 
   private atom(): Expr {
@@ -191,7 +237,7 @@ class Parser {
     const after: Token = this.peek;
     if (after.kind === ',') this.fail(after, `function '${t.text}' takes one argument`, `write ${t.text}(expression)`);
     this.closing(open);
-    return { kind: 'call', fn: t.text, argument, column: t.column };
+    return this.node({ kind: 'call', fn: t.text as FunctionName, argument, column: t.column }, t, argument);
   }
 
   private closing(open: Token): void {

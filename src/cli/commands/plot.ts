@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { PlotArgs } from '../run/plot.js';
 import { fileArg, modelOption } from '../options.js';
-import { single } from '../options.js';
+import { outputPath, single } from '../options.js';
 
 
 export const plotCommand: CommandModule<object, PlotArgs> = {
@@ -11,7 +11,7 @@ export const plotCommand: CommandModule<object, PlotArgs> = {
     y
       .positional('file', fileArg)
       .option('model', modelOption)
-      .option('out', { type: 'string', default: 'fit.svg', describe: 'SVG file to write (atomically)', coerce: single(String) })
+      .option('out', { type: 'string', default: 'fit.svg', describe: "SVG file to write (atomically); '-': standard output (not with --json)", coerce: single(outputPath('out')) })
       .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' })
       .example('$0 plot data/sinc.csv --model model.json --out fit.svg', 'data, fitted curve and basis functions') as unknown as Argv<PlotArgs>,
   handler: async (argv: ArgumentsCamelCase<PlotArgs>) => {

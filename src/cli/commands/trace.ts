@@ -1,5 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { TraceArgs } from '../run/trace.js';
+import { expressionArgument } from '../options.js';
 
 
 export const traceCommand: CommandModule<object, TraceArgs> = {
@@ -7,7 +8,7 @@ export const traceCommand: CommandModule<object, TraceArgs> = {
   describe: 'the execution trace (Wengert list) of an expression: values, forward tangents, reverse adjoints',
   builder: (y: Argv) =>
     y
-      .positional('expr', { type: 'string', demandOption: true, describe: 'expression with + - * / ^, sin cos exp log tanh, parentheses' })
+      .positional('expr', { type: 'string', demandOption: true, describe: "expression with + - * / ^, sin cos exp log tanh, parentheses (one starting with '-': after --)", coerce: expressionArgument })
       .option('at', { type: 'string', demandOption: true, describe: 'the point, e.g. x1=1.5,x2=0.5' })
       .option('wrt', { type: 'string', describe: 'variable for the forward tangents (default: the first)' })
       .example('$0 trace "(sin(x1/x2) + x1/x2 - exp(x2)) * (x1/x2 - exp(x2))" --at x1=1.5,x2=0.5', 'the course notes example') as unknown as Argv<TraceArgs>,

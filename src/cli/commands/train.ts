@@ -5,7 +5,7 @@ import { BASIS_NAMES } from '../../model/types.js';
 import { UsageError } from '../../errors.js';
 import { DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption } from '../../train/defaults.js';
 import { optimizerNames } from '../../train/optimizer.js';
-import { batchSize, fileArg, fraction, integer, list, nonNegativeInteger, positiveFinite, positiveInteger, single } from '../options.js';
+import { batchSize, fileArg, fraction, integer, list, nonNegativeInteger, outputPath, positiveFinite, positiveInteger, single } from '../options.js';
 
 
 const DATA = 'Data:';
@@ -46,8 +46,8 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option('restarts', { group: OPT, describe: 'seeded starts; the best by validation loss is kept', default: DEFAULTS.restarts, coerce: single(positiveInteger('restarts')) })
       .option('threads', { group: OPT, describe: 'threads per gradient (default: the number of cores); the model does not depend on it', coerce: single(positiveInteger('threads')) })
       .option('seed', { group: OPT, describe: 'seed for all randomness', default: DEFAULTS.seed, coerce: single(integer('seed')) })
-      .option('out', { group: OUT, type: 'string', default: 'model.json', describe: 'model file (written atomically)', coerce: single(String) })
-      .option('plot', { group: OUT, type: 'string', describe: 'also draw the fit and the loss by epoch as SVG to this path', coerce: single(String) })
+      .option('out', { group: OUT, type: 'string', default: 'model.json', describe: "model file (written atomically); '-': standard output (not with --json)", coerce: single(outputPath('out')) })
+      .option('plot', { group: OUT, type: 'string', describe: "also draw the fit and the loss by epoch as SVG to this path; '-': standard output (not with --json)", coerce: single(outputPath('plot')) })
       .option('quiet', { group: OUT, type: 'boolean', describe: 'no progress output' })
       .option('expect', { group: OUT, type: 'string', array: true, describe: 'a check for CI, e.g. "validation.rmse<=0.12" (repeatable; exit 3 if one fails)' })
       .example('$0 train data/sinc.csv --basis rbf', 'fit Gaussian bumps, write model.json')

@@ -1,5 +1,4 @@
-import { loadModelInput } from '../model-input.js';
-import { predictRows } from '../../model/predict.js';
+import { loadModelInput, predictAll } from '../model-input.js';
 import { metrics } from '../../model/metrics.js';
 import { channels, printJson } from '../io.js';
 import { metricsTable } from '../../report/summary.js';
@@ -14,7 +13,8 @@ export interface EvalArgs {
 
 export async function runEval(a: EvalArgs): Promise<void> {
     const { model, table } = await loadModelInput(a.file, a.model, { requireTarget: true, delimiter: a.delimiter });
-    const m = metrics(predictRows(model, table.x, table.n), table.y!);
+    // Predictions come a chunk at a time and the metrics see the same numbers as unchunked.
+    const m = metrics(predictAll(model, table), table.y!);
     if (a.json) printJson(m);
     else {
       const io = channels({ color: a.color });

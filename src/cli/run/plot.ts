@@ -1,8 +1,8 @@
-import { stat } from 'node:fs/promises';
-import { UsageError } from '../../errors.js';
 import { writeFitPlot } from '../../report/plot-render.js';
 import { channels, printJson } from '../io.js';
 import { loadModelInput } from '../model-input.js';
+import { checkOutputs } from '../outputs.js';
+import { printable } from '../../util/printable.js';
 
 export interface PlotArgs {
   file: string;
@@ -14,28 +14,12 @@ export interface PlotArgs {
 }
 
 export async function runPlot(a: PlotArgs): Promise<void> {
-  await assertPlotPath(a.out, [
-    ['input data file', a.file],
-    ['model file', a.model],
-  ]);
+  await checkOutputs([{ flag: '--out', path: a.out, what: 'SVG' }], [
+    { what: 'input data file', path: a.file },
+    { what: 'model file', path: a.model },
+  ], { json: a.json });
   const { model, table } = await loadModelInput(a.file, a.model, { requireTarget: true, delimiter: a.delimiter });
   await writeFitPlot(a.out, model, [{ name: table.file, rows: { x: table.x, y: table.y!, n: table.n } }]);
   if (a.json) printJson({ plot: a.out, kind: model.features.length === 1 ? 'curve' : 'scatter', rows: table.n, loss: model.history !== undefined });
-  else channels({ color: a.color }).out(`plot written to ${a.out}\n`);
-}
-
-/**
- * Refuse a plot path that is one of the inputs (same device and inode, so links
- * count too): the SVG would silently replace the data or the model.
- */
-export async function assertPlotPath(out: string, inputs: [string, string | undefined][]): Promise<void> {
-  const target = await stat(out, { bigint: true }).catch(() => null);
-  if (target === null) return;
-  for (const [what, path] of inputs) {
-    if (path === undefined || path === '-') continue;
-    const s = await stat(path, { bigint: true }).catch(() => null);
-    if (s !== null && s.dev === target.dev && s.ino === target.ino) {
-      throw new UsageError(`the plot path ${out} is the ${what} ${path}; writing the SVG there would destroy it`, 'choose another path for the plot, e.g. fit.svg');
-    }
-  }
+  else if (a.out !== '-') channels({ color: a.color }).out(`plot written to ${printable(a.out)}\n`);
 }

@@ -1,5 +1,5 @@
-import { loadModelInput } from '../model-input.js';
-import { predictRows } from '../../model/predict.js';
+import { loadModelInput, predictAll, predictTable } from '../model-input.js';
+import { printable } from '../../util/printable.js';
 import { printJson } from '../io.js';
 
 export interface PredictArgs {
@@ -10,29 +10,54 @@ export interface PredictArgs {
 }
 
 export async function runPredict(a: PredictArgs): Promise<void> {
-    const { model, table } = await loadModelInput(a.file, a.model, { requireTarget: false, keepRaw: !a.json, delimiter: a.delimiter });
-    const pred = predictRows(model, table.x, table.n);
-    if (a.json) {
-      printJson({ predictions: Array.from(pred) });
-      return;
-    }
-    await writeCsv(table.header, table.raw ?? [], pred);
+  const { model, table } = await loadModelInput(a.file, a.model, { requireTarget: false, keepRaw: !a.json, delimiter: a.delimiter });
+  if (a.json) {
+    printJson({ predictions: Array.from(predictAll(model, table)) });
+    return;
+  }
+  const column = predictionColumn(table.header);
+  if (column !== 'prediction') {
+    process.stderr.write(`basisfit: warning: the input already has a column 'prediction'; the new one is called '${printable(column)}'\n`);
+  }
+  const out = new CsvOut();
+  out.add(`${[...table.header, column].map(quote).join(',')}\n`);
+  const rows = table.raw ?? [];
+  // Each chunk's rows go out as soon as they are predicted, so memory stays bounded.
+  for (const [start, pred] of predictTable(model, table)) {
+    for (let i = 0; i < pred.length; i++) await out.add(`${[...rows[start + i].map(quote), String(pred[i])].join(',')}\n`);
+  }
+  await out.flush();
+}
+
+/**
+ * `prediction`, or when the input has that column already (predict's own output fed back
+ * in), the first free `prediction_2`, `prediction_3`, …: two columns of one name would
+ * make the output ambiguous to every CSV reader.
+ */
+export function predictionColumn(header: readonly string[]): string {
+  if (!header.includes('prediction')) return 'prediction';
+  let k = 2;
+  while (header.includes(`prediction_${k}`)) k++;
+  return `prediction_${k}`;
 }
 
 function quote(cell: string): string {
   return /[",\r\n]/.test(cell) ? `"${cell.replaceAll('"', '""')}"` : cell;
 }
 
-/** Streams the rows out in chunks so large files do not build one huge string. */
-async function writeCsv(header: string[], rows: string[][], pred: Float64Array): Promise<void> {
-  const out = process.stdout;
-  let chunk = `${[...header, 'prediction'].map(quote).join(',')}\n`;
-  for (let i = 0; i < rows.length; i++) {
-    chunk += `${[...rows[i].map(quote), String(pred[i])].join(',')}\n`;
-    if (chunk.length > 1 << 16) {
-      if (!out.write(chunk)) await new Promise((r) => out.once('drain', r));
-      chunk = '';
-    }
+/** Text to stdout in 64 KiB pieces, waiting for the pipe to drain rather than buffering all of it. */
+class CsvOut {
+  private chunk = '';
+
+  async add(text: string): Promise<void> {
+    this.chunk += text;
+    if (this.chunk.length > 1 << 16) await this.flush();
   }
-  out.write(chunk);
+
+  async flush(): Promise<void> {
+    const out = process.stdout;
+    const text = this.chunk;
+    this.chunk = '';
+    if (!out.write(text)) await new Promise((r) => out.once('drain', r));
+  }
 }

@@ -1,5 +1,4 @@
-import { resolve } from 'node:path';
-import { TrainingError, UsageError } from '../../errors.js';
+import { TrainingError } from '../../errors.js';
 import { diagnose, diagnosticsSummary } from '../../report/diagnostics.js';
 import { evaluateExpect, type ExpectResult, parseExpect } from '../../report/expect.js';
 import { lossChart } from '../../report/lossChart.js';
@@ -13,7 +12,9 @@ import type { OptimizerName } from '../../train/optimizer.js';
 import { defaultThreads } from '../../train/parallel.js';
 import { type TrainOutput, type TrainResult, train } from '../../train/train.js';
 import { channels, printJson } from '../io.js';
-import { assertPlotPath } from './plot.js';
+import { assertRereadable, numericHeaderWarning } from '../input-checks.js';
+import { checkOutputs } from '../outputs.js';
+import { printable } from '../../util/printable.js';
 
 export interface TrainArgs {
   file: string;
@@ -56,20 +57,32 @@ export interface TrainArgs {
 
 export async function runTrain(a: TrainArgs): Promise<void> {
   const io = channels({ color: a.color });
-  if (a.stream && (a.init !== undefined || !a.intercept)) {
-    throw new UsageError(`--stream does not support ${a.init !== undefined ? '--init' : '--no-intercept'}`, 'train without --stream');
-  }
+  const warnEarly = (m: string) => io.err(`${io.color.yellow('basisfit: warning:')} ${m}`);
   // Malformed checks are usage errors: report them before spending time training.
   const expects = (a.expect ?? []).map(parseExpect);
-  if (a.plot !== undefined) await assertTrainPlotPath(a);
+  await checkOutputs(
+    [{ flag: '--out', path: a.out, what: 'model' }, ...(a.plot !== undefined ? [{ flag: '--plot', path: a.plot, what: 'SVG' }] : [])],
+    [{ what: 'input data file', path: a.file }],
+    { json: a.json },
+  );
+  if (a.stream) await assertRereadable(a.file);
+  if (a.header) {
+    const numeric = await numericHeaderWarning(a.file, a.delimiter);
+    if (numeric !== null) warnEarly(printable(numeric));
+  }
+  const threads = capThreads(a.threads, warnEarly);
+  if (a.units !== undefined) warnUnits(a.units, warnEarly);
   const progress = createProgress({ mode: a.quiet ? 'none' : io.interactive ? 'bar' : 'lines', color: io.color });
   let interrupted = false;
-  const onSigint = () => {
+  // SIGTERM and SIGHUP (a closed terminal, a CI timeout) save the best model like Ctrl-C.
+  // A second signal exits at once; the 'exit' hook of model/write.ts removes any temp file.
+  // The handlers stay until the process ends, so a signal while the plot is written waits for it too.
+  const onSignal = () => {
     if (interrupted) process.exit(130);
     interrupted = true;
     progress.log(io.color.yellow('interrupted: finishing the current step and saving the best model so far (Ctrl-C again to abort)'));
   };
-  process.on('SIGINT', onSigint);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   let output: TrainOutput;
   try {
     const run = a.stream ? (await import('../../train/stream-train.js')).trainStream : train;
@@ -100,10 +113,10 @@ export async function runTrain(a: TrainArgs): Promise<void> {
       standardize: a.standardize,
       relevance: a.relevance,
       restarts: a.restarts,
-      threads: a.threads ?? defaultThreads(),
+      threads,
       out: a.out,
       onEpoch: (e) => progress.update(e),
-      onWarning: (m) => progress.log(`${io.color.yellow('basisfit: warning:')} ${m}`),
+      onWarning: (m) => progress.log(`${io.color.yellow('basisfit: warning:')} ${printable(m)}`),
       shouldStop: () => interrupted,
     });
   } catch (e) {
@@ -111,8 +124,6 @@ export async function runTrain(a: TrainArgs): Promise<void> {
     const failed = (e as { result?: TrainResult }).result;
     if (e instanceof TrainingError && failed && a.json) printJson(failed);
     throw e;
-  } finally {
-    process.off('SIGINT', onSigint);
   }
   progress.stop();
   const { result, model, rows } = output;
@@ -131,26 +142,37 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   const reported = { ...result, diagnostics, ...(a.plot !== undefined ? { plot: a.plot } : {}) };
   const checks: ExpectResult[] = expects.map((x) => evaluateExpect(x, reported));
   const document = { ...reported, ...(checks.length > 0 ? { expect: checks } : {}) };
+  // With --out - or --plot -, stdout carries that file alone and the summary goes to stderr.
+  const say = a.out === '-' || a.plot === '-' ? (t: string) => process.stderr.write(t) : io.out;
   if (a.json) printJson(document);
   else {
-    io.out(trainSummary(result, io.color));
-    if (diagnostics) io.out(diagnosticsSummary(diagnostics, io.color));
-    if (a.plot !== undefined) io.out(`plot written to ${io.color.bold(a.plot)}\n`);
+    say(trainSummary(result, io.color));
+    if (diagnostics) say(diagnosticsSummary(diagnostics, io.color));
+    if (a.plot !== undefined && a.plot !== '-') say(`plot written to ${io.color.bold(printable(a.plot))}\n`);
   }
   for (const c of checks.filter((c) => !c.ok)) {
-    io.err(`${io.color.red('basisfit: expect failed:')} ${c.expr} (actual: ${JSON.stringify(c.actual) ?? 'missing'})${c.reason ? `: ${c.reason}` : ''}`);
+    io.err(`${io.color.red('basisfit: expect failed:')} ${printable(c.expr)} (actual: ${JSON.stringify(c.actual) ?? 'missing'})${c.reason ? `: ${c.reason}` : ''}`);
   }
-  if (result.stopped === 'interrupted') process.exitCode = 130;
+  if (result.stopped === 'interrupted' || interrupted) process.exitCode = 130;
   else if (checks.some((c) => !c.ok)) process.exitCode = 3;
 }
 
-/** The plot must not land on the model or the data, whether or not they exist yet. */
-async function assertTrainPlotPath(a: TrainArgs): Promise<void> {
-  if (resolve(a.plot!) === resolve(a.out)) {
-    throw new UsageError(`--plot ${a.plot} is also the --out model path`, 'give the plot its own path, e.g. --plot fit.svg');
+/**
+ * More threads than cores only adds workers that wait for each other (1000 would start
+ * 1000 workers): the cap is the core count. The model does not depend on the count.
+ */
+function capThreads(asked: number | undefined, warn: (m: string) => void): number {
+  const cores = defaultThreads();
+  if (asked === undefined) return cores;
+  if (asked > cores) warn(`--threads ${asked} is more than the ${cores} cores here; using ${cores}`);
+  return Math.min(asked, cores);
+}
+
+/** Above this many units the start search alone takes minutes on one core, silently. */
+const MANY_UNITS = 500;
+
+function warnUnits(units: number, warn: (m: string) => void): void {
+  if (units > MANY_UNITS) {
+    warn(`--units ${units} is a lot: the start search and each epoch cost about N×J² and this may run for minutes; fewer units (e.g. 80) usually fit as well`);
   }
-  await assertPlotPath(a.plot!, [
-    ['input data file', a.file],
-    ['--out model file', a.out],
-  ]);
 }

@@ -1,0 +1,482 @@
+/**
+ * Hostile use, through the built binary: no path loses data, no name from a file runs
+ * as code or reaches the terminal raw, no input produces a stack trace, and resources
+ * stay bounded. Each case is a way a user (or an attacker who controls a CSV) could
+ * get basisfit to do harm.
+ */
+import { spawnSync } from 'node:child_process';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { metrics } from '../../src/model/metrics.js';
+import { type CliResult, DATA_DIR, describeRun, runCli, STACK_LINE, startCli } from '../helpers/cli.js';
+import { useTmpdir } from '../helpers/tmp.js';
+
+const tmp = useTmpdir('basisfit-hostile-');
+const SINC = join(DATA_DIR, 'sinc.csv');
+/** Training that takes a moment: the point of these tests is the paths, not the fit. */
+const QUICK = ['--epochs', '2', '--units', '3', '--quiet', '--restarts', '1'];
+const ESC = String.fromCharCode(0x1b);
+/** Control characters, line separators: what no name may carry raw into code, a terminal or XML. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point.
+const RAW_CONTROL = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u2028\u2029]/;
+
+/** A folder of its own per test, so leftovers show. */
+let dirs = 0;
+function caseDir(): string {
+  const dir = tmp.file(`case-${++dirs}`);
+  mkdirSync(dir);
+  return dir;
+}
+
+function sh(cmd: string, cwd: string): { status: number | null; stdout: string; stderr: string } {
+  const r = spawnSync('/bin/sh', ['-c', cmd], { cwd, encoding: 'utf8', timeout: 60_000 });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+const BIN_CMD = `"${process.execPath}" "${join(DATA_DIR, '..', 'bin', 'basisfit.js')}"`;
+
+/** One line of error (plus an optional hint line), no stack trace. */
+function expectOneError(r: CliResult, code: number, pattern: RegExp): void {
+  expect(r.code, describeRun(r)).toBe(code);
+  expect(r.stderr).toMatch(pattern);
+  expect(r.stderr).not.toMatch(STACK_LINE);
+  expect(r.stderr).not.toMatch(/internal error/);
+}
+
+function csvCell(name: string): string {
+  return `"${name.replaceAll('"', '""')}"`;
+}
+
+/** A small CSV whose header cells are `names` (last one the target). */
+function hostileCsv(path: string, names: string[]): string {
+  const rows = [names.map(csvCell).join(',')];
+  for (let i = 0; i < 60; i++) rows.push(names.map((_, k) => String(Math.sin(i * (k + 1)) + k + i / 30)).join(','));
+  writeFileSync(path, `${rows.join('\n')}\n`);
+  return path;
+}
+
+describe('data loss', () => {
+  it('train - --out d.csv < d.csv is refused before training, and the data survive', () => {
+    const dir = caseDir();
+    copyFileSync(SINC, join(dir, 'd.csv'));
+    const r = sh(`${BIN_CMD} train - --out d.csv ${QUICK.join(' ')} < d.csv`, dir);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--out d\.csv is the input data file \(standard input\)/);
+    expect(readFileSync(join(dir, 'd.csv'), 'utf8')).toBe(readFileSync(SINC, 'utf8'));
+  });
+
+  it('plot - --out d.csv < d.csv is refused, and the data survive', async () => {
+    const dir = caseDir();
+    copyFileSync(SINC, join(dir, 'd.csv'));
+    expect((await runCli(['train', 'd.csv', '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    const r = sh(`${BIN_CMD} plot - --model m.json --out d.csv < d.csv`, dir);
+    expect(r.status, r.stderr).toBe(2);
+    expect(r.stderr).toMatch(/--out d\.csv is the input data file/);
+    expect(readFileSync(join(dir, 'd.csv'), 'utf8')).toBe(readFileSync(SINC, 'utf8'));
+  });
+
+  it('a dangling symlink --plot fit.svg -> pm.json is the --out pm.json, refused before training', async () => {
+    const dir = caseDir();
+    symlinkSync('pm.json', join(dir, 'fit.svg'));
+    const r = await runCli(['train', SINC, '--out', 'pm.json', '--plot', 'fit.svg', ...QUICK], { cwd: dir });
+    expectOneError(r, 2, /--plot fit\.svg is also the --out model path \(pm\.json\)/);
+    expect(existsSync(join(dir, 'pm.json'))).toBe(false);
+  });
+
+  it('a dangling symlink --out is written through to its target, and the link stays a link', async () => {
+    const dir = caseDir();
+    symlinkSync('real.json', join(dir, 'link.json'));
+    const r = await runCli(['train', SINC, '--out', 'link.json', ...QUICK], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(lstatSync(join(dir, 'link.json')).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(join(dir, 'real.json'), 'utf8')).format).toBe('basisfit-model');
+  });
+
+  it('a symlink --out to the data file is refused', async () => {
+    const dir = caseDir();
+    copyFileSync(SINC, join(dir, 'd.csv'));
+    symlinkSync('d.csv', join(dir, 'model.json'));
+    const r = await runCli(['train', 'd.csv', '--out', 'model.json', ...QUICK], { cwd: dir });
+    expectOneError(r, 2, /--out model\.json is the input data file d\.csv/);
+    expect(readFileSync(join(dir, 'd.csv'), 'utf8')).toBe(readFileSync(SINC, 'utf8'));
+  });
+
+  it('--out /dev/null is written as a stream and stays a character device', async () => {
+    const r = await runCli(['train', SINC, '--out', '/dev/null', ...QUICK]);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(statSync('/dev/null').isCharacterDevice()).toBe(true);
+    expect(readdirSync('/dev').some((n) => n.startsWith('.bf-'))).toBe(false);
+  });
+
+  it('--out into a FIFO streams the model to its reader and leaves the FIFO a FIFO', async () => {
+    const dir = caseDir();
+    const fifo = join(dir, 'model.fifo');
+    expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+    const reader = sh(`${BIN_CMD} train "${SINC}" --out model.fifo ${QUICK.join(' ')} >/dev/null & cat model.fifo; wait $!`, dir);
+    expect(reader.status, reader.stderr).toBe(0);
+    expect(JSON.parse(reader.stdout).format).toBe('basisfit-model');
+    expect(lstatSync(fifo).isFIFO()).toBe(true);
+  });
+
+  it('--out naming a folder is a clear usage error before training', async () => {
+    const dir = caseDir();
+    const r = await runCli(['train', SINC, '--out', dir, ...QUICK]);
+    expectOneError(r, 2, /cannot write --out .*: it is a folder/);
+  });
+
+  it('--out "" is a usage error, not a silent run that writes nothing', async () => {
+    const r = await runCli(['train', SINC, '--out', '', ...QUICK]);
+    expectOneError(r, 2, /--out needs a path, got an empty string/);
+  });
+
+  it('a --plot in a missing folder is found before training, and no model is written', async () => {
+    const dir = caseDir();
+    const r = await runCli(['train', SINC, '--out', 'm.json', '--plot', 'nodir/fit.svg', '--json', ...QUICK], { cwd: dir });
+    expectOneError(r, 2, /cannot write --plot nodir\/fit\.svg: the folder .*nodir does not exist/);
+    expect(existsSync(join(dir, 'm.json'))).toBe(false);
+  });
+
+  it('a 245-character --out name works: the temporary name does not grow with it', async () => {
+    const dir = caseDir();
+    const name = `${'m'.repeat(240)}.json`;
+    const r = await runCli(['train', SINC, '--out', name, ...QUICK], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(readdirSync(dir)).toEqual([name]);
+  });
+
+  it('--out - writes the model to stdout and the summary to stderr', async () => {
+    const r = await runCli(['train', SINC, '--out', '-', ...QUICK]);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(JSON.parse(r.stdout).format).toBe('basisfit-model');
+    expect(r.stderr).toMatch(/model written to standard output/);
+  });
+
+  it('--out - with --json, and --out - with --plot -, are usage errors before training', async () => {
+    expectOneError(await runCli(['train', SINC, '--out', '-', '--json', ...QUICK]), 2, /--out - writes the model to standard output, which --json reserves/);
+    expectOneError(await runCli(['train', SINC, '--out', '-', '--plot', '-', ...QUICK]), 2, /would both write to standard output/);
+  });
+
+  it('--plot - writes the SVG to stdout', async () => {
+    const dir = caseDir();
+    const r = await runCli(['train', SINC, '--out', 'm.json', '--plot', '-', ...QUICK], { cwd: dir, timeoutMs: 60_000 });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout).toMatch(/^<svg/);
+    expect(r.stdout.trimEnd()).toMatch(/<\/svg>$/);
+  });
+
+  it('--model - reads the model from stdin; with FILE - too it is a usage error', async () => {
+    const dir = caseDir();
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    const model = readFileSync(join(dir, 'm.json'));
+    const r = await runCli(['eval', SINC, '--model', '-', '--json'], { input: model });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(JSON.parse(r.stdout).n).toBe(400);
+    expectOneError(await runCli(['eval', '-', '--model', '-'], { input: model }), 2, /FILE and --model cannot both be -/);
+  });
+});
+
+describe('code injection through column names', () => {
+  const names = [
+    "x\nimport('node:fs').then(f=>f.writeFileSync('PWNED.txt','owned'));//",
+    'a*/b\u2028c\u2029d',
+    `q"'\\%<script>${ESC}[31m`,
+    `y${ESC}]0;title\u0007`,
+  ];
+
+  async function trained(): Promise<string> {
+    const dir = caseDir();
+    hostileCsv(join(dir, 'h.csv'), names);
+    const r = await runCli(['train', 'h.csv', '--out', 'm.json', ...QUICK], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(0);
+    return dir;
+  }
+
+  it('export --format js: importing the module runs no code, and features come back exact', async () => {
+    const dir = await trained();
+    const r = await runCli(['export', '--model', 'm.json', '--format', 'js', '--out', 'm.mjs'], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(0);
+    const mod = await import(pathToFileURL(join(dir, 'm.mjs')).href);
+    expect(existsSync(join(dir, 'PWNED.txt'))).toBe(false);
+    expect(mod.features).toEqual(names.slice(0, 3));
+    expect(mod.target).toBe(names[3]);
+    expect(Number.isFinite(mod.predict([1, 2, 3]))).toBe(true);
+    const code = readFileSync(join(dir, 'm.mjs'), 'utf8');
+    // No raw line terminator or control character from a name reaches the source.
+    expect(code).not.toMatch(RAW_CONTROL);
+    expect(code).not.toMatch(/<script/);
+  });
+
+  it('export --format latex and text: no name breaks out of its comment line or runs a command', async () => {
+    const dir = await trained();
+    const tex = (await runCli(['export', '--model', 'm.json', '--format', 'latex'], { cwd: dir })).stdout;
+    const lines = tex.split('\n');
+    // Comments are exactly the first two lines; the rest is the equation.
+    expect(lines.filter((l) => l.startsWith('%'))).toHaveLength(2);
+    expect(lines.slice(2).every((l) => !/^import|^\\(input|write|immediate)/.test(l))).toBe(true);
+    expect(tex).not.toMatch(RAW_CONTROL);
+    // Every % and backslash of a name is escaped: an unescaped % would comment out the rest of a line.
+    expect(tex).toContain('\\mathrm{q"\'\\backslash{}\\%<script>\\backslash{}x1b[31m}');
+    const text = (await runCli(['export', '--model', 'm.json', '--format', 'text'], { cwd: dir })).stdout;
+    expect(text.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(2);
+    expect(text).not.toMatch(RAW_CONTROL);
+    expect(text).not.toMatch(/^import/m);
+  });
+
+  it('plot: names are escaped in the SVG, which parses as XML with no script element', async () => {
+    const dir = await trained();
+    const r = await runCli(['plot', 'h.csv', '--model', 'm.json', '--out', 'fit.svg'], { cwd: dir, timeoutMs: 60_000 });
+    expect(r.code, describeRun(r)).toBe(0);
+    const svg = readFileSync(join(dir, 'fit.svg'), 'utf8');
+    expect(svg).not.toMatch(/<script/i);
+    // XML 1.0 allows no C0 control but tab and newlines: one would make the file unreadable.
+    expect(svg).not.toMatch(RAW_CONTROL);
+    expect(svg).toContain('y\u241b]0;title\u2407');
+    expect(svg).toContain('&lt;script&gt;');
+  });
+
+  it('the terminal never sees a raw control sequence from a header: summary, warnings, errors', async () => {
+    const dir = await trained();
+    const train = await runCli(['train', 'h.csv', '--out', 'm2.json', '--epochs', '2', '--units', '3'], { cwd: dir });
+    const evalRun = await runCli(['eval', 'h.csv', '--model', 'm.json'], { cwd: dir });
+    const bad = await runCli(['train', 'h.csv', '--target', `nope${ESC}[2J`], { cwd: dir });
+    for (const r of [train, evalRun, bad]) {
+      expect(r.stdout + r.stderr).not.toMatch(RAW_CONTROL);
+    }
+    expect(train.stdout).toMatch(/x\\nimport/);
+    expectOneError(bad, 1, /no column named/);
+    expect(bad.stderr).toContain('nope\\u001b[2J');
+  });
+});
+
+describe('stack traces and internal text', () => {
+  it('a command piped into `true` exits quietly with 141, as a tool killed by SIGPIPE would', async () => {
+    const dir = caseDir();
+    const big = join(dir, 'big.csv');
+    writeFileSync(big, `x,y\n${Array.from({ length: 200_000 }, (_, i) => `${i / 1000},${Math.sin(i)}`).join('\n')}\n`);
+    expect((await runCli(['train', SINC, '--out', join(dir, 'm.json'), ...QUICK])).code).toBe(0);
+    for (const reader of ['head -n 1 >/dev/null', 'true']) {
+      const piped = spawnSync('/bin/bash', ['-c', `set -o pipefail; ${BIN_CMD} predict big.csv --model m.json | ${reader}`], { cwd: dir, encoding: 'utf8' });
+      expect(piped.status, piped.stderr).toBe(141);
+      expect(piped.stderr).toBe('');
+    }
+  });
+
+  it('> /dev/full gives one line (no space left) and exit 1', () => {
+    const r = sh(`${BIN_CMD} trace "x1*x2" --at x1=1,x2=2 > /dev/full`, tmp.path);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe('basisfit: error: cannot write to standard output: no space left on the device\n');
+  });
+
+  it('trace: 60,000 nested parentheses are a usage error, not a stack overflow', async () => {
+    const expr = `${'('.repeat(60_000)}x1${')'.repeat(60_000)}`;
+    const r = await runCli(['trace', expr, '--at', 'x1=1']);
+    expectOneError(r, 2, /nested too deeply/);
+    // The expression is shown as a window around the spot, not 120,000 characters.
+    expect(r.stderr.length).toBeLessThan(1000);
+  });
+
+  it('trace: a flat sum of 10,000 terms is a usage error; one of 1,000 works', async () => {
+    const sum = (n: number) => Array.from({ length: n }, () => 'x1').join('+');
+    expectOneError(await runCli(['trace', sum(10_000), '--at', 'x1=1']), 2, /expression too large/);
+    const ok = await runCli(['trace', sum(1000), '--at', 'x1=1', '--json']);
+    expect(ok.code, describeRun(ok)).toBe(0);
+    expect(JSON.parse(ok.stdout).value).toBe(1000);
+  });
+
+  it('trace "-x1^2" works with and without --', async () => {
+    for (const args of [['trace', '-x1^2', '--at', 'x1=3', '--json'], ['trace', '--at', 'x1=3', '--json', '--', '-x1^2']]) {
+      const r = await runCli(args);
+      expect(r.code, describeRun(r)).toBe(0);
+      expect(JSON.parse(r.stdout).value).toBe(-9);
+    }
+  });
+});
+
+describe('overflow and hints', () => {
+  it('features near ±1.7e308 are refused at load, with the line and column, in memory and --stream', async () => {
+    const dir = caseDir();
+    const rows = Array.from({ length: 50 }, (_, i) => `${(i % 2 ? 1 : -1) * 1.7e308},${i}`);
+    writeFileSync(join(dir, 'huge.csv'), `x,y\n${rows.join('\n')}\n`);
+    for (const extra of [[], ['--stream']]) {
+      const r = await runCli(['train', 'huge.csv', '--out', 'm.json', ...QUICK, ...extra], { cwd: dir });
+      expectOneError(r, 1, /huge\.csv:2: column 'x': value -1\.7e\+308 is too large to train on/);
+    }
+    expect(existsSync(join(dir, 'm.json'))).toBe(false);
+  });
+
+  it('predict and eval report a non-finite prediction by its line, not by engine op and tensor shape', async () => {
+    const dir = caseDir();
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    writeFileSync(join(dir, 'far.csv'), 'x,y\n1,2\n1e300,1\n');
+    for (const command of ['predict', 'eval']) {
+      const r = await runCli([command, 'far.csv', '--model', 'm.json'], { cwd: dir });
+      expectOneError(r, 1, /far\.csv:3: non-finite prediction for row 2: the input is far outside the range the model was trained on/);
+      expect(r.stderr).not.toMatch(/sqdist|shape/);
+    }
+  });
+
+  it('predict and eval hints name the model, not --target or --features, which they do not take', async () => {
+    const dir = caseDir();
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    writeFileSync(join(dir, 'other.csv'), 'a,b\n1,2\n3,4\n');
+    for (const command of ['predict', 'eval', 'grad', 'plot']) {
+      const r = await runCli([command, 'other.csv', '--model', 'm.json'], { cwd: dir });
+      // eval, grad and plot look for the target first.
+      expectOneError(r, 1, /the model m\.json needs a column named '[xy]': give a file whose header has it/);
+      expect(r.stderr).not.toMatch(/--target|--features/);
+    }
+  });
+
+  it('--digits 0 suggests a value it accepts; --seed beyond 2^53−1 says so', async () => {
+    const dir = caseDir();
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    const digits = await runCli(['export', '--model', 'm.json', '--digits', '0'], { cwd: dir });
+    expectOneError(digits, 2, /e\.g\. --digits 6/);
+    const seed = await runCli(['train', SINC, '--seed', '9007199254740993', ...QUICK]);
+    expectOneError(seed, 2, /--seed must be a safe integer, at most 2\^53−1 = 9007199254740991/);
+  });
+
+  it('UTF-16 without a byte order mark is named as such, not as gzip', async () => {
+    const dir = caseDir();
+    writeFileSync(join(dir, 'u16.csv'), Buffer.from('x,y\n1,2\n3,4\n', 'utf16le'));
+    const r = await runCli(['train', 'u16.csv', ...QUICK], { cwd: dir });
+    expectOneError(r, 1, /looks like UTF-16LE text without a byte order mark/);
+    expect(r.stderr).toMatch(/iconv -f UTF-16LE -t UTF-8/);
+    expect(r.stderr).not.toMatch(/gunzip/);
+  });
+
+  it('--stream on a FIFO is refused before reading: it reads the file once per epoch', async () => {
+    const dir = caseDir();
+    expect(spawnSync('mkfifo', [join(dir, 'data.fifo')]).status).toBe(0);
+    const r = await runCli(['train', 'data.fifo', '--stream', ...QUICK], { cwd: dir });
+    expectOneError(r, 2, /--stream needs a regular file, and data\.fifo is a FIFO/);
+  });
+
+  it('a header-less numeric file warns that its first row became the header', async () => {
+    const dir = caseDir();
+    writeFileSync(join(dir, 'nh.csv'), `${Array.from({ length: 30 }, (_, i) => `${i},${i * 2 + 1}`).join('\n')}\n`);
+    const r = await runCli(['train', 'nh.csv', '--out', 'm.json', ...QUICK], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stderr).toMatch(/warning: every cell of the header line of nh\.csv is a number .*--no-header/);
+    const named = await runCli(['train', SINC, '--out', 'm2.json', ...QUICK], { cwd: dir });
+    expect(named.stderr).not.toMatch(/header line/);
+  });
+
+  it('predict on its own output names the new column prediction_2, with a warning', async () => {
+    const dir = caseDir();
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    const first = await runCli(['predict', SINC, '--model', 'm.json'], { cwd: dir });
+    writeFileSync(join(dir, 'p.csv'), first.stdout);
+    const second = await runCli(['predict', 'p.csv', '--model', 'm.json'], { cwd: dir });
+    expect(second.code, describeRun(second)).toBe(0);
+    const lines = second.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('x,y,prediction,prediction_2');
+    const [, , p1, p2] = lines[1].split(',');
+    expect(p2).toBe(p1);
+    expect(second.stderr).toMatch(/already has a column 'prediction'; the new one is called 'prediction_2'/);
+  });
+});
+
+describe('resources', () => {
+  const dir = caseDir();
+  const big = join(dir, 'big.csv');
+  // 300,000 rows: the old N×J basis matrices (80 units) alone were 190 MB each.
+  writeFileSync(big, `x,y\n${Array.from({ length: 300_000 }, (_, i) => `${(i % 1000) / 100 - 5},${Math.sin(i)}`).join('\n')}\n`);
+
+  /** Peak resident memory of a run, in MiB (GNU time's %M is KiB). */
+  function peakMiB(args: string[]): { mib: number; status: number | null; stderr: string } {
+    const r = spawnSync('/usr/bin/time', ['-f', 'peak=%M', process.execPath, join(DATA_DIR, '..', 'bin', 'basisfit.js'), ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 1 << 28 });
+    const m = /peak=(\d+)/.exec(r.stderr);
+    return { mib: m ? Number(m[1]) / 1024 : Number.NaN, status: r.status, stderr: r.stderr };
+  }
+
+  it('predict and eval on 300,000 rows stay under 400 MiB: rows are predicted in chunks', async () => {
+    expect((await runCli(['train', SINC, '--out', 'm.json', '--epochs', '2', '--quiet'], { cwd: dir })).code).toBe(0);
+    for (const command of ['predict', 'eval']) {
+      const r = peakMiB([command, 'big.csv', '--model', 'm.json', '--json']);
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.mib, r.stderr).toBeLessThan(400);
+    }
+  }, 120_000);
+
+  it('chunked predictions and metrics are bit-identical to predicting the rows in one piece', async () => {
+    expect((await runCli(['train', SINC, '--out', 'm.json', '--epochs', '2', '--quiet'], { cwd: dir })).code).toBe(0);
+    // 10,000 rows span three chunks of 4096; each row alone is one chunk of one.
+    const rows = Array.from({ length: 10_000 }, (_, i) => [((i * 7919) % 10_000) / 1000 - 5, Math.cos(i)]);
+    writeFileSync(join(dir, 'mid.csv'), `x,y\n${rows.map((r) => r.join(',')).join('\n')}\n`);
+    const all = JSON.parse((await runCli(['predict', 'mid.csv', '--model', 'm.json', '--json'], { cwd: dir })).stdout).predictions as number[];
+    for (const i of [0, 4095, 4096, 8191, 8192, 9999]) {
+      writeFileSync(join(dir, 'one.csv'), `x,y\n${rows[i].join(',')}\n`);
+      const one = JSON.parse((await runCli(['predict', 'one.csv', '--model', 'm.json', '--json'], { cwd: dir })).stdout).predictions[0];
+      expect(all[i]).toBe(one);
+    }
+    // eval's metrics, from chunked predictions, are exactly those of all the predictions at once.
+    const m = JSON.parse((await runCli(['eval', 'mid.csv', '--model', 'm.json', '--json'], { cwd: dir })).stdout);
+    expect(m).toEqual(metrics(Float64Array.from(all), Float64Array.from(rows, (r) => r[1])));
+  }, 120_000);
+
+  it('--threads 1000 is capped at the core count with a warning', async () => {
+    const r = await runCli(['train', SINC, '--out', join(dir, 't.json'), '--threads', '1000', ...QUICK]);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stderr).toMatch(/warning: --threads 1000 is more than the \d+ cores? here; using \d+/);
+  });
+
+  it('--units 2000 warns before training that it may run for minutes', async () => {
+    const cli = startCli(['train', SINC, '--out', join(dir, 'u.json'), '--units', '2000', '--epochs', '1']);
+    await cli.waitForStderr(/warning: --units 2000 is a lot/, 20_000);
+    cli.child.kill('SIGKILL');
+    await cli.done;
+  });
+
+  it('a model file over the size limit is refused without reading it all; the limit can be raised', async () => {
+    const dir2 = caseDir();
+    const r = await runCli(['eval', SINC, '--model', '/dev/urandom'], { cwd: dir2, timeoutMs: 20_000 });
+    expectOneError(r, 1, /\/dev\/urandom: the model file is larger than 67108864 bytes/);
+    expect(r.stderr).toMatch(/BASISFIT_MAX_MODEL_BYTES=/);
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir2 })).code).toBe(0);
+    const small = await runCli(['eval', SINC, '--model', 'm.json'], { cwd: dir2, env: { BASISFIT_MAX_MODEL_BYTES: '100' } });
+    expectOneError(small, 1, /larger than 100 bytes/);
+    const raised = await runCli(['eval', SINC, '--model', 'm.json', '--json'], { cwd: dir2, env: { BASISFIT_MAX_MODEL_BYTES: String(1 << 20) } });
+    expect(raised.code, describeRun(raised)).toBe(0);
+  });
+});
+
+describe('signals while training', () => {
+  const dir = caseDir();
+  const rows = Array.from({ length: 20_000 }, (_, i) => `${(i % 6000) / 1000 - 3},${Math.sin(i)}`);
+  writeFileSync(join(dir, 'big.csv'), `x,y\n${rows.join('\n')}\n`);
+  const long = ['train', 'big.csv', '--epochs', '100000', '--patience', '0', '--json'];
+
+  for (const signal of ['SIGTERM', 'SIGHUP'] as const) {
+    it(`${signal} saves the best model so far like Ctrl-C, exits 130, and leaves no temp file`, async () => {
+      const sub = join(dir, signal);
+      mkdirSync(sub);
+      const cli = startCli([...long, '--out', join(sub, 'm.json')], { cwd: dir, timeoutMs: 60_000 });
+      await cli.waitForStderr(/^epoch \d+\//m, 50_000);
+      cli.child.kill(signal);
+      const r = await cli.done;
+      expect(r.code, describeRun(r)).toBe(130);
+      expect(JSON.parse(r.stdout).stopped).toBe('interrupted');
+      expect(JSON.parse(readFileSync(join(sub, 'm.json'), 'utf8')).format).toBe('basisfit-model');
+      expect(readdirSync(sub)).toEqual(['m.json']);
+    }, 70_000);
+  }
+
+  it('a second signal aborts at once with 130: nothing half-written, no temp file', async () => {
+    const sub = join(dir, 'twice');
+    mkdirSync(sub);
+    const cli = startCli([...long, '--out', join(sub, 'm.json')], { cwd: dir, timeoutMs: 60_000 });
+    await cli.waitForStderr(/^epoch \d+\//m, 50_000);
+    cli.child.kill('SIGTERM');
+    cli.child.kill('SIGINT');
+    const r = await cli.done;
+    expect(r.code, describeRun(r)).toBe(130);
+    // Either the model was complete before the second signal, or there is nothing.
+    for (const name of readdirSync(sub)) {
+      expect(name).toBe('m.json');
+      expect(JSON.parse(readFileSync(join(sub, name), 'utf8')).format).toBe('basisfit-model');
+    }
+  }, 70_000);
+});
