@@ -10,7 +10,7 @@ import { UsageError } from '../errors.js';
  */
 export async function assertRereadable(file: string): Promise<void> {
   const hint = 'save the data to a file first, or train without --stream';
-  if (file === '-') throw new UsageError('--stream needs a regular file, not standard input: it reads the file once per epoch', hint);
+  if (file === '-') throw new UsageError('--stream cannot read standard input: it reads the file once per epoch, so it needs a regular file', hint);
   const s = await stat(file).catch(() => null);
   // A missing file is reported by the loader, with its own message.
   if (s !== null && !s.isFile() && !s.isDirectory()) {

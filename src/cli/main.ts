@@ -72,7 +72,7 @@ async function main(): Promise<void> {
     .alias('h', 'help')
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
-    .epilogue('Exit codes: 0 success, 1 failed run, 2 bad usage, 3 an --expect check failed, 130 interrupted.')
+    .epilogue('Exit codes: 0 success, 1 failed run, 2 bad usage, 3 an --expect check failed, 130 interrupted, 141 stdout closed by its reader.')
     .parseAsync();
 }
 

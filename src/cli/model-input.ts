@@ -21,8 +21,6 @@ export async function loadModelInput(file: string, modelPath: string, opts: { re
     requireTarget: opts.requireTarget,
     keepRaw: opts.keepRaw,
     delimiter: opts.delimiter,
-    // Any finite value: an overflowing prediction is reported with its row (predictTable).
-    magnitudeLimit: Number.POSITIVE_INFINITY,
     columnsFrom: `the model ${modelPath === '-' ? '(standard input)' : modelPath}`,
   });
   if (model.basis === 'poly') assertPositiveFeatures(table, 'poly');

@@ -1,13 +1,6 @@
 import { DataError } from '../errors.js';
 import { checkHeader, columnLabel, selectColumns, syntheticHeader } from './columns.js';
 import { describeBadCell, parseNumber } from './number.js';
-
-/**
- * Training squares differences of values (the variance, the loss, the normal equations):
- * with |x| near 1.7e308 the spread alone is infinite and the linear solve failed deep
- * inside with "Matrix is not symmetric". 1e150 leaves squares and sums of them finite.
- */
-export const TRAINING_MAGNITUDE_LIMIT = 1e150;
 import type { LoadOptions, Table } from './table.js';
 
 const INITIAL_ROWS = 1024;
@@ -131,17 +124,14 @@ export class TableBuilder {
     const { features, d, x } = this;
     let incomplete = false;
     const base = this.n * d;
-    const limit = this.opts.magnitudeLimit ?? TRAINING_MAGNITUDE_LIMIT;
     for (let j = 0; j < d; j++) {
       const value = parseNumber(cells[features[j]]);
       if (!Number.isFinite(value)) incomplete = this.badCell(cells[features[j]], features[j], line) || incomplete;
-      else if (Math.abs(value) > limit) this.tooLarge(value, features[j], line, limit);
       x[base + j] = value;
     }
     if (this.target !== null) {
       const value = parseNumber(cells[this.target]);
       if (!Number.isFinite(value)) incomplete = this.badCell(cells[this.target], this.target, line) || incomplete;
-      else if (Math.abs(value) > limit) this.tooLarge(value, this.target, line, limit);
       this.y![this.n] = value;
     }
     if (incomplete) {
@@ -151,14 +141,6 @@ export class TableBuilder {
     this.lines[this.n] = line;
     this.raw?.push(cells);
     this.n++;
-  }
-
-  private tooLarge(value: number, column: number, line: number, limit: number): never {
-    throw new DataError(
-      `value ${value} is too large to train on: beyond ±${limit} the column's spread, squares and scaling overflow`,
-      { file: this.file, line, column: columnLabel(this.header!, column) },
-      'rescale the column before training (e.g. divide it by a power of ten, or take its logarithm)',
-    );
   }
 
   /** Throws for an unusable cell; returns true when the row is to be dropped instead. */

@@ -94,6 +94,9 @@ function unknownColumn(header: string[], ref: string, file: string, role: 'targe
   return new DataError(`${role}: ${what} (the file has columns ${describeColumns(header)})`, { file }, hint);
 }
 
+/** Feature columns one model may have; see selectColumns. */
+export const MAX_FEATURES = 10_000;
+
 /**
  * Resolves the target and feature columns. The target defaults to the last
  * column (only when a target is required); features default to every other column.
@@ -143,6 +146,14 @@ export function selectColumns(
     }
   } else {
     features = header.map((_, i) => i).filter((i) => i !== target);
+  }
+
+  if (features.length > MAX_FEATURES) {
+    throw new DataError(
+      `${features.length} feature columns: basisfit fits at most ${MAX_FEATURES} (every unit has parameters for each, and a model of a CSV with a million columns takes minutes and gigabytes)`,
+      { file, line: headerLine },
+      'choose the feature columns with --features',
+    );
   }
 
   if (features.length === 0) {

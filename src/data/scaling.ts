@@ -1,3 +1,4 @@
+import { DataError } from '../errors.js';
 import type { Table } from './table.js';
 
 export interface ColumnStats {
@@ -17,6 +18,20 @@ export interface Standardization {
   /** The target holds a single value (R^2 is then undefined and there is nothing to fit). */
   constantTarget: boolean;
 }
+
+/** A column whose mean or spread overflows a double: no scaling of it can be computed. */
+export class ScalingOverflow extends DataError {
+  constructor(
+    /** The column's offset in its row-major array. */
+    readonly offset: number,
+    /** The value of largest magnitude. */
+    readonly value: number,
+  ) {
+    super(`values as large as ${value} overflow the column's mean and spread, so it cannot be scaled for training`, undefined, OVERFLOW_HINT);
+  }
+}
+
+const OVERFLOW_HINT = 'rescale the column before training (e.g. divide it by a power of ten, or take its logarithm)';
 
 /**
  * Statistics of values[offset + i * stride] over the given rows (all n rows when
@@ -43,6 +58,9 @@ export function columnStats(
   }
   const mean = sum / count;
   if (min === max) return { mean: min, std: 1, constant: true };
+  // Near ±1.7e308 the sum (or the spread) overflows, and a non-finite mean or std reached
+  // the linear solve as "Matrix is not symmetric". The caller names the column and line.
+  if (!Number.isFinite(mean) || !Number.isFinite(max - min)) throw new ScalingOverflow(offset, Math.abs(max) > Math.abs(min) ? max : min);
   // A spread like 1e-162 (or 1e+160) squares out of the normal range and loses
   // its digits, so such deltas are divided by the largest before squaring.
   let largest = 0;
@@ -54,6 +72,7 @@ export function columnStats(
     squares += delta * delta;
   }
   const std = unit * Math.sqrt(squares / count);
+  if (!Number.isFinite(std)) throw new ScalingOverflow(offset, Math.abs(max) > Math.abs(min) ? max : min);
   // Distinct values whose spread underflows would still divide by zero.
   return { mean, std: std > 0 ? std : 1, constant: false };
 }
@@ -64,12 +83,12 @@ export function standardization(table: Table, rows?: ArrayLike<number>): Standar
   const std: number[] = [];
   const constantFeatures: string[] = [];
   for (let j = 0; j < table.d; j++) {
-    const stats = columnStats(table.x, table.n, table.d, j, rows);
+    const stats = locatedStats(table, table.x, table.d, j, table.features[j], rows);
     mean.push(stats.mean);
     std.push(stats.std);
     if (stats.constant) constantFeatures.push(table.features[j]);
   }
-  const target = table.y === null ? null : columnStats(table.y, table.n, 1, 0, rows);
+  const target = table.y === null ? null : locatedStats(table, table.y, 1, 0, table.target!, rows);
   return {
     x: { mean, std },
     y: target === null ? null : { mean: target.mean, std: target.std },
@@ -78,6 +97,17 @@ export function standardization(table: Table, rows?: ArrayLike<number>): Standar
   };
 }
 
+/** columnStats, with an overflow located at the first row holding the offending value. */
+function locatedStats(table: Table, values: Float64Array, stride: number, offset: number, column: string, rows?: ArrayLike<number>): ColumnStats {
+  try {
+    return columnStats(values, table.n, stride, offset, rows);
+  } catch (err) {
+    if (!(err instanceof ScalingOverflow)) throw err;
+    let row = 0;
+    while (row < table.n - 1 && values[offset + row * stride] !== err.value) row++;
+    throw new DataError(err.message, { file: table.file, line: table.lines[row], column }, OVERFLOW_HINT);
+  }
+}
 /** (x - mean) / std for each column of a row-major n x d matrix, into a new array. */
 export function standardizeColumns(x: Float64Array, d: number, stats: { mean: number[]; std: number[] }): Float64Array {
   const out = new Float64Array(x.length);

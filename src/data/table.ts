@@ -45,11 +45,6 @@ export interface LoadOptions {
    * that the file lacks gives y = null, and no target is assumed by default.
    */
   requireTarget?: boolean;
-  /**
-   * Largest |value| accepted in a selected column (default TRAINING_MAGNITUDE_LIMIT);
-   * predicting on rows far outside it is allowed and reported row by row instead.
-   */
-  magnitudeLimit?: number;
   /** Where the selected column names come from, for hints (see SelectOptions.columnsFrom). */
   columnsFrom?: string;
   /** Keep each row's cells as text in `raw` (for echoing input rows). */

@@ -83,6 +83,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
     progress.log(io.color.yellow('interrupted: finishing the current step and saving the best model so far (Ctrl-C again to abort)'));
   };
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
+  let warnings = 0;
   let output: TrainOutput;
   try {
     const run = a.stream ? (await import('../../train/stream-train.js')).trainStream : train;
@@ -116,7 +117,10 @@ export async function runTrain(a: TrainArgs): Promise<void> {
       threads,
       out: a.out,
       onEpoch: (e) => progress.update(e),
-      onWarning: (m) => progress.log(`${io.color.yellow('basisfit: warning:')} ${printable(m)}`),
+      onWarning: (m) => {
+        // A wide file can warn once per column; past a screenful the rest are counted (all are in --json's warnings).
+        if (++warnings <= MAX_SHOWN_WARNINGS) progress.log(`${io.color.yellow('basisfit: warning:')} ${printable(m)}`);
+      },
       shouldStop: () => interrupted,
     });
   } catch (e) {
@@ -126,6 +130,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
     throw e;
   }
   progress.stop();
+  if (warnings > MAX_SHOWN_WARNINGS) warnEarly(`… and ${warnings - MAX_SHOWN_WARNINGS} more warnings (--json lists them all)`);
   const { result, model, rows } = output;
   if (a.plot !== undefined && model !== null) {
     const { writeFitPlot } = await import('../../report/plot-render.js');
@@ -167,6 +172,8 @@ function capThreads(asked: number | undefined, warn: (m: string) => void): numbe
   if (asked > cores) warn(`--threads ${asked} is more than the ${cores} cores here; using ${cores}`);
   return Math.min(asked, cores);
 }
+
+const MAX_SHOWN_WARNINGS = 20;
 
 /** Above this many units the start search alone takes minutes on one core, silently. */
 const MANY_UNITS = 500;
