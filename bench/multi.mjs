@@ -13,7 +13,9 @@
 // --seeds trains once per seed (validation split and init) and reports the mean test RMSE and
 // the worst ratio; --set passes a TrainOptions field to every run (e.g. --set valSplit=0);
 // --levers instead runs the fixed list of one-at-a-time variants in LEVERS below and prints
-// the geometric mean ratio per variant (and per set size class). The project's target:
+// the geometric mean ratio per variant (and per set size class); --lever 'label=key:value,...'
+// (repeatable) runs the given variants instead (e.g. --lever defaults= --lever 'units 10=units:10').
+// The project's target:
 // test RMSE at most TARGET × the best reference on every set.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -40,7 +42,7 @@ const LEVERS = [
 
 function usage(message) {
   console.error(`bench/multi.mjs: ${message}`);
-  console.error('usage: node bench/multi.mjs [--basis rbf,tanh] [--seeds 1,2] [--only a,b] [--set key=value ...] [--levers] [--json PATH]');
+  console.error("usage: node bench/multi.mjs [--basis rbf,tanh] [--seeds 1,2] [--only a,b] [--set key=value ...] [--levers | --lever 'label=key:value,...' ...] [--json PATH]");
   process.exit(2);
 }
 
@@ -68,6 +70,20 @@ function parseArgs(argv) {
     } else if (a === '--only') args.only = value().split(',');
     else if (a === '--seeds') args.seeds = value().split(',').map(Number);
     else if (a === '--levers') args.levers = true;
+    else if (a === '--lever') {
+      // --lever 'label=key:value,key:value' (repeatable): variants to run instead of LEVERS.
+      const spec = value();
+      const eq = spec.indexOf('=');
+      if (eq <= 0) usage(`--lever takes label=key:value,..., got '${spec}'`);
+      const set = {};
+      for (const kv of spec.slice(eq + 1).split(',').filter(Boolean)) {
+        const c = kv.indexOf(':');
+        if (c <= 0) usage(`--lever: '${kv}' is not key:value`);
+        set[kv.slice(0, c)] = parseValue(kv.slice(c + 1));
+      }
+      args.levers = true;
+      args.leverList = [...(args.leverList ?? []), { label: spec.slice(0, eq), set }];
+    }
     else if (a === '--json') args.json = value();
     else usage(`unknown argument '${a}'`);
   }
@@ -223,11 +239,11 @@ const load0 = loadavg()[0];
 const started = performance.now();
 let markdown;
 let raw;
-const command = `node bench/multi.mjs ${process.argv.slice(2).filter((a, i, all) => a !== '--json' && all[i - 1] !== '--json').join(' ')}`.trim();
+const command = `node bench/multi.mjs ${process.argv.slice(2).filter((a, i, all) => a !== '--json' && all[i - 1] !== '--json').map((a) => (a.includes(' ') ? `'${a}'` : a)).join(' ')}`.trim();
 try {
   if (args.levers) {
     raw = [];
-    for (const lever of LEVERS) {
+    for (const lever of args.leverList ?? LEVERS) {
       process.stderr.write(`lever ${lever.label} ...\n`);
       raw.push({ label: lever.label, set: lever.set, rows: await runAll(sets, references, args, lever.set, dir) });
     }
