@@ -154,6 +154,7 @@ async function runAll(sets, references, args, extra, dir, onRow) {
         seconds: runs.reduce((s, r) => s + r.seconds, 0) / runs.length,
         // Training-row RMSE (target units) next to the test RMSE: the over-fitting gap.
         train_rmse: runs.map((r) => r.result.train.rmse),
+        rmse_by_seed: runs.map((r) => r.rmse),
         epochs: runs.map((r) => r.result.epochs),
         best_epoch: runs.map((r) => r.result.best_epoch),
         ridge: runs.map((r) => r.result.ridge ?? null),
@@ -246,6 +247,8 @@ try {
     for (const lever of args.leverList ?? LEVERS) {
       process.stderr.write(`lever ${lever.label} ...\n`);
       raw.push({ label: lever.label, set: lever.set, rows: await runAll(sets, references, args, lever.set, dir) });
+      // Partial results survive an interrupted run.
+      if (args.json) await writeFile(`${args.json}.partial`, `${JSON.stringify({ part: 'multi', seeds: args.seeds, levers: raw }, null, 2)}\n`);
     }
     markdown = leverTable(raw, args);
   } else {
