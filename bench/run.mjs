@@ -1,7 +1,7 @@
 // basisfit's benchmark suite (`npm run bench` builds first). Each part runs in its own
 // Node process, so one part's heap and JIT state cannot colour another's numbers.
 //   node bench/run.mjs                 all parts: engine, engine-scalar (when the engine has
-//                                      WebAssembly kernels), epoch, load, timefit
+//                                      WebAssembly kernels), epoch, load, timefit, multi
 //   node bench/run.mjs engine epoch    a subset
 // Prints markdown tables and writes bench/out/results.json (and results.md).
 // Knobs are environment variables, listed at the top of each part; BENCH_LOAD_MB
@@ -31,6 +31,9 @@ const PARTS = {
   load: { script: 'load.mjs', nodeArgs: [], json: false, args: [String(loadMB)] },
   // Time to a good fit against PyTorch/Adam and scikit-learn (about 8 minutes).
   timefit: { script: 'timefit.mjs', nodeArgs: [], json: true },
+  // Test RMSE with the defaults (rbf, tanh) on the 20 multi-feature sets of data/multi/
+  // against tuned scikit-learn references (bench/reference/multi_results.json); seed 1.
+  multi: { script: 'multi.mjs', nodeArgs: [], json: true },
 };
 
 function runPart(name) {
