@@ -76,12 +76,12 @@ describe('summary and the one-standard-error rule', () => {
   });
   const linesFor = (s: CvSpec, rmse: number[][]) => {
     const m = new Map<number, ResultLine>();
-    rmse.forEach((folds, cell) =>
-      folds.forEach((r, fold) => {
+    for (const [cell, folds] of rmse.entries()) {
+      for (const [fold, r] of folds.entries()) {
         const task = cell * s.folds + fold;
         m.set(task, { run: 'h', task, cell, fold, options: {}, n: 2, rmse: r, mae: r, r2: 0.5, epochs: 1, stopped: 'max-epochs', error: null });
-      }),
-    );
+      }
+    }
     return m;
   };
 
