@@ -9,6 +9,7 @@ import { fsReason } from '../model/fs-errors.js';
 import { printable } from '../util/printable.js';
 import { EXPRESSION_MARK, STDIN_TOKEN, takeCoerceError } from './options.js';
 import { exitOnSignals } from './signals.js';
+import { cvCommand } from './commands/cv.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { gradCommand } from './commands/grad.js';
@@ -55,10 +56,11 @@ async function main(): Promise<void> {
     .command(traceCommand)
     .command(plotCommand)
     .command(exportCommand)
+    .command(cvCommand)
     .option('json', { type: 'boolean', describe: 'print one JSON document on stdout, everything else on stderr', global: true })
     .option('color', { type: 'boolean', describe: 'colour on stderr/stdout (--no-color or NO_COLOR to turn off)', default: true, global: true })
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors', global: true, hidden: true })
-    .demandCommand(1, 'name a command: train, predict, eval, grad, trace, plot or export')
+    .demandCommand(1, 'name a command: train, predict, eval, grad, trace, plot, export or cv')
     .recommendCommands()
     .strict()
     .parserConfiguration({ 'duplicate-arguments-array': true })

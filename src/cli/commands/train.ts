@@ -17,8 +17,18 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   command: 'train <file>',
   describe: 'fit a model to a CSV file, show progress, write the model file',
   builder: (y: Argv) =>
-    y
-      .positional('file', fileArg)
+    trainOptions(y.positional('file', fileArg))
+      .example('$0 train data/sinc.csv --basis rbf', 'fit Gaussian bumps, write model.json')
+      .example('$0 train data.csv --json --quiet | jq .validation.rmse', 'for pipelines') as unknown as Argv<TrainArgs>,
+  handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
+    const { runTrain } = await import('../run/train.js');
+    await runTrain(argv);
+  },
+};
+
+/** train's options, also read by `basisfit cv` (commands/cv.ts), which takes each as a comma list. */
+export function trainOptions(y: Argv): Argv {
+  return y
       .option('basis', { group: MODEL, choices: BASIS_NAMES, default: DEFAULTS.basis, describe: 'basis family', coerce: single(String) })
       .option('units', { group: MODEL, describe: 'number of basis functions J (with --init: the model\'s)', defaultDescription: String(DEFAULTS.units), coerce: single(positiveInteger('units')) })
       .option('intercept', { group: MODEL, type: 'boolean', default: DEFAULTS.intercept, describe: 'fit the constant b (--no-intercept: b = 0; needs --solver lm)' })
@@ -49,14 +59,8 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
       .option('out', { group: OUT, type: 'string', default: 'model.json', describe: "model file (written atomically); '-': standard output (not with --json)", coerce: single(outputPath('out')) })
       .option('plot', { group: OUT, type: 'string', describe: "also draw the fit and the loss by epoch as SVG to this path; '-': standard output (not with --json)", coerce: single(outputPath('plot')) })
       .option('quiet', { group: OUT, type: 'boolean', describe: 'no progress output' })
-      .option('expect', { group: OUT, type: 'string', array: true, describe: 'a check for CI, e.g. "validation.rmse<=0.12" (repeatable; exit 3 if one fails)' })
-      .example('$0 train data/sinc.csv --basis rbf', 'fit Gaussian bumps, write model.json')
-      .example('$0 train data.csv --json --quiet | jq .validation.rmse', 'for pipelines') as unknown as Argv<TrainArgs>,
-  handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
-    const { runTrain } = await import('../run/train.js');
-    await runTrain(argv);
-  },
-};
+      .option('expect', { group: OUT, type: 'string', array: true, describe: 'a check for CI, e.g. "validation.rmse<=0.12" (repeatable; exit 3 if one fails)' });
+}
 
 /** --ridge: 'auto' or a finite λ ≥ 0. */
 function ridgeOption(v: unknown): RidgeOption {
