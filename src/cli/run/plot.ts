@@ -28,14 +28,14 @@ export async function runPlot(a: PlotArgs): Promise<void> {
  * Refuse a plot path that is one of the inputs (same device and inode, so links
  * count too): the SVG would silently replace the data or the model.
  */
-export async function assertPlotPath(out: string, inputs: [string, string | undefined][]): Promise<void> {
+export async function assertPlotPath(out: string, inputs: [string, string | undefined][], kind = { name: 'plot', format: 'SVG', example: 'fit.svg' }): Promise<void> {
   const target = await stat(out, { bigint: true }).catch(() => null);
   if (target === null) return;
   for (const [what, path] of inputs) {
     if (path === undefined || path === '-') continue;
     const s = await stat(path, { bigint: true }).catch(() => null);
     if (s !== null && s.dev === target.dev && s.ino === target.ino) {
-      throw new UsageError(`the plot path ${out} is the ${what} ${path}; writing the SVG there would destroy it`, 'choose another path for the plot, e.g. fit.svg');
+      throw new UsageError(`the ${kind.name} path ${out} is the ${what} ${path}; writing the ${kind.format} there would destroy it`, `choose another path for the ${kind.name}, e.g. ${kind.example}`);
     }
   }
 }

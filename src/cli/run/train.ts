@@ -14,6 +14,7 @@ import { defaultThreads } from '../../train/parallel.js';
 import { type TrainOutput, type TrainResult, train } from '../../train/train.js';
 import { channels, printJson } from '../io.js';
 import { assertPlotPath } from './plot.js';
+import { assertTrainReportPath, writeTrainReport } from './report.js';
 
 export interface TrainArgs {
   file: string;
@@ -36,6 +37,8 @@ export interface TrainArgs {
   json?: boolean;
   expect?: string[];
   plot?: string;
+  report?: string;
+  timestamp: boolean;
   standardize: boolean;
   /** Omitted: train()'s default (varpro in memory, gd with --stream). */
   solver?: string;
@@ -54,6 +57,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   // Malformed checks are usage errors: report them before spending time training.
   const expects = (a.expect ?? []).map(parseExpect);
   if (a.plot !== undefined) await assertTrainPlotPath(a);
+  if (a.report !== undefined) await assertTrainReportPath(a.report, a);
   const progress = createProgress({ mode: a.quiet ? 'none' : io.interactive ? 'bar' : 'lines', color: io.color });
   let interrupted = false;
   const onSigint = () => {
@@ -111,12 +115,15 @@ export async function runTrain(a: TrainArgs): Promise<void> {
       ...(rows.validation ? [{ name: 'validation', rows: rows.validation }] : []),
     ]);
   }
+  if (a.report !== undefined && model !== null) {
+    await writeTrainReport(a.report, { model, rows, result, timestamp: a.timestamp });
+  }
   if (!a.quiet && !a.json && io.interactive && model?.history) {
     const chart = lossChart(model.history, { color: io.color, width: Math.min(60, (process.stderr.columns || 80) - 14), units: model.scaling ? 'MSE, scaled units' : 'MSE' });
     if (chart) io.err(chart.trimEnd());
   }
   const diagnostics = model ? diagnose(model, rows.train.x, rows.train.n) : null;
-  const reported = { ...result, diagnostics, ...(a.plot !== undefined ? { plot: a.plot } : {}) };
+  const reported = { ...result, diagnostics, ...(a.plot !== undefined ? { plot: a.plot } : {}), ...(a.report !== undefined ? { report: a.report } : {}) };
   const checks: ExpectResult[] = expects.map((x) => evaluateExpect(x, reported));
   const document = { ...reported, ...(checks.length > 0 ? { expect: checks } : {}) };
   if (a.json) printJson(document);
@@ -124,6 +131,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
     io.out(trainSummary(result, io.color));
     if (diagnostics) io.out(diagnosticsSummary(diagnostics, io.color));
     if (a.plot !== undefined) io.out(`plot written to ${io.color.bold(a.plot)}\n`);
+    if (a.report !== undefined) io.out(`report written to ${io.color.bold(a.report)}\n`);
   }
   for (const c of checks.filter((c) => !c.ok)) {
     io.err(`${io.color.red('basisfit: expect failed:')} ${c.expr} (actual: ${JSON.stringify(c.actual) ?? 'missing'})${c.reason ? `: ${c.reason}` : ''}`);
