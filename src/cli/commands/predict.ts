@@ -10,7 +10,9 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     y
       .positional('file', fileArg)
       .option('model', modelOption)
-      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' }) as unknown as Argv<PredictArgs>,
+      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' })
+      .example('$0 predict new.csv --model model.json > predictions.csv', 'the input columns and a prediction column')
+      .example('cat new.csv | $0 predict - --model model.json --json', '{"predictions": [...]} from standard input') as unknown as Argv<PredictArgs>,
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const { runPredict } = await import('../run/predict.js');
     await runPredict(argv);
