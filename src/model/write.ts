@@ -45,7 +45,7 @@ export async function writeModel(path: string, m: ModelFile): Promise<void> {
  * new one, never a partial one. On any failure the temp file is removed and the target is
  * left as it was; the original file-system error is rethrown for the caller to word.
  */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(path: string, text: string | Uint8Array): Promise<void> {
   // Through a symlink, replace the file it points to rather than the link itself.
   const target = await realpath(path).catch(() => path);
   const mode = await stat(target).then(

@@ -8,6 +8,7 @@ export interface PlotArgs {
   file: string;
   model: string;
   out: string;
+  format?: string;
   delimiter?: string;
   json?: boolean;
   color: boolean;
@@ -19,7 +20,11 @@ export async function runPlot(a: PlotArgs): Promise<void> {
     ['model file', a.model],
   ]);
   const { model, table } = await loadModelInput(a.file, a.model, { requireTarget: true, delimiter: a.delimiter });
-  await writeFitPlot(a.out, model, [{ name: table.file, rows: { x: table.x, y: table.y!, n: table.n } }]);
+  const sets = [{ name: table.file, rows: { x: table.x, y: table.y!, n: table.n } }];
+  if ((a.format ?? (a.out.toLowerCase().endsWith('.png') ? 'png' : 'svg')) === 'png') {
+    const { writePngPlot } = await import('./plot-png.js');
+    await writePngPlot(a.out, model, sets);
+  } else await writeFitPlot(a.out, model, sets);
   if (a.json) printJson({ plot: a.out, kind: model.features.length === 1 ? 'curve' : 'scatter', rows: table.n, loss: model.history !== undefined });
   else channels({ color: a.color }).out(`plot written to ${a.out}\n`);
 }
