@@ -11,6 +11,7 @@
  * every start to check one twenty-field document. The checks below are a screen long and
  * build the result from validated fields only, so nothing unchecked reaches the caller.
  */
+import { readUncertainty } from '../uncertainty/model-field.js';
 import { BASIS_NAMES, type BasisName, MODEL_FORMAT, MODEL_VERSION, type ModelFile, type Scaling, thetaRowLength } from './types.js';
 
 export interface Problem {
@@ -64,6 +65,7 @@ export function validateModel(doc: unknown, fail: Fail): ModelFile {
 
   const model: ModelFile = { format: MODEL_FORMAT, version: MODEL_VERSION, basis, features, target, theta, w, b, scaling, training };
   if (Object.hasOwn(doc, 'history') && doc.history !== undefined) model.history = readHistory(doc.history, fail);
+  if (Object.hasOwn(doc, 'uncertainty') && doc.uncertainty !== undefined) model.uncertainty = readUncertainty(doc.uncertainty, model, fail);
   return model;
 }
 

@@ -22,6 +22,8 @@ import { type Dataset, type EpochReport, fit, type FitOutcome, type StopReason }
 import { type Metrics, metrics } from '../model/metrics.js';
 import { predictRows, scaleInputs } from '../model/predict.js';
 import { runRestarts } from './restarts.js';
+import { computeUncertainty } from '../uncertainty/covariance.js';
+import type { UncertaintyReport } from '../uncertainty/types.js';
 
 /** Settings as callers give them: any subset, with the ridge as a number or 'auto'. */
 export type SettingsInput = Partial<Omit<TrainSettings, 'ridge'>> & { ridge?: RidgeOption };
@@ -59,6 +61,8 @@ export interface TrainResult {
   ridge?: number;
   /** The init scale the chosen start's search picked (see BasisFamily.initScales). */
   init_scale?: number;
+  /** Standard errors of the stored parameters (SPEC section 6), null when they cannot be estimated; see src/uncertainty. */
+  uncertainty?: UncertaintyReport | null;
 }
 
 /** Labelled rows in the model's feature order (N × D row-major x). */
@@ -203,6 +207,11 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
       result,
     });
   }
+  // Standard errors and interval data for predict --interval (src/uncertainty/covariance.ts).
+  const unc = computeUncertainty({ model, x: trainSet.x, y: trainSet.y, n: trainSet.n, ridge: chosen!.ridge ?? s.ridge });
+  result.uncertainty = unc.report;
+  if (unc.stored) model.uncertainty = unc.stored;
+  if (unc.warning) warn(unc.warning);
   if (options.out) {
     await writeModel(options.out, model);
     result.model = options.out;
