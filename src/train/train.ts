@@ -208,7 +208,7 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
     });
   }
   // Standard errors and interval data for predict --interval (src/uncertainty/covariance.ts).
-  const unc = computeUncertainty({ model, x: trainSet.x, y: trainSet.y, n: trainSet.n, ridge: chosen!.ridge ?? s.ridge });
+  const unc = computeUncertainty({ model, x: trainSet.x, y: trainSet.y, n: trainSet.n, ridge: chosen!.ridge ?? s.ridge, stopped });
   result.uncertainty = unc.report;
   if (unc.stored) model.uncertainty = unc.stored;
   if (unc.warning) warn(unc.warning);

@@ -44,8 +44,8 @@ export const MAX_CONDITION = 1e12;
  * Beyond it the full-θ covariance would dwarf the model, and the (w, b) one is kept.
  */
 export const MAX_FULL_PARAMETERS = 400;
-/** Forward passes × rows × units above which the full Jacobian is not attempted (seconds of work). */
-const MAX_FULL_WORK = 2e10;
+/** Forward passes × rows × units × features above which the full Jacobian is not attempted (about a second of work). */
+const MAX_FULL_WORK = 1e9;
 
 export function methodName(which: CovarianceParameters, ridge: number): string {
   const how = ridge > 0 ? 'ridge sandwich, effective dof' : 'least squares, dof N - P';
@@ -61,6 +61,11 @@ export interface UncertaintyInput {
   n: number;
   /** The trainer's λ (of the mean objective ½·MSE + λ/2‖w‖²). */
   ridge: number;
+  /**
+   * How training ended. After early stopping or an interrupt θ is where validation or
+   * the user stopped it, not a stationary point, so the full covariance is not tried.
+   */
+  stopped?: string;
 }
 
 export interface UncertaintyOutcome {
@@ -142,6 +147,7 @@ export function computeUncertainty(input: UncertaintyInput): UncertaintyOutcome 
 function fullAttempt(input: UncertaintyInput, gradient: Float64Array, rss: number, nl: number): Attempt {
   const { model, n } = input;
   const p = gradient.length;
+  if (input.stopped === 'early-stop' || input.stopped === 'interrupted') return { ok: false, reason: `training ended by ${input.stopped}, so the fit is not at a stationary point in theta` };
   if (p > MAX_FULL_PARAMETERS) return { ok: false, reason: `${p} parameters are more than the ${MAX_FULL_PARAMETERS} whose full covariance the model file keeps` };
   if (p * n * model.w.length * model.features.length > MAX_FULL_WORK) return { ok: false, reason: `the full Jacobian (${n} rows × ${p} parameters) is too costly to form` };
   return attempt(input, 'w,b,theta', gradient, rss, nl);

@@ -53,6 +53,10 @@ describe('Gauss–Newton standard errors against an independent computation', ()
         // θ is conditioned on: no standard error is claimed for it.
         expect(r.stderr.theta.flat().every((v) => v === null)).toBe(true);
         expect(r.note).toMatch(/not at a stationary point in theta/);
+        // After early stopping the full covariance is not even tried.
+        const early = computeUncertainty({ model, x: Float64Array.from(c.x), y: Float64Array.from(c.y), n: c.y.length, ridge: c.ridge, stopped: 'early-stop' });
+        expect(early.report!.note).toMatch(/training ended by early-stop/);
+        expect(early.report!.stderr.w).toEqual(r.stderr.w);
       }
       c.stderr.forEach((want, i) => {
         expect(rel(se[i] as number, want), `parameter ${i}`).toBeLessThan(1e-9);

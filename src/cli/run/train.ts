@@ -121,7 +121,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   const document = { ...reported, ...(checks.length > 0 ? { expect: checks } : {}) };
   if (a.json) printJson(document);
   else {
-    io.out(trainSummary(result, io.color));
+    io.out(trainSummary(result, io.color, model));
     if (diagnostics) io.out(diagnosticsSummary(diagnostics, io.color));
     if (a.plot !== undefined) io.out(`plot written to ${io.color.bold(a.plot)}\n`);
   }
