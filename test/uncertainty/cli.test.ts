@@ -47,7 +47,7 @@ describe('train --json uncertainty', () => {
   });
 
   it('stores the factor, sigma, dof and method in the model file, and the file loads', () => {
-    const m = parseModel(readFileSync(MODEL, 'utf8'));
+    const m = parseModel(readFileSync(MODEL, 'utf8'), MODEL);
     expect(m.uncertainty!.parameters).toBe('w,b');
     expect(m.uncertainty!.factor).toHaveLength(13);
     expect(m.uncertainty!.factor.map((r) => r.length)).toEqual(Array.from({ length: 13 }, (_, i) => 13 - i));
@@ -119,7 +119,7 @@ describe('the model file uncertainty field is validated on load', () => {
     damage(m.uncertainty);
     const bad = tmp.file('bad-model.json');
     writeFileSync(bad, JSON.stringify(m));
-    expect(() => parseModel(JSON.stringify(m))).toThrow(message);
+    expect(() => parseModel(JSON.stringify(m), bad)).toThrow(message);
     const r = await runCli(['predict', query, '--model', bad]);
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(message);
