@@ -36,7 +36,7 @@ function rel(a: number, b: number): number {
 
 describe('Gauss–Newton standard errors against an independent computation', () => {
   for (const c of cases) {
-    it(`${c.name}: method, dof, sigma and every standard error to 1e-9 relative`, () => {
+    it(`${c.name}: method, dof, sigma and every standard error to 1e-12 relative`, () => {
       const model = modelOf(c);
       const out = computeUncertainty({ model, x: Float64Array.from(c.x), y: Float64Array.from(c.y), n: c.y.length, ridge: c.ridge });
       expect(out.report).not.toBeNull();
@@ -45,7 +45,7 @@ describe('Gauss–Newton standard errors against an independent computation', ()
       expect(r.method).toContain(c.parameters === 'w,b' ? 'linear-in-w given theta' : 'gauss-newton delta method over w, b, theta');
       expect(r.method).toContain(c.ridge > 0 ? 'ridge sandwich, effective dof' : 'dof N - P');
       expect(rel(r.dof, c.dof)).toBeLessThan(1e-11);
-      expect(rel(r.sigma, c.sigma)).toBeLessThan(1e-9);
+      expect(rel(r.sigma, c.sigma)).toBeLessThan(1e-12);
       const jw = c.model.w.length;
       const width = c.model.theta[0].length;
       const se = [...r.stderr.w, r.stderr.b!, ...r.stderr.theta.flat()];
@@ -59,7 +59,7 @@ describe('Gauss–Newton standard errors against an independent computation', ()
         expect(early.report!.stderr.w).toEqual(r.stderr.w);
       }
       c.stderr.forEach((want, i) => {
-        expect(rel(se[i] as number, want), `parameter ${i}`).toBeLessThan(1e-9);
+        expect(rel(se[i] as number, want), `parameter ${i}`).toBeLessThan(1e-12);
       });
       expect(se.length).toBe(jw + 1 + jw * width);
       // The stored factor reproduces the whole covariance: e_iᵀ RᵀR e_j = Cov_ij.
@@ -71,7 +71,7 @@ describe('Gauss–Newton standard errors against an independent computation', ()
           g[j] += 1;
           // (e_i + e_j)ᵀ C (e_i + e_j) = C_ii + C_jj + 2 C_ij
           const want = c.cov[i][i] + c.cov[j][j] + 2 * c.cov[i][j];
-          expect(Math.abs(factorQuadratic(out.stored!.factor, g) - want)).toBeLessThan(1e-9 * (c.cov[i][i] + c.cov[j][j]) * 4);
+          expect(Math.abs(factorQuadratic(out.stored!.factor, g) - want)).toBeLessThan(1e-12 * (c.cov[i][i] + c.cov[j][j]) * 4);
         }
     });
   }
@@ -83,7 +83,7 @@ describe('Gauss–Newton standard errors against an independent computation', ()
     }
   });
 
-  it('intervals in target units match the reference (t quantile, s_y, σ̂) to 1e-9 relative', () => {
+  it('intervals in target units match the reference (t quantile, s_y, σ̂) to 1e-12 relative', () => {
     const c = cases.find((k) => k.intervals !== undefined)!;
     const model = modelOf(c);
     model.uncertainty = computeUncertainty({ model, x: Float64Array.from(c.x), y: Float64Array.from(c.y), n: c.y.length, ridge: c.ridge }).stored;
@@ -91,10 +91,10 @@ describe('Gauss–Newton standard errors against an independent computation', ()
     c.intervals!.forEach((q, i) => {
       expect(rel(iv.prediction[i], q.prediction)).toBeLessThan(1e-12);
       // Half-widths, the part the uncertainty computes.
-      expect(rel(iv.meanUpper[i] - iv.prediction[i], q.mean_ci[1] - q.prediction)).toBeLessThan(1e-9);
-      expect(rel(iv.prediction[i] - iv.meanLower[i], q.prediction - q.mean_ci[0])).toBeLessThan(1e-9);
-      expect(rel(iv.obsUpper[i] - iv.prediction[i], q.obs_ci[1] - q.prediction)).toBeLessThan(1e-9);
-      expect(rel(iv.prediction[i] - iv.obsLower[i], q.prediction - q.obs_ci[0])).toBeLessThan(1e-9);
+      expect(rel(iv.meanUpper[i] - iv.prediction[i], q.mean_ci[1] - q.prediction)).toBeLessThan(1e-12);
+      expect(rel(iv.prediction[i] - iv.meanLower[i], q.prediction - q.mean_ci[0])).toBeLessThan(1e-12);
+      expect(rel(iv.obsUpper[i] - iv.prediction[i], q.obs_ci[1] - q.prediction)).toBeLessThan(1e-12);
+      expect(rel(iv.prediction[i] - iv.obsLower[i], q.prediction - q.obs_ci[0])).toBeLessThan(1e-12);
     });
   });
 
