@@ -54,6 +54,19 @@ describe('train --json uncertainty', () => {
     expect(m.uncertainty!.sigma).toBe(doc.uncertainty.sigma);
     expect(m.uncertainty!.dof).toBe(doc.uncertainty.dof);
   });
+
+  it('the summary names sigma, dof, the method and the least certain parameters', async () => {
+    const r = await runCli(['train', data, '--units', '12', '--quiet', '--out', tmp.file('summary-model.json')]);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout).toMatch(/^sigma 0\.\d+ \(dof \d+(\.\d+)?; linear-in-w given theta \(ridge sandwich, effective dof\)\)$/m);
+    expect(r.stdout).toMatch(/^largest relative standard errors: (w\[\d+\]|b) [^,]+, (w\[\d+\]|b) [^,]+, (w\[\d+\]|b) /m);
+  });
+
+  it('--stream does not estimate it: null', async () => {
+    const r = await runCli(['train', data, '--units', '12', '--stream', '--epochs', '5', '--json', '--quiet', '--out', tmp.file('stream-model.json')]);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(parseJsonOutput(r).uncertainty).toBeNull();
+  });
 });
 
 describe('predict --interval', () => {

@@ -116,7 +116,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
     if (chart) io.err(chart.trimEnd());
   }
   const diagnostics = model ? diagnose(model, rows.train.x, rows.train.n) : null;
-  const reported = { ...result, diagnostics, ...(a.plot !== undefined ? { plot: a.plot } : {}) };
+  const reported = { ...result, uncertainty: result.uncertainty ?? null, diagnostics, ...(a.plot !== undefined ? { plot: a.plot } : {}) };
   const checks: ExpectResult[] = expects.map((x) => evaluateExpect(x, reported));
   const document = { ...reported, ...(checks.length > 0 ? { expect: checks } : {}) };
   if (a.json) printJson(document);
