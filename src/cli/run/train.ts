@@ -66,10 +66,8 @@ export async function runTrain(a: TrainArgs): Promise<void> {
     { json: a.json },
   );
   if (a.stream) await assertRereadable(a.file);
-  if (a.header) {
-    const numeric = await numericHeaderWarning(a.file, a.delimiter);
-    if (numeric !== null) warnEarly(printable(numeric));
-  }
+  // Said once the data have loaded: when loading fails, the error's own hint already says it.
+  const numericHeader = a.header ? await numericHeaderWarning(a.file, a.delimiter) : null;
   const threads = capThreads(a.threads, warnEarly);
   if (a.units !== undefined) warnUnits(a.units, warnEarly);
   const progress = createProgress({ mode: a.quiet ? 'none' : io.interactive ? 'bar' : 'lines', color: io.color });
@@ -123,6 +121,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
       },
       shouldStop: () => interrupted,
     });
+    if (numericHeader !== null) warnEarly(printable(numericHeader));
   } catch (e) {
     progress.stop();
     const failed = (e as { result?: TrainResult }).result;
