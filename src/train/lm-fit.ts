@@ -16,21 +16,48 @@
  * stopped before --epochs because more iterations cannot help), 'max-epochs'
  * when the --epochs cap ended it; `convergence` says which test fired.
  */
-import { NumericError } from '../errors.js';
 import { Tensor } from '../engine/index.js';
-import { predictTensor } from '../model/predict.js';
 import { type Convergence, DEFAULT_TOL, levenbergMarquardt } from '../solve/lm.js';
 import type { Rng } from '../util/rng.js';
 import type { Dataset, FitOptions, FitOutcome, StopReason } from './types.js';
 import { modelTheta } from './objective.js';
 import { EpochLog } from './params.js';
 import { projectedProblem } from './projection.js';
+import { meanSquaredError } from './validation.js';
 import { chooseStart, MIN_START_RIDGE, RIDGE_GRID } from './start.js';
 
 const YIELD_MS = 50;
 
 /** Convergence tests after which the final iterate is a converged one (not a cap or an interruption). */
 const CONVERGED: ReadonlySet<Convergence> = new Set(['relative-reduction', 'step', 'reduction-and-step', 'gradient', 'zero-residual', 'ftol-too-small', 'xtol-too-small', 'gtol-too-small']);
+
+/** The start (as the other solvers choose it) and the projected problem from it. */
+function lmProblem(X: Tensor, y: Float64Array, opts: FitOptions, rng: Rng) {
+  const { family } = opts;
+  const given = opts.initialTheta ? family.unpack(opts.initialTheta, X.shape[1]) : undefined;
+  const auto = opts.ridge === 'auto';
+  const start = chooseStart(family, X, y, opts.units, rng, auto ? RIDGE_GRID : [Math.max(opts.ridge as number, MIN_START_RIDGE)], given);
+  const ridge = auto ? start.lambda : (opts.ridge as number);
+  const raw0 = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
+  const problem = projectedProblem(
+    family,
+    X,
+    y,
+    raw0.map((t) => t.shape),
+    { ridge, intercept: opts.intercept ?? true },
+  );
+  return { start, ridge, problem, x0: problem.flatten(raw0) };
+}
+
+/**
+ * How the run ended. A convergence test wins over the validation verdict of
+ * the same iteration; 'validation' names an early stop LM did not ask for.
+ */
+function verdict(stop: StopReason | null, convergence: Convergence): { stopped: StopReason; convergence: string } {
+  const converged = CONVERGED.has(convergence);
+  const stopped: StopReason = stop === 'interrupted' ? 'interrupted' : converged || stop === 'early-stop' ? 'early-stop' : 'max-epochs';
+  return { stopped, convergence: converged || stop !== 'early-stop' ? convergence : 'validation' };
+}
 
 export async function fitLm(train: Dataset, validation: Dataset | null, opts: FitOptions, rng: Rng): Promise<FitOutcome> {
   const { family } = opts;
@@ -40,37 +67,15 @@ export async function fitLm(train: Dataset, validation: Dataset | null, opts: Fi
   const XV = validation ? family.prepare(new Tensor(validation.x, [validation.n, d])) : null;
   const t0 = performance.now();
 
-  const given = opts.initialTheta ? family.unpack(opts.initialTheta, d) : undefined;
-  const auto = opts.ridge === 'auto';
-  const start = chooseStart(family, X, train.y, opts.units, rng, auto ? RIDGE_GRID : [Math.max(opts.ridge as number, MIN_START_RIDGE)], given);
-  const ridge = auto ? start.lambda : (opts.ridge as number);
-  const raw0 = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
-  const problem = projectedProblem(
-    family,
-    X,
-    train.y,
-    raw0.map((t) => t.shape),
-    { ridge, intercept },
-  );
-  const x0 = problem.flatten(raw0);
+  const { start, ridge, problem, x0 } = lmProblem(X, train.y, opts, rng);
 
   /** The model at θ (flat, raw): w, b solved exactly, and its training MSE. */
   const at = (x: Float64Array) => {
     const s = problem.solve(x);
     return { s, trainMse: s.rss / train.n, state: [Float64Array.from(s.w), Float64Array.of(s.b), Float64Array.from(x)] };
   };
-  const validationMse = (x: Float64Array, w: Float64Array, b: number): number | null => {
-    if (!XV || !validation) return null;
-    try {
-      const pred = predictTensor(family, XV, new Tensor(w, [w.length]), Tensor.scalar(b), modelTheta(family, problem.tensors(x))).data;
-      let s = 0;
-      for (let i = 0; i < validation.n; i++) s += (pred[i] - validation.y[i]) ** 2;
-      return s / validation.n;
-    } catch (e) {
-      if (e instanceof NumericError) return Number.POSITIVE_INFINITY;
-      throw e;
-    }
-  };
+  const validationMse = (x: Float64Array, w: Float64Array, b: number): number | null =>
+    XV && validation ? meanSquaredError(family, { w: new Tensor(w, [w.length]), b: Tensor.scalar(b), raw: problem.tensors(x) }, XV, validation.y) : null;
 
   const first = Number.isFinite(problem.residualNorm(x0)) ? at(x0) : null;
   // What is returned if nothing better comes: the start (zeros for w, b when even it is not finite).
@@ -106,15 +111,12 @@ export async function fitLm(train: Dataset, validation: Dataset | null, opts: Fi
       return stop !== null;
     },
   });
-  const convergence = result.convergence;
-  // A convergence test wins over the validation verdict of the same iteration; 'validation' names an early stop LM did not ask for.
-  const converged = CONVERGED.has(convergence);
-  const stopped: StopReason = stop === 'interrupted' ? 'interrupted' : converged || stop === 'early-stop' ? 'early-stop' : 'max-epochs';
-  const reportedConvergence = converged || stop !== 'early-stop' ? convergence : 'validation';
+  const { convergence } = result;
   if (convergence === 'max-iterations' || convergence === 'max-evaluations') {
     opts.onWarning?.(`lm did not converge in ${result.iterations} iterations (${convergence}): raise --epochs, or loosen --tol`);
   }
-  return outcome(result.iterations, stopped, reportedConvergence);
+  const v = verdict(stop, convergence);
+  return outcome(result.iterations, v.stopped, v.convergence);
 
   function outcome(iterations: number | null, stopped: StopReason, convergence: string | undefined): FitOutcome {
     const epochs = iterations ?? 0;

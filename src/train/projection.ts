@@ -96,66 +96,22 @@ export function projectedProblem(family: BasisFamily, X: Tensor, y: Float64Array
   const block = Math.max(1, opts.blockRows ?? CHUNK_ROWS);
   const ridgeRow = Math.sqrt(N * opts.ridge);
 
-  const tensors = (x: Float64Array): Tensor[] => {
-    let o = 0;
-    return shapes.map((s, k) => {
-      const t = new Tensor(x.slice(o, o + sizes[k]), s.slice());
-      o += sizes[k];
-      return t;
-    });
-  };
-  const flatten = (raw: readonly Tensor[]): Float64Array => {
-    const x = new Float64Array(P);
-    let o = 0;
-    for (const t of raw) {
-      x.set(t.data, o);
-      o += t.size;
-    }
-    return x;
-  };
+  const { tensors, flatten } = flatLayout(shapes, sizes, P);
   const rowsOf = (start: number) => {
     const end = Math.min(N, start + block);
     return { m: end - start, xc: new Tensor(X.data.subarray(start * D, end * D), [end - start, D]), yc: y.subarray(start, end) };
   };
   const features = (xc: Tensor, raw: readonly Tensor[]) => family.features(xc, modelTheta(family, raw));
 
-  /** One row block's [A | T] (row-major, nA + (withT ? P : 0) columns) from Φ and the tangents. */
-  const fillA = (out: Float64Array, width: number, m: number, phi: Float64Array) => {
-    for (let r = 0; r < m; r++) {
-      for (let j = 0; j < J; j++) out[r * width + j] = phi[r * J + j];
-      if (opts.intercept) out[r * width + J] = 1;
-    }
-  };
-  const addRidgeRows = (acc: TriangularAccumulator, width: number) => {
-    if (ridgeRow === 0) return;
-    const rows = new Float64Array(J * width);
-    for (let j = 0; j < J; j++) rows[j * width + j] = ridgeRow;
-    acc.addRows(rows, null, J);
-  };
+  const fillA = (out: Float64Array, width: number, m: number, phi: Float64Array) => fillLinearColumns(out, width, m, phi, J, opts.intercept);
 
-  /** w, b from the leading nA × nA block of an accumulated factor; pivoted so a rank deficiency (λ = 0) gives a basic solution. */
-  const linearFrom = (acc: TriangularAccumulator, width: number): { c: Float64Array; rank: number; unexplained: number } => {
-    const raa = new Float64Array(nA * nA);
-    for (let i = 0; i < nA; i++) for (let j = i; j < nA; j++) raa[i * nA + j] = acc.r[i * width + j];
-    const qa = acc.qtb.slice(0, nA);
-    const { r, ipvt } = pivotedQr(raa, nA, qa);
-    const rank = numericalRank(r, nA, RANK_RTOL);
-    const z = solveUpper(r, nA, qa, rank);
-    const c = new Float64Array(nA);
-    for (let k = 0; k < nA; k++) c[ipvt[k]] = z[k];
-    // Components of Qᵀy along directions the rank cut drops stay in the residual.
-    let unexplained = 0;
-    for (let k = rank; k < nA; k++) unexplained += qa[k] * qa[k];
-    return { c, rank, unexplained };
-  };
+  const addRidgeRows = (acc: TriangularAccumulator, width: number) => ridgeRows(acc, width, J, ridgeRow);
 
-  const solution = (c: Float64Array, rank: number, fsq: number): LinearSolution => {
-    const w = c.slice(0, J);
-    let ww = 0;
-    for (const v of w) ww += v * v;
-    const fnorm = Math.sqrt(Math.max(fsq, 0));
-    return { w, b: opts.intercept ? c[J] : 0, rss: Math.max(fsq - N * opts.ridge * ww, 0), fnorm, rank };
-  };
+
+  const linearFrom = (acc: TriangularAccumulator, width: number) => linearPart(acc, width, nA);
+
+  const solution = (c: Float64Array, rank: number, fsq: number) => linearSolution(c, rank, fsq, J, N, opts);
+
 
   // The last solve, by θ: LM evaluates a trial point and, if it is accepted, asks for the same point again.
   let cache: { x: Float64Array; s: LinearSolution } | null = null;
@@ -176,24 +132,7 @@ export function projectedProblem(family: BasisFamily, X: Tensor, y: Float64Array
     return s;
   };
 
-  /** Per block, Φ and the compressed tangent T (m × P) by one jvp per parameter position. */
-  const tangentBlock = (xc: Tensor, m: number, raw: readonly Tensor[]): { phi: Float64Array; t: Float64Array } => {
-    const t = new Float64Array(m * P);
-    let phi: Float64Array | null = null;
-    let offset = 0;
-    for (let k = 0; k < shapes.length; k++) {
-      for (let i = 0; i < perUnit[k]; i++) {
-        const tangents = raw.map((r) => Tensor.zeros(r.shape));
-        for (let j = 0; j < J; j++) tangents[k].data[j * perUnit[k] + i] = 1;
-        const out = jvp((...p) => features(xc, p), raw, tangents);
-        phi ??= out.value.data;
-        const dphi = out.tangent.data;
-        for (let r = 0; r < m; r++) for (let j = 0; j < J; j++) t[r * P + offset + j * perUnit[k] + i] = dphi[r * J + j];
-      }
-      offset += sizes[k];
-    }
-    return { phi: phi ?? features(xc, raw).data, t };
-  };
+  const tangentBlock = (xc: Tensor, m: number, raw: readonly Tensor[]) => compressedTangents({ shapes, sizes, perUnit, P, J, features }, xc, m, raw);
 
   const linearize = (x: Float64Array): Linearization => {
     const raw = tensors(x);
@@ -253,4 +192,99 @@ export function projectedProblem(family: BasisFamily, X: Tensor, y: Float64Array
       return out;
     },
   };
+}
+
+/** θ as one flat vector and back, in the order of `shapes`. */
+function flatLayout(shapes: readonly (readonly number[])[], sizes: readonly number[], P: number) {
+  const tensors = (x: Float64Array): Tensor[] => {
+    let o = 0;
+    return shapes.map((s, k) => {
+      const t = new Tensor(x.slice(o, o + sizes[k]), s.slice());
+      o += sizes[k];
+      return t;
+    });
+  };
+  const flatten = (raw: readonly Tensor[]): Float64Array => {
+    const x = new Float64Array(P);
+    let o = 0;
+    for (const t of raw) {
+      x.set(t.data, o);
+      o += t.size;
+    }
+    return x;
+  };
+  return { tensors, flatten };
+}
+
+/** w, b from the leading nA × nA block of an accumulated factor; pivoted so a rank deficiency (λ = 0) gives a basic solution. */
+function linearPart(acc: TriangularAccumulator, width: number, nA: number): { c: Float64Array; rank: number; unexplained: number } {
+  const raa = new Float64Array(nA * nA);
+  for (let i = 0; i < nA; i++) for (let j = i; j < nA; j++) raa[i * nA + j] = acc.r[i * width + j];
+  const qa = acc.qtb.slice(0, nA);
+  const { r, ipvt } = pivotedQr(raa, nA, qa);
+  const rank = numericalRank(r, nA, RANK_RTOL);
+  const z = solveUpper(r, nA, qa, rank);
+  const c = new Float64Array(nA);
+  for (let k = 0; k < nA; k++) c[ipvt[k]] = z[k];
+  // Components of Qᵀy along directions the rank cut drops stay in the residual.
+  let unexplained = 0;
+  for (let k = rank; k < nA; k++) unexplained += qa[k] * qa[k];
+  return { c, rank, unexplained };
+}
+
+interface TangentLayout {
+  shapes: readonly (readonly number[])[];
+  sizes: readonly number[];
+  perUnit: readonly number[];
+  P: number;
+  J: number;
+  features: (xc: Tensor, raw: readonly Tensor[]) => Tensor;
+}
+
+/**
+ * Per block, Φ and the compressed tangent T (m × P) by one jvp per parameter
+ * position: column j of Φ depends on unit j alone, so one tangent seeds the
+ * same position in every unit.
+ */
+function compressedTangents(L: TangentLayout, xc: Tensor, m: number, raw: readonly Tensor[]): { phi: Float64Array; t: Float64Array } {
+  const { shapes, sizes, perUnit, P, J } = L;
+  const t = new Float64Array(m * P);
+  let phi: Float64Array | null = null;
+  let offset = 0;
+  for (let k = 0; k < shapes.length; k++) {
+    for (let i = 0; i < perUnit[k]; i++) {
+      const tangents = raw.map((r) => Tensor.zeros(r.shape));
+      for (let j = 0; j < J; j++) tangents[k].data[j * perUnit[k] + i] = 1;
+      const out = jvp((...p) => L.features(xc, p), raw, tangents);
+      phi ??= out.value.data;
+      const dphi = out.tangent.data;
+      for (let r = 0; r < m; r++) for (let j = 0; j < J; j++) t[r * P + offset + j * perUnit[k] + i] = dphi[r * J + j];
+    }
+    offset += sizes[k];
+  }
+  return { phi: phi ?? L.features(xc, raw).data, t };
+}
+
+function linearSolution(c: Float64Array, rank: number, fsq: number, J: number, N: number, opts: ProjectionOptions): LinearSolution {
+  const w = c.slice(0, J);
+  let ww = 0;
+  for (const v of w) ww += v * v;
+  const fnorm = Math.sqrt(Math.max(fsq, 0));
+  return { w, b: opts.intercept ? c[J] : 0, rss: Math.max(fsq - N * opts.ridge * ww, 0), fnorm, rank };
+}
+
+/** The ridge as J extra rows √(Nλ)·e_j of the least-squares problem. */
+function ridgeRows(acc: TriangularAccumulator, width: number, J: number, ridgeRow: number): void {
+  if (ridgeRow === 0) return;
+  const rows = new Float64Array(J * width);
+  for (let j = 0; j < J; j++) rows[j * width + j] = ridgeRow;
+  acc.addRows(rows, null, J);
+}
+
+/** One row block's linear columns [Φ 1] (row-major, `width` columns, the tangents after them). */
+function fillLinearColumns(out: Float64Array, width: number, m: number, phi: Float64Array, J: number, intercept: boolean): void {
+  for (let r = 0; r < m; r++) {
+    for (let j = 0; j < J; j++) out[r * width + j] = phi[r * J + j];
+    if (intercept) out[r * width + J] = 1;
+  }
 }
