@@ -1,6 +1,6 @@
 /** The trace for people (aligned columns) and for programs (one JSON document). */
 import { Chalk } from 'chalk';
-import type { TraceOp, TraceResult } from './trace.js';
+import type { TraceOp, TraceResult, TraceRow } from './trace.js';
 
 export interface TraceTableOptions {
   color: boolean;
@@ -59,15 +59,8 @@ export interface TraceJson {
   output: string;
   /** dy/d(wrt) by forward mode; equals gradient[wrt] up to rounding. */
   tangent: number;
-  trace: {
-    var: string;
-    op: TraceOp;
-    definition: string;
-    inputs: (string | number)[];
-    value: number;
-    tangent: number;
-    adjoint: number;
-  }[];
+  /** The trace's rows, each named by `var` (the JSON's key) instead of `name`. */
+  trace: ({ var: string } & Omit<TraceRow, 'name'>)[];
 }
 
 /** The document `basisfit trace --json` prints (a plain object; the caller serialises it). */
