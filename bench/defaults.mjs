@@ -16,6 +16,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { train } from '../dist/train/train.js';
 import { predictRows } from '../dist/model/predict.js';
+import { csvLines, parseValue, rmse } from './quality-common.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = join(ROOT, 'data');
@@ -25,13 +26,6 @@ function usage(message) {
   console.error(`bench/defaults.mjs: ${message}`);
   console.error('usage: node bench/defaults.mjs [--basis rbf,tanh,poly] [--set key=value ...] [--only name,...] [--seeds 1,2] [--json]');
   process.exit(2);
-}
-
-function parseValue(text) {
-  if (text === 'null') return null;
-  if (text === 'true' || text === 'false') return text === 'true';
-  const n = Number(text);
-  return text.trim() !== '' && Number.isFinite(n) ? n : text;
 }
 
 function parseArgs(argv) {
@@ -55,18 +49,6 @@ function parseArgs(argv) {
   }
   for (const b of args.bases) if (!['rbf', 'tanh', 'poly'].includes(b)) usage(`unknown basis '${b}'`);
   return args;
-}
-
-/** Header and data lines of a simple numeric CSV (the sample files have no quoting). */
-function csvLines(text) {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  return { header: lines[0], rows: lines.slice(1) };
-}
-
-function rmse(pred, y) {
-  let s = 0;
-  for (let i = 0; i < y.length; i++) s += (pred[i] - y[i]) ** 2;
-  return Math.sqrt(s / y.length);
 }
 
 async function evaluate(entry, basis, options, seed, dir) {

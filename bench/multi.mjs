@@ -21,8 +21,9 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { predictRows } from '../dist/train/predict.js';
+import { predictRows } from '../dist/model/predict.js';
 import { train } from '../dist/train/train.js';
+import { csvLines, parseValue, rmse } from './quality-common.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
 const DATA = join(ROOT, 'data', 'multi');
@@ -44,13 +45,6 @@ function usage(message) {
   console.error(`bench/multi.mjs: ${message}`);
   console.error("usage: node bench/multi.mjs [--basis rbf,tanh] [--seeds 1,2] [--only a,b] [--set key=value ...] [--levers | --lever 'label=key:value,...' ...] [--json PATH]");
   process.exit(2);
-}
-
-function parseValue(text) {
-  if (text === 'null') return null;
-  if (text === 'true' || text === 'false') return text === 'true';
-  const n = Number(text);
-  return text.trim() !== '' && Number.isFinite(n) ? n : text;
 }
 
 function parseArgs(argv) {
@@ -89,17 +83,6 @@ function parseArgs(argv) {
   }
   for (const b of args.bases) if (!['rbf', 'tanh', 'poly'].includes(b)) usage(`unknown basis '${b}'`);
   return args;
-}
-
-function csvLines(text) {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  return { header: lines[0], rows: lines.slice(1) };
-}
-
-function rmse(pred, y) {
-  let s = 0;
-  for (let i = 0; i < y.length; i++) s += (pred[i] - y[i]) ** 2;
-  return Math.sqrt(s / y.length);
 }
 
 /** Train on the split's training rows, score the test rows (as bench/defaults.mjs does). */
