@@ -1,4 +1,5 @@
 /** The model file (docs/contract.md section 4): what `train` writes and `predict`, `eval` and `grad` read. */
+import type { ModelUncertainty } from '../uncertainty/types.js';
 
 export type BasisName = 'poly' | 'rbf' | 'tanh' | 'exp';
 
@@ -27,6 +28,8 @@ export interface ModelFile {
   scaling: Scaling | null;
   training: { seed: number; epochs: number; [k: string]: unknown };
   history?: { train: number[]; validation: number[] | null };
+  /** Standard errors and what predict --interval needs (src/uncertainty); absent in older files. */
+  uncertainty?: ModelUncertainty;
 }
 
 /** Length of one row of theta for D features. */

@@ -11,17 +11,11 @@
  * every start to check one twenty-field document. The checks below are a screen long and
  * build the result from validated fields only, so nothing unchecked reaches the caller.
  */
+import type { Fail } from './problem.js';
+import { readUncertainty } from './uncertainty-field.js';
 import { BASIS_NAMES, type BasisName, MODEL_FORMAT, MODEL_VERSION, type ModelFile, type Scaling, thetaRowLength } from './types.js';
 
-export interface Problem {
-  /** One line: the field path and what is wrong with it. */
-  message: string;
-  hint?: string;
-  /** The problem is a NaN/Infinity/null where a number belongs (a diverged model, at write time). */
-  nonFinite?: boolean;
-}
-
-export type Fail = (problem: Problem) => never;
+export type { Fail, Problem } from './problem.js';
 
 /** Keys that could reach an object's prototype if a consumer ever merged the document. */
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
@@ -64,6 +58,7 @@ export function validateModel(doc: unknown, fail: Fail): ModelFile {
 
   const model: ModelFile = { format: MODEL_FORMAT, version: MODEL_VERSION, basis, features, target, theta, w, b, scaling, training };
   if (Object.hasOwn(doc, 'history') && doc.history !== undefined) model.history = readHistory(doc.history, fail);
+  if (Object.hasOwn(doc, 'uncertainty') && doc.uncertainty !== undefined) model.uncertainty = readUncertainty(doc.uncertainty, model, fail);
   return model;
 }
 

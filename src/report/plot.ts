@@ -6,6 +6,7 @@
 import { pictured } from '../util/printable.js';
 import type { TopLevelSpec } from 'vega-lite';
 import type { ModelFile } from '../model/index.js';
+import { bandLayers } from '../uncertainty/report.js';
 import { type CurveView, extent, fitView, type LossPoint, lossView, type PlotSet, type ScatterView } from './plot-data.js';
 
 /** The names of the mark layers, as they appear in the SVG's class attributes. */
@@ -69,7 +70,10 @@ function curvePanel(model: ModelFile, v: CurveView, sets: readonly PlotSet[]) {
   const x = { field: 'x', type: 'quantitative', title: v.feature, scale: { zero: false, nice: false } };
   const y = { field: 'y', type: 'quantitative', title: v.target, scale: { domain: v.yDomain, nice: true, zero: false } };
   return {
-    title: { text: heading(model, v.shown), subtitle: "data, the fitted curve, and (faint) each unit's weighted basis function w·φ(x)" },
+    title: {
+      text: heading(model, v.shown),
+      subtitle: `data, the fitted curve, and (faint) each unit's weighted basis function w·φ(x)${model.uncertainty ? '; shaded: 95% bands for the mean (darker) and new observations' : ''}`,
+    },
     width: WIDE,
     height: 320,
     layer: [
@@ -79,6 +83,7 @@ function curvePanel(model: ModelFile, v: CurveView, sets: readonly PlotSet[]) {
         mark: { type: 'line', clip: true, strokeWidth: 1, opacity: 0.35, color: BASIS_COLOUR },
         encoding: { x, y, detail: { field: 'unit', type: 'nominal' } },
       },
+      ...bandLayers(model, v.curve.map((c) => c.x), x, y),
       {
         name: LAYERS.points,
         data: { values: v.points },

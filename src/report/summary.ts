@@ -3,6 +3,8 @@ import type { ChalkInstance } from 'chalk';
 import type { Metrics } from '../model/metrics.js';
 import { printable } from '../util/printable.js';
 import type { TrainResult } from '../train/train.js';
+import type { ModelFile } from '../model/types.js';
+import { uncertaintySummary } from '../uncertainty/report.js';
 
 function num(v: number | null, digits = 4): string {
   if (v === null || !Number.isFinite(v)) return '-';
@@ -18,7 +20,7 @@ export function metricsTable(rows: [string, Metrics | null][], c: ChalkInstance)
   return [c.dim(fmt(head)), ...body.map(fmt)];
 }
 
-export function trainSummary(r: TrainResult, c: ChalkInstance): string {
+export function trainSummary(r: TrainResult, c: ChalkInstance, model?: ModelFile | null): string {
   const stopColor = r.stopped === 'diverged' ? c.red : r.stopped === 'interrupted' ? c.yellow : c.green;
   const lines = [
     `${c.bold(r.basis)} basis, ${r.units} units: ${r.features.map((f) => printable(f)).join(', ')} -> ${printable(r.target)}`,
@@ -34,6 +36,7 @@ export function trainSummary(r: TrainResult, c: ChalkInstance): string {
       ],
       c,
     ),
+    ...(model ? uncertaintySummary(r.uncertainty, model) : []),
     r.model ? `model written to ${r.model === '-' ? 'standard output' : c.bold(printable(r.model))}` : c.yellow('no model written'),
   ];
   return `${lines.join('\n')}\n`;

@@ -6,10 +6,12 @@
 import { TrainingError } from '../errors.js';
 import { type ModelFile, MODEL_VERSION, type Scaling, writeModel } from '../model/index.js';
 import type { Metrics } from '../model/metrics.js';
+import { computeUncertainty } from '../uncertainty/covariance.js';
+import type { UncertaintyReport } from '../uncertainty/types.js';
 import type { Rng } from '../util/rng.js';
 import type { TrainSettings } from './defaults.js';
 import { type EpochListener, runRestarts } from './restarts.js';
-import type { EpochReport, FitOutcome, StopReason } from './types.js';
+import type { Dataset, EpochReport, FitOutcome, StopReason } from './types.js';
 
 export interface TrainResult {
   basis: string;
@@ -36,6 +38,8 @@ export interface TrainResult {
   relevance?: Record<string, number>;
   /** The solver and, for lm, which convergence test stopped it (null for the descent solvers) and its iterations. */
   solver?: { name: string; stopped: string | null; iterations: number };
+  /** Standard errors of the stored parameters (docs/contract.md section 6); null when they cannot be estimated, or under --stream. */
+  uncertainty?: UncertaintyReport | null;
 }
 
 /** A data set made ready to train on, in memory or as a file to stream. */
@@ -47,10 +51,21 @@ export interface PreparedRun {
   scaling: Scaling | null;
   loadSeconds: number;
   droppedRows: number;
+  /**
+   * The rows the final (w, b) was solved on, scaled as the model acts on them, for the
+   * standard errors (src/uncertainty); absent when they are not in memory (--stream).
+   */
+  fitRows?: Dataset;
   /** One fit from the start drawn from `rng`. */
   fitStart(rng: Rng, onEpoch: ((e: EpochReport) => void) | undefined): Promise<FitOutcome>;
   /** Metrics of the final model (null: training diverged) on the training and validation rows. */
   measure(model: ModelFile | null, stopped: StopReason): Promise<{ train: Metrics; validation: Metrics | null }>;
+}
+
+/** Warnings as they are collected for the result and shown as they happen. */
+export interface WarningSink {
+  warnings: string[];
+  warn: (m: string) => void;
 }
 
 export interface RunHooks {
@@ -62,7 +77,7 @@ export interface RunHooks {
  * Restarts, then the model and the result document; throws a TrainingError
  * carrying the result when every start diverged, and writes the model file otherwise.
  */
-export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, warnings: string[], hooks: RunHooks): Promise<{ result: TrainResult; model: ModelFile | null }> {
+export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, sink: WarningSink, hooks: RunHooks): Promise<{ result: TrainResult; model: ModelFile | null }> {
   const r = await runRestarts(s.restarts, rng, run.scaling, hooks.onEpoch, (fork, onEpoch) => run.fitStart(fork, onEpoch));
   const chosen = r.best;
   // An interruption ends the run, whichever start had been best so far.
@@ -84,7 +99,7 @@ export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, 
     best_epoch: chosen?.bestEpoch ?? 0,
     restarts: { count: r.ran, best: r.bestIndex + 1, losses: r.losses },
     dropped_rows: run.droppedRows,
-    warnings,
+    warnings: sink.warnings,
     ridge: chosen?.ridge,
     init_scale: chosen?.initScale,
     solver: { name: s.solver, stopped: chosen?.convergence ?? null, iterations: chosen?.epochs ?? 0 },
@@ -94,11 +109,20 @@ export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, 
       result,
     });
   }
+  result.uncertainty = run.fitRows ? attachUncertainty(model, run.fitRows, chosen!.ridge ?? s.ridge, stopped, sink.warn) : null;
   if (hooks.out) {
     await writeModel(hooks.out, model);
     result.model = hooks.out;
   }
   return { result, model };
+}
+
+/** The standard errors for the result, and what predict --interval needs into the model file. */
+function attachUncertainty(model: ModelFile, rows: Dataset, ridge: number, stopped: StopReason, warn: (m: string) => void): UncertaintyReport | null {
+  const unc = computeUncertainty({ model, x: rows.x, y: rows.y, n: rows.n, ridge, stopped });
+  if (unc.stored) model.uncertainty = unc.stored;
+  if (unc.warning) warn(unc.warning);
+  return unc.report;
 }
 
 function buildModel(s: TrainSettings, run: PreparedRun, o: FitOutcome): ModelFile {

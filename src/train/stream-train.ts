@@ -77,7 +77,8 @@ export async function trainStream(options: StreamTrainOptions): Promise<StreamTr
     throw new UsageError(`--stream supports --solver gd only, not ${s.solver}`, 'leave out --solver, or train without --stream');
   }
   assertValidationFraction(s.valSplit);
-  const { warnings, warn } = warningSink(options.onWarning);
+  const sink = warningSink(options.onWarning);
+  const { warn } = sink;
   if (options.out) await assertNotSameFile(options.out, options.file);
 
   const load = dataSettings(options);
@@ -139,7 +140,7 @@ export async function trainStream(options: StreamTrainOptions): Promise<StreamTr
       },
     },
     rng,
-    warnings,
+    sink,
     options,
   );
   const stream: StreamInfo = {

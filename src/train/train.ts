@@ -16,7 +16,7 @@ import { chooseRelevance } from './relevance.js';
 import { MIN_START_RIDGE, RIDGE_GRID } from './start.js';
 import { fit } from './fit.js';
 import { loadInitModel } from './init-model.js';
-import { completeRun, nanMetrics, type TrainResult } from './outcome.js';
+import { completeRun, nanMetrics, type TrainResult, type WarningSink } from './outcome.js';
 import type { EpochListener } from './restarts.js';
 import type { Dataset, LabelledRows } from './types.js';
 
@@ -52,7 +52,7 @@ export interface TrainOutput {
 }
 
 /** Collects warnings and passes each on as it happens. */
-export function warningSink(onWarning?: (m: string) => void): { warnings: string[]; warn: (m: string) => void } {
+export function warningSink(onWarning?: (m: string) => void): WarningSink {
   const warnings: string[] = [];
   return {
     warnings,
@@ -81,7 +81,8 @@ export async function train(options: TrainOptions): Promise<TrainOutput> {
 export async function trainTable(table: Table, options: Omit<TrainOptions, 'file' | 'stdin'>, loadSeconds = 0): Promise<TrainOutput> {
   const s = resolveSettings({ ...options, solver: options.solver ?? IN_MEMORY_DEFAULTS.solver });
   const family = basisFamily(s.basis);
-  const { warnings, warn } = warningSink(options.onWarning);
+  const sink = warningSink(options.onWarning);
+  const { warn } = sink;
   if (table.droppedRows > 0) warn(`dropped ${table.droppedRows} row(s) with empty cells (--missing drop)`);
   if (s.basis === 'poly') assertPositiveFeatures(table, 'poly');
 
@@ -131,9 +132,10 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
       fitStart: (fork, onEpoch) =>
         fit(trainSet, valSet, { ...fitSettings(s, options), ...start, family, onEpoch, onWarning: warn }, fork),
       measure: async (m) => ({ train: measureOn(m, trainRows), validation: valRows ? measureOn(m, valRows) : null }),
+      fitRows: trainSet,
     },
     rng,
-    warnings,
+    sink,
     options,
   );
   if (relevance) result.relevance = Object.fromEntries(table.features.map((f, k) => [f, relevance[k]]));

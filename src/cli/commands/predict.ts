@@ -10,7 +10,11 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     y
       .positional('file', fileArg)
       .option('model', modelOption)
-      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' }) as unknown as Argv<PredictArgs>,
+      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' })
+      .option('interval', {
+        type: 'string',
+        describe: 'add mean_ci_lower/upper and obs_ci_lower/upper at this level (0 < LEVEL < 1), e.g. 0.95',
+      }) as unknown as Argv<PredictArgs>,
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const { runPredict } = await import('../run/predict.js');
     await runPredict(argv);

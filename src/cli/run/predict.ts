@@ -1,18 +1,30 @@
 import { loadModelInput, predictAll, predictTable } from '../model-input.js';
 import { printable } from '../../util/printable.js';
 import { printJson } from '../io.js';
+import { INTERVAL_COLUMNS, intervalCells, intervalJson, parseLevel } from '../../uncertainty/cli.js';
+import { predictIntervals, requireUncertainty } from '../../uncertainty/intervals.js';
 
 export interface PredictArgs {
   file: string;
   model: string;
   json?: boolean;
   delimiter?: string;
+  /** --interval LEVEL: add confidence and prediction intervals (src/uncertainty). */
+  interval?: string | number;
 }
 
 export async function runPredict(a: PredictArgs): Promise<void> {
+  const level = a.interval === undefined ? undefined : parseLevel(a.interval);
   const { model, table } = await loadModelInput(a.file, a.model, { requireTarget: false, keepRaw: !a.json, delimiter: a.delimiter });
+  // Checked before any output, so a model without uncertainty fails cleanly (exit 1).
+  if (level !== undefined) requireUncertainty(model, a.model);
+  const d = model.features.length;
+  const intervals = (start: number, pred: Float64Array) =>
+    level === undefined ? undefined : predictIntervals(model, table.x.subarray(start * d, (start + pred.length) * d), pred.length, level, a.model, pred);
   if (a.json) {
-    printJson({ predictions: Array.from(predictAll(model, table)) });
+    const pred = predictAll(model, table);
+    const iv = intervals(0, pred);
+    printJson({ predictions: Array.from(pred), ...(iv ? intervalJson(iv) : {}) });
     return;
   }
   const column = predictionColumn(table.header);
@@ -20,11 +32,12 @@ export async function runPredict(a: PredictArgs): Promise<void> {
     process.stderr.write(`basisfit: warning: the input already has a column 'prediction'; the new one is called '${printable(column)}'\n`);
   }
   const out = new CsvOut();
-  out.add(`${[...table.header, column].map(quote).join(',')}\n`);
+  out.add(`${[...table.header, column, ...(level === undefined ? [] : INTERVAL_COLUMNS)].map(quote).join(',')}\n`);
   const rows = table.raw ?? [];
   // Each chunk's rows go out as soon as they are predicted, so memory stays bounded.
   for (const [start, pred] of predictTable(model, table)) {
-    for (let i = 0; i < pred.length; i++) await out.add(`${[...rows[start + i].map(quote), String(pred[i])].join(',')}\n`);
+    const iv = intervals(start, pred);
+    for (let i = 0; i < pred.length; i++) await out.add(`${[...rows[start + i].map(quote), String(pred[i]), ...(iv ? intervalCells(iv, i) : [])].join(',')}\n`);
   }
   await out.flush();
 }

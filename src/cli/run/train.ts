@@ -143,14 +143,14 @@ export async function runTrain(a: TrainArgs): Promise<void> {
     if (chart) io.err(chart.trimEnd());
   }
   const diagnostics = model ? diagnose(model, rows.train.x, rows.train.n) : null;
-  const reported = { ...result, diagnostics, ...(a.plot !== undefined ? { plot: a.plot } : {}) };
+  const reported = { ...result, uncertainty: result.uncertainty ?? null, diagnostics, ...(a.plot !== undefined ? { plot: a.plot } : {}) };
   const checks: ExpectResult[] = expects.map((x) => evaluateExpect(x, reported));
   const document = { ...reported, ...(checks.length > 0 ? { expect: checks } : {}) };
   // With --out - or --plot -, stdout carries that file alone and the summary goes to stderr.
   const say = a.out === '-' || a.plot === '-' ? (t: string) => process.stderr.write(t) : io.out;
   if (a.json) printJson(document);
   else {
-    say(trainSummary(result, io.color));
+    say(trainSummary(result, io.color, model));
     if (diagnostics) say(diagnosticsSummary(diagnostics, io.color));
     if (a.plot !== undefined && a.plot !== '-') say(`plot written to ${io.color.bold(printable(a.plot))}\n`);
   }

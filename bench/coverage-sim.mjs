@@ -1,0 +1,107 @@
+// The coverage simulation shared by bench/coverage.mjs (full size) and
+// test/uncertainty/coverage.test.ts (small, for CI): seeded data sets from a
+// known curve with Gaussian noise, each trained with train()'s defaults
+// (options given here only when the caller overrides them), then the model's
+// prediction intervals checked on fresh points from the same distribution.
+// The library functions come in as arguments, so the test runs the TypeScript
+// sources and the benchmark the build.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** The known curve: smooth, with a bend an 80-unit rbf fit has to resolve. */
+export const TRUE_CURVE = (x) => Math.sin(1.5 * x) + 0.3 * x;
+export const NOISE_SD = 0.3;
+export const X_RANGE = [-3, 3];
+
+/** mulberry32: a small seeded generator, so every data set is reproducible from its index. */
+function uniforms(seed) {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+function gaussian(u) {
+  // Box–Muller; 1 − u keeps the logarithm's argument in (0, 1].
+  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
+}
+
+function draw(n, u, z) {
+  const x = new Float64Array(n);
+  const y = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    x[i] = X_RANGE[0] + (X_RANGE[1] - X_RANGE[0]) * u();
+    y[i] = TRUE_CURVE(x[i]) + NOISE_SD * z();
+  }
+  return { x, y };
+}
+
+/**
+ * sets data sets of n rows each, fresh test points per set, intervals at level.
+ * Returns the coverage of new observations (obs interval), of the true curve
+ * (mean band), the mean widths, and the methods the fits used.
+ */
+export async function simulate({ train, predictIntervals, sets, n, fresh, level = 0.95, options = {}, firstSeed = 1, onSet }) {
+  const dir = await mkdtemp(join(tmpdir(), 'basisfit-coverage-'));
+  let obsHits = 0;
+  let meanHits = 0;
+  let points = 0;
+  let nulls = 0;
+  let obsWidth = 0;
+  let meanWidth = 0;
+  const methods = {};
+  const perSet = [];
+  try {
+    for (let s = 0; s < sets; s++) {
+      const seed = firstSeed + s;
+      const u = uniforms(0x9e3779b9 ^ (seed * 2654435761));
+      const z = gaussian(u);
+      const data = draw(n, u, z);
+      const file = join(dir, `set${seed}.csv`);
+      await writeFile(file, `x,y\n${Array.from(data.x, (x, i) => `${x},${data.y[i]}`).join('\n')}\n`);
+      const { model, result } = await train({ file, out: null, quiet: true, ...options });
+      if (model.uncertainty === undefined) {
+        nulls++;
+        continue;
+      }
+      methods[model.uncertainty.method] = (methods[model.uncertainty.method] ?? 0) + 1;
+      const test = draw(fresh, u, z);
+      const iv = predictIntervals(model, test.x, fresh, level);
+      let hits = 0;
+      let setObsWidth = 0;
+      for (let i = 0; i < fresh; i++) {
+        const f = TRUE_CURVE(test.x[i]);
+        if (test.y[i] >= iv.obsLower[i] && test.y[i] <= iv.obsUpper[i]) hits++;
+        if (f >= iv.meanLower[i] && f <= iv.meanUpper[i]) meanHits++;
+        obsWidth += iv.obsUpper[i] - iv.obsLower[i];
+        setObsWidth += iv.obsUpper[i] - iv.obsLower[i];
+        meanWidth += iv.meanUpper[i] - iv.meanLower[i];
+      }
+      obsHits += hits;
+      points += fresh;
+      perSet.push({ seed, coverage: hits / fresh, width: setObsWidth / fresh, sigma: result.uncertainty.sigma, dof: result.uncertainty.dof, ridge: result.ridge, stopped: result.stopped });
+      onSet?.(s, perSet.at(-1));
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+  return {
+    sets,
+    n,
+    fresh,
+    level,
+    nulls,
+    observation_coverage: obsHits / points,
+    mean_band_coverage: meanHits / points,
+    mean_observation_width: obsWidth / points,
+    mean_band_width: meanWidth / points,
+    noise_sd: NOISE_SD,
+    methods,
+    perSet,
+  };
+}

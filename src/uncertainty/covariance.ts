@@ -1,0 +1,187 @@
+/**
+ * Standard errors of a trained model's stored parameters (the model file's
+ * w, b, θ, which act on scaled inputs), from the Gauss–Newton covariance of
+ * the penalised least-squares problem the trainer solved on its training rows:
+ *
+ *   L(w, b, θ) = ½ Σ_n (f(x_n) − y_n)² + ½ Nλ ‖w‖²
+ *
+ * (the trainer's mean objective times N, so λ is the model's own λ), with
+ * J = ∂f/∂(params) at the training rows, G = JᵀJ, H = G + Nλ·D (D selects w):
+ *
+ *   Cov = σ̂² H⁻¹ G H⁻¹,  A = J H⁻¹ Jᵀ,  ν = N − tr(2A − AᵀA),  σ̂² = RSS / ν.
+ *
+ * Without a ridge this is σ̂²(JᵀJ)⁻¹ with ν = N − P. ν is the residual
+ * effective dof: E[RSS] = σ²ν for a linear smoother without bias, which is why
+ * it, not N − tr(A), divides the RSS.
+ *
+ * The delta method linearises around a stationary point. The test: the
+ * Newton step to the nearest stationary point, −H⁻¹∇L, measured in standard
+ * errors, √(∇Lᵀ H⁻¹ ∇L) / σ̂, must be below STATIONARY_SE. Two methods:
+ *
+ * - over (w, b, θ): only where the fit is stationary in θ too (a converged
+ *   fit); the default fit stops early on a validation split, so it is not;
+ * - 'linear-in-w given theta': θ, chosen by training and validation, is
+ *   treated as a design choice, and for that fixed θ the fit is the ridge
+ *   linear smoother in (w, b), which varpro solves exactly at the end; the
+ *   intervals are then valid conditional on θ. This is what the default fit
+ *   gets (coverage measured in bench/coverage.mjs and test/uncertainty).
+ */
+import { families } from '../basis/index.js';
+import { add, mul, square, sub, sum, Tensor, valueAndGrad } from '../engine/index.js';
+import { predictTensor } from '../model/predict.js';
+import type { ModelFile } from '../model/types.js';
+import { parameterJacobian, toFileLayout } from './jacobian.js';
+import { gram, multiply, quadraticForm, semidefiniteCholeskyRows, symmetricInverse, trace, traceOfProduct } from './linalg.js';
+import type { CovarianceParameters, ModelUncertainty, UncertaintyReport } from './types.js';
+
+/** A Newton step to stationarity of at most a tenth of a standard error shifts an interval's centre by at most that much. */
+export const STATIONARY_SE = 0.1;
+/** Beyond this condition number of H, rounding in H⁻¹ is no longer small against the standard errors it gives. */
+export const MAX_CONDITION = 1e12;
+/**
+ * The largest parameter count whose full covariance goes into the model file: the
+ * factor has P(P+1)/2 numbers, 29,161 at P = 241 (80 rbf units on one feature).
+ * Beyond it the full-θ covariance would dwarf the model, and the (w, b) one is kept.
+ */
+export const MAX_FULL_PARAMETERS = 400;
+/** Forward passes × rows × units × features above which the full Jacobian is not attempted (about a second of work). */
+const MAX_FULL_WORK = 1e9;
+
+export function methodName(which: CovarianceParameters, ridge: number): string {
+  const how = ridge > 0 ? 'ridge sandwich, effective dof' : 'least squares, dof N - P';
+  return which === 'w,b' ? `linear-in-w given theta (${how})` : `gauss-newton delta method over w, b, theta (${how})`;
+}
+
+export interface UncertaintyInput {
+  model: ModelFile;
+  /** The training rows the final (w, b) was solved on, scaled as the model acts on them (N × D). */
+  x: Float64Array;
+  /** Their targets in the model's units (standardised when the model has a scaling). */
+  y: Float64Array;
+  n: number;
+  /** The trainer's λ (of the mean objective ½·MSE + λ/2‖w‖²). */
+  ridge: number;
+  /**
+   * How training ended. After early stopping or an interrupt θ is where validation or
+   * the user stopped it, not a stationary point, so the full covariance is not tried.
+   */
+  stopped?: string;
+}
+
+export interface UncertaintyOutcome {
+  report: UncertaintyReport | null;
+  /** The model file's `uncertainty` field, or undefined when there is none. */
+  stored?: ModelUncertainty;
+  /** Why there is no uncertainty (one line); why θ's alone is not included is the report's `note`. */
+  warning?: string;
+}
+
+interface Analysis {
+  which: CovarianceParameters;
+  cov: Float64Array;
+  p: number;
+  dof: number;
+  sigma2: number;
+  newtonSE: number;
+  condition: number;
+}
+
+type Attempt = { ok: true; a: Analysis } | { ok: false; reason: string };
+
+export function computeUncertainty(input: UncertaintyInput): UncertaintyOutcome {
+  const { model, n } = input;
+  const family = families[model.basis];
+  const d = model.features.length;
+  const jw = model.w.length;
+  const nl = n * input.ridge;
+  const ys = model.scaling?.y.std ?? 1;
+
+  // ∇L over all stored parameters: one reverse pass of the penalised objective.
+  const X = family.prepare(new Tensor(input.x, [n, d]));
+  const Y = new Tensor(input.y, [n]);
+  const objective = (w: Tensor, b: Tensor, ...theta: Tensor[]): Tensor => {
+    const half = mul(sum(square(sub(predictTensor(family, X, w, b, theta), Y))), 0.5);
+    return nl > 0 ? add(half, mul(sum(square(w)), 0.5 * nl)) : half;
+  };
+  const params = [Tensor.vector(model.w), Tensor.scalar(model.b), ...family.unpack(model.theta, d)];
+  const gradient = toFileLayout(model, valueAndGrad(objective)(...params).grads);
+  // The RSS from the residuals themselves, not L minus the penalty, which could cancel.
+  const pred = predictTensor(family, X, params[0], params[1], params.slice(2)).data;
+  let rss = 0;
+  for (let i = 0; i < n; i++) rss += (pred[i] - input.y[i]) ** 2;
+
+  const full = fullAttempt(input, gradient, rss, nl);
+  const lin = attempt(input, 'w,b', gradient, rss, nl);
+  const chosen = full.ok ? full.a : lin.ok ? lin.a : null;
+  if (chosen === null) {
+    const why = lin.ok ? '' : lin.reason;
+    return { report: null, warning: `no standard errors or intervals: ${why}` };
+  }
+  const note = full.ok ? undefined : `theta's uncertainty is not included: ${full.reason}`;
+  const method = methodName(chosen.which, input.ridge);
+  const se = Array.from({ length: chosen.p }, (_, i) => Math.sqrt(Math.max(chosen.cov[i * chosen.p + i], 0)));
+  const width = model.theta[0].length;
+  const report: UncertaintyReport = {
+    sigma: Math.sqrt(chosen.sigma2) * ys,
+    dof: chosen.dof,
+    stderr: {
+      w: se.slice(0, jw),
+      b: se[jw],
+      theta: model.theta.map((_, j) => Array.from({ length: width }, (_, k) => (chosen.which === 'w,b' ? null : se[jw + 1 + j * width + k]))),
+    },
+    method,
+    ...(note !== undefined ? { note } : {}),
+    newton_step_se: chosen.newtonSE,
+    condition: chosen.condition,
+  };
+  const stored: ModelUncertainty = {
+    method,
+    parameters: chosen.which,
+    sigma: report.sigma,
+    dof: chosen.dof,
+    factor: semidefiniteCholeskyRows(chosen.cov, chosen.p),
+  };
+  return { report, stored };
+}
+
+function fullAttempt(input: UncertaintyInput, gradient: Float64Array, rss: number, nl: number): Attempt {
+  const { model, n } = input;
+  const p = gradient.length;
+  if (input.stopped === 'early-stop' || input.stopped === 'interrupted') return { ok: false, reason: `training ended by ${input.stopped}, so the fit is not at a stationary point in theta` };
+  if (p > MAX_FULL_PARAMETERS) return { ok: false, reason: `${p} parameters are more than the ${MAX_FULL_PARAMETERS} whose full covariance the model file keeps` };
+  if (p * n * model.w.length * model.features.length > MAX_FULL_WORK) return { ok: false, reason: `the full Jacobian (${n} rows × ${p} parameters) is too costly to form` };
+  return attempt(input, 'w,b,theta', gradient, rss, nl);
+}
+
+function attempt(input: UncertaintyInput, which: CovarianceParameters, gradient: Float64Array, rss: number, nl: number): Attempt {
+  const { model, n } = input;
+  const jw = model.w.length;
+  const { J, p } = parameterJacobian(model, input.x, n, which);
+  const G = gram(J, n, p);
+  const H = G.slice();
+  for (let k = 0; k < jw; k++) H[k * p + k] += nl;
+  const { inverse: Hinv, condition } = symmetricInverse(H, p);
+  const what = which === 'w,b' ? 'the (w, b) block of JᵀJ' : 'JᵀJ over w, b, theta';
+  if (!(condition <= MAX_CONDITION)) {
+    // The ridge acts on w only: θ directions it cannot fix (units whose θ the data do not identify) get no such hint.
+    const hint = which === 'w,b' ? '; train with a ridge (--ridge auto) or fewer --units' : ': some units\' theta is not identified by the data';
+    return { ok: false, reason: `${what}${nl > 0 ? ' + ridge' : ''} is singular or ill-conditioned (condition ${condition.toPrecision(3)})${hint}` };
+  }
+  const M = multiply(Hinv, G, p); // H⁻¹G: tr(A) = tr(M), tr(AᵀA) = tr(M²) since A is symmetric
+  const dof = n - (2 * trace(M, p) - traceOfProduct(M, M, p));
+  if (!(dof > 0.5)) return { ok: false, reason: `no residual degrees of freedom (N = ${n}, effective parameters ${(n - dof).toFixed(1)}); use fewer --units or more rows` };
+  const sigma2 = rss / dof;
+  if (!(sigma2 > 0)) return { ok: false, reason: 'the fit interpolates the training rows (zero residuals), so the noise level cannot be estimated' };
+  const g = which === 'w,b' ? gradient.subarray(0, p) : gradient;
+  const newtonSE = Math.sqrt(Math.max(quadraticForm(Hinv, g, p), 0) / sigma2);
+  if (!(newtonSE <= STATIONARY_SE)) {
+    const where = which === 'w,b' ? 'w, b are not the ridge solution for the stored theta' : 'the fit is not at a stationary point in theta (early stopping or too few epochs)';
+    return {
+      ok: false,
+      reason: `${where}: a Newton step would move the parameters by ${newtonSE.toPrecision(3)} standard errors (more than ${STATIONARY_SE})${which === 'w,b' ? '; use --solver varpro' : ''}`,
+    };
+  }
+  const cov = multiply(M, Hinv, p); // H⁻¹ G H⁻¹
+  for (let i = 0; i < cov.length; i++) cov[i] *= sigma2;
+  return { ok: true, a: { which, cov, p, dof, sigma2, newtonSE, condition } };
+}
