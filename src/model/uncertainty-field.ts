@@ -5,7 +5,7 @@
  * 'w,b,theta', and the factor's row i holds P − i numbers.
  */
 import type { Fail } from './problem.js';
-import { type CovarianceParameters, type ModelUncertainty, parameterCount } from '../uncertainty/types.js';
+import { type CovarianceParameters, MAX_REPLICATES, type ModelUncertainty, parameterCount, RESIDUAL_POOL } from '../uncertainty/types.js';
 
 const PARAMETERS: readonly CovarianceParameters[] = ['w,b', 'w,b,theta'];
 const HINT = 're-train the model with basisfit train to rebuild its uncertainty';
@@ -21,6 +21,10 @@ export function readUncertainty(v: unknown, model: { w: number[]; theta: number[
   if (!(sigma > 0)) fail({ message: `uncertainty.sigma must be > 0, got ${sigma}`, hint: HINT });
   const dof = number(o.dof, 'uncertainty.dof', fail);
   if (!(dof > 0)) fail({ message: `uncertainty.dof must be > 0, got ${dof}`, hint: HINT });
+  if (o.bootstrap !== undefined) {
+    if (o.factor !== undefined) fail({ message: 'uncertainty has both a factor and bootstrap refits; a file holds one of them', hint: HINT });
+    return { method, parameters, sigma, dof, bootstrap: readBootstrap(o.bootstrap, model, fail) };
+  }
   const p = parameterCount(model, parameters);
   const rows = o.factor;
   if (!Array.isArray(rows)) fail({ message: 'uncertainty.factor is not a list of rows', hint: HINT });
@@ -32,6 +36,36 @@ export function readUncertainty(v: unknown, model: { w: number[]; theta: number[
     return row.map((e, k) => number(e, `${path}[${k}]`, fail));
   });
   return { method, parameters, sigma, dof, factor };
+}
+
+function readBootstrap(v: unknown, model: { w: number[]; theta: number[][] }, fail: Fail): NonNullable<ModelUncertainty['bootstrap']> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) fail({ message: 'uncertainty.bootstrap is not an object; expected {"replicates", "residuals"}', hint: HINT });
+  const o = v as Record<string, unknown>;
+  const reps = o.replicates;
+  if (!Array.isArray(reps) || reps.length < 2 || reps.length > MAX_REPLICATES) {
+    fail({ message: `uncertainty.bootstrap.replicates must be a list of 2 to ${MAX_REPLICATES} refits`, hint: HINT });
+  }
+  const j = model.w.length;
+  const width = model.theta[0]?.length ?? 0;
+  const list = (x: unknown, length: number, path: string): number[] => {
+    if (!Array.isArray(x) || x.length !== length) fail({ message: `${path} must be a list of ${length} numbers`, hint: HINT });
+    return x.map((e, k) => number(e, `${path}[${k}]`, fail));
+  };
+  const replicates = reps.map((r, i) => {
+    const path = `uncertainty.bootstrap.replicates[${i}]`;
+    if (typeof r !== 'object' || r === null || Array.isArray(r)) fail({ message: `${path} is not an object; expected {"theta", "w", "b"}`, hint: HINT });
+    const rec = r as Record<string, unknown>;
+    if (!Array.isArray(rec.theta) || rec.theta.length !== j) fail({ message: `${path}.theta must have ${j} rows, like the model's theta`, hint: HINT });
+    const theta = rec.theta.map((row, k) => list(row, width, `${path}.theta[${k}]`));
+    return { theta, w: list(rec.w, j, `${path}.w`), b: number(rec.b, `${path}.b`, fail) };
+  });
+  const res = o.residuals;
+  if (!Array.isArray(res) || res.length === 0 || res.length > RESIDUAL_POOL) fail({ message: `uncertainty.bootstrap.residuals must be a list of 1 to ${RESIDUAL_POOL} numbers`, hint: HINT });
+  const residuals = res.map((e, k) => number(e, `uncertainty.bootstrap.residuals[${k}]`, fail));
+  for (let k = 1; k < residuals.length; k++) {
+    if (residuals[k] < residuals[k - 1]) fail({ message: `uncertainty.bootstrap.residuals must be sorted (entry ${k} is smaller than the one before)`, hint: HINT });
+  }
+  return { replicates, residuals };
 }
 
 function number(v: unknown, path: string, fail: Fail): number {

@@ -8,10 +8,12 @@ import cliProgress from 'cli-progress';
 export interface ProgressUpdate {
   epoch: number;
   epochs: number;
-  trainLoss: number;
+  trainLoss: number | null;
   validationLoss: number | null;
   restart: number;
   restarts: number;
+  /** What `epoch` counts, when not epochs (e.g. 'bootstrap refit'). */
+  unit?: string;
 }
 
 export interface Progress {
@@ -48,9 +50,7 @@ function linesProgress(write: (l: string) => void, interval: number): Progress {
   const emit = (u: ProgressUpdate) => {
     const elapsed = (Date.now() - start) / 1000;
     const restart = u.restarts > 1 ? `start ${u.restart}/${u.restarts}  ` : '';
-    write(
-      `${restart}epoch ${u.epoch}/${u.epochs}  train rmse ${rmse(u.trainLoss)}  val rmse ${rmse(u.validationLoss)}  ${elapsed.toFixed(1)}s`,
-    );
+    write(`${restart}${u.unit ?? 'epoch'} ${u.epoch}/${u.epochs}  train rmse ${rmse(u.trainLoss)}  val rmse ${rmse(u.validationLoss)}  ${elapsed.toFixed(1)}s`);
     pending = null;
   };
   return {
@@ -73,7 +73,7 @@ function barProgress(color: ChalkInstance, write: (l: string) => void): Progress
   const bar = new cliProgress.SingleBar(
     {
       stream: process.stderr,
-      format: `${color.cyan('{bar}')} {prefix}epoch {value}/{total} | train rmse {train} | val rmse {val} | ETA {eta_formatted}`,
+      format: `${color.cyan('{bar}')} {prefix}{unit} {value}/{total} | train rmse {train} | val rmse {val} | ETA {eta_formatted}`,
       barCompleteChar: '\u2588',
       barIncompleteChar: '\u2591',
       hideCursor: true,
@@ -86,7 +86,7 @@ function barProgress(color: ChalkInstance, write: (l: string) => void): Progress
   let started = false;
   return {
     update(u) {
-      const payload = { train: rmse(u.trainLoss), val: rmse(u.validationLoss), prefix: u.restarts > 1 ? `start ${u.restart}/${u.restarts} ` : '' };
+      const payload = { train: rmse(u.trainLoss), val: rmse(u.validationLoss), prefix: u.restarts > 1 ? `start ${u.restart}/${u.restarts} ` : '', unit: u.unit ?? 'epoch' };
       if (!started) {
         bar.start(u.epochs, u.epoch, payload);
         started = true;

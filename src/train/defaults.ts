@@ -41,6 +41,8 @@ export interface TrainSettings {
   relevance: boolean;
   /** false (--no-intercept): b is fixed at 0. */
   intercept: boolean;
+  /** --bootstrap B: B refits on resampled rows for the uncertainty (train/bootstrap.ts); 0: the delta method only. */
+  bootstrap: number;
   /**
    * --solver lm: its ftol and xtol (solve/lm.ts). 1e-10 rather than MINPACK's
    * √eps ≈ 1.5e-8: ftol bounds the relative reduction of ‖f‖², and a
@@ -85,6 +87,7 @@ export const DEFAULTS: TrainSettings = {
   threads: 1,
   relevance: false,
   intercept: true,
+  bootstrap: 0,
   tol: 1e-10,
 };
 

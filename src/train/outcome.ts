@@ -6,10 +6,12 @@
 import { TrainingError } from '../errors.js';
 import { type ModelFile, MODEL_VERSION, type Scaling, writeModel } from '../model/index.js';
 import type { Metrics } from '../model/metrics.js';
-import { computeUncertainty } from '../uncertainty/covariance.js';
+import { bootstrapUncertainty, fitResiduals } from '../uncertainty/bootstrap.js';
+import { computeUncertainty, type UncertaintyOutcome } from '../uncertainty/covariance.js';
 import type { UncertaintyReport } from '../uncertainty/types.js';
 import type { Rng } from '../util/rng.js';
 import type { TrainSettings } from './defaults.js';
+import { runBootstrap } from './bootstrap.js';
 import { type EpochListener, runRestarts } from './restarts.js';
 import type { Dataset, EpochReport, FitOutcome, StopReason } from './types.js';
 
@@ -56,6 +58,8 @@ export interface PreparedRun {
    * standard errors (src/uncertainty); absent when they are not in memory (--stream).
    */
   fitRows?: Dataset;
+  /** One fit of `data` (resampled fit rows) from `from`'s parameters with its λ (train --bootstrap); absent where it cannot be done. */
+  refit?: (data: Dataset, from: FitOutcome, rng: Rng) => Promise<FitOutcome>;
   /** One fit from the start drawn from `rng`. */
   fitStart(rng: Rng, onEpoch: ((e: EpochReport) => void) | undefined): Promise<FitOutcome>;
   /** Metrics of the final model (null: training diverged) on the training and validation rows. */
@@ -71,6 +75,8 @@ export interface WarningSink {
 export interface RunHooks {
   out?: string | null;
   onEpoch?: EpochListener;
+  /** After each bootstrap refit: how many are done, of how many. */
+  onRefit?: (done: number, of: number) => void;
 }
 
 /**
@@ -109,7 +115,11 @@ export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, 
       result,
     });
   }
-  result.uncertainty = run.fitRows ? attachUncertainty(model, run.fitRows, chosen!.ridge ?? s.ridge, stopped, sink.warn) : null;
+  if (run.fitRows) {
+    const u = await uncertaintyOf(s, run, run.fitRows, model, chosen!, stopped, rng, sink.warn, hooks);
+    result.uncertainty = u.report;
+    if (u.interrupted) result.stopped = 'interrupted';
+  } else result.uncertainty = null;
   if (hooks.out) {
     await writeModel(hooks.out, model);
     result.model = hooks.out;
@@ -117,12 +127,43 @@ export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, 
   return { result, model };
 }
 
-/** The standard errors for the result, and what predict --interval needs into the model file. */
-function attachUncertainty(model: ModelFile, rows: Dataset, ridge: number, stopped: StopReason, warn: (m: string) => void): UncertaintyReport | null {
-  const unc = computeUncertainty({ model, x: rows.x, y: rows.y, n: rows.n, ridge, stopped });
-  if (unc.stored) model.uncertainty = unc.stored;
-  if (unc.warning) warn(unc.warning);
-  return unc.report;
+/**
+ * The standard errors for the result, and what predict --interval needs into the model
+ * file: the delta method's (src/uncertainty/covariance.ts), or under --bootstrap the refits'.
+ */
+async function uncertaintyOf(
+  s: TrainSettings,
+  run: PreparedRun,
+  rows: Dataset,
+  model: ModelFile,
+  chosen: FitOutcome,
+  stopped: StopReason,
+  rng: Rng,
+  warn: (m: string) => void,
+  hooks: RunHooks,
+): Promise<{ report: UncertaintyReport | null; interrupted: boolean }> {
+  const delta = computeUncertainty({ model, x: rows.x, y: rows.y, n: rows.n, ridge: chosen.ridge ?? s.ridge, stopped });
+  if (s.bootstrap > 0 && run.refit && stopped !== 'interrupted') {
+    const boot = await runBootstrap(s.bootstrap, rows, rng, (data, fork) => run.refit!(data, chosen, fork), hooks.onRefit);
+    if (boot.diverged > 0) warn(`${boot.diverged} of ${s.bootstrap} bootstrap refits diverged and are left out`);
+    if (boot.interrupted) warn(`interrupted after ${boot.replicates.length} of ${s.bootstrap} bootstrap refits: the model keeps the delta method's uncertainty instead`);
+    else if (boot.replicates.length < 2) warn('fewer than 2 bootstrap refits succeeded: the model keeps the delta method\'s uncertainty instead');
+    else {
+      const residuals = fitResiduals(model, rows.x, rows.y, rows.n);
+      const dof = delta.report?.dof ?? Math.max(rows.n - model.w.length - 1, 1);
+      const u = bootstrapUncertainty({ model, replicates: boot.replicates, residuals, dof, delta: delta.report });
+      model.uncertainty = u.stored;
+      return { report: u.report, interrupted: false };
+    }
+    if (boot.interrupted) return { report: keepDelta(model, delta, warn), interrupted: true };
+  }
+  return { report: keepDelta(model, delta, warn), interrupted: false };
+}
+
+function keepDelta(model: ModelFile, delta: UncertaintyOutcome, warn: (m: string) => void): UncertaintyReport | null {
+  if (delta.stored) model.uncertainty = delta.stored;
+  if (delta.warning) warn(delta.warning);
+  return delta.report;
 }
 
 function buildModel(s: TrainSettings, run: PreparedRun, o: FitOutcome): ModelFile {

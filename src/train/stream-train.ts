@@ -76,6 +76,9 @@ export async function trainStream(options: StreamTrainOptions): Promise<StreamTr
   if (s.solver !== 'gd') {
     throw new UsageError(`--stream supports --solver gd only, not ${s.solver}`, 'leave out --solver, or train without --stream');
   }
+  if (s.bootstrap > 0) {
+    throw new UsageError('--bootstrap refits on the training rows in memory, which --stream does not keep', 'leave out --bootstrap (the delta method needs the rows too), or train without --stream');
+  }
   assertValidationFraction(s.valSplit);
   const sink = warningSink(options.onWarning);
   const { warn } = sink;

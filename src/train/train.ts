@@ -34,6 +34,8 @@ export interface TrainOptions extends SettingsInput, DataSettings {
   stdin?: NodeJS.ReadableStream;
   /** Each epoch's losses, as mean squared errors in the target's units. */
   onEpoch?: EpochListener;
+  /** After each bootstrap refit (--bootstrap): how many are done, of how many. */
+  onRefit?: (done: number, of: number) => void;
   onWarning?: (message: string) => void;
   /** Polled between steps; true finishes the current step, keeps the best model so far and stops. */
   shouldStop?: () => boolean;
@@ -133,6 +135,8 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
         fit(trainSet, valSet, { ...fitSettings(s, options), ...start, family, onEpoch, onWarning: warn }, fork),
       measure: async (m) => ({ train: measureOn(m, trainRows), validation: valRows ? measureOn(m, valRows) : null }),
       fitRows: trainSet,
+      refit: (data, from, fork) =>
+        fit(data, valSet, { ...fitSettings(s, options), initialTheta: from.theta, initialLinear: { w: from.w, b: from.b }, ridge: from.ridge ?? s.ridge, family }, fork),
     },
     rng,
     sink,

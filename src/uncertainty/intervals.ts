@@ -1,5 +1,5 @@
 /**
- * predict --interval: for each row the delta-method band of the mean,
+ * predict --interval (the bootstrap's percentile bands are in bootstrap.ts): for each row the delta-method band of the mean,
  * f̂(x) ± t·s_y·√(g(x)ᵀ Cov g(x)), and of a new observation,
  * f̂(x) ± t·√(s_y² g(x)ᵀ Cov g(x) + σ̂²), with g = ∂f/∂(stored parameters)
  * from the engine and t the (1 + level)/2 quantile of Student's t with the
@@ -8,6 +8,7 @@
 import { ModelError } from '../errors.js';
 import { predictRows, scaleInputs } from '../model/predict.js';
 import type { ModelFile } from '../model/types.js';
+import { bootstrapBands } from './bootstrap.js';
 import { parameterJacobian } from './jacobian.js';
 import { factorQuadratic } from './linalg.js';
 import { studentTQuantile } from './student-t.js';
@@ -45,6 +46,8 @@ export function requireUncertainty(model: ModelFile, modelPath?: string): ModelU
 export function predictIntervals(model: ModelFile, x: Float64Array, n: number, level: number, modelPath?: string, prediction = predictRows(model, x, n)): Intervals {
   const u = requireUncertainty(model, modelPath);
   if (!(level > 0 && level < 1)) throw new RangeError(`interval level must be between 0 and 1, got ${level}`);
+  if (u.bootstrap) return { prediction, ...bootstrapBands(model, u, x, n, level), level, method: u.method };
+  const factor = u.factor!;
   const t = studentTQuantile((1 + level) / 2, u.dof);
   const ys = model.scaling?.y.std ?? 1;
   const out: Intervals = {
@@ -64,7 +67,7 @@ export function predictIntervals(model: ModelFile, x: Float64Array, n: number, l
     const { J, p } = parameterJacobian(model, scaled.subarray(start * d, (start + m) * d), m, u.parameters);
     for (let r = 0; r < m; r++) {
       const i = start + r;
-      const varMean = ys * ys * factorQuadratic(u.factor, J, r * p);
+      const varMean = ys * ys * factorQuadratic(factor, J, r * p);
       const halfMean = t * Math.sqrt(varMean);
       const halfObs = t * Math.sqrt(varMean + sigma2);
       out.meanLower[i] = prediction[i] - halfMean;

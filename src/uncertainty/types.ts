@@ -24,9 +24,24 @@ export interface ModelUncertainty {
   /**
    * The upper-triangular factor R of the covariance of the parameters listed in
    * `parameters`, Cov = RᵀR, in the model's own units (f before s_y). Row i holds
-   * R[i][i..P−1] only, so the rows shrink by one: P(P+1)/2 numbers in all.
+   * R[i][i..P−1] only, so the rows shrink by one: P(P+1)/2 numbers in all. Absent
+   * when only the bootstrap could be had.
    */
-  factor: number[][];
+  factor?: number[][];
+  /** train --bootstrap B: the refits predict --interval takes its percentiles from (src/uncertainty/bootstrap.ts). */
+  bootstrap?: { replicates: BootstrapReplicate[]; residuals: number[] };
+}
+
+/** Most residuals a model file keeps for new observations (beyond it, evenly spaced quantiles of them). */
+export const RESIDUAL_POOL = 1000;
+/** More refits than anyone would run: a bound on what a model file may make predict compute. */
+export const MAX_REPLICATES = 10_000;
+
+/** One bootstrap refit's stored parameters, laid out as the model file's. */
+export interface BootstrapReplicate {
+  theta: number[][];
+  w: number[];
+  b: number;
 }
 
 /** train --json `uncertainty` (SPEC section 6), or null. */
@@ -42,10 +57,12 @@ export interface UncertaintyReport {
   method: string;
   /** Why θ's uncertainty is not included, when it is not. */
   note?: string;
-  /** The Newton step to the nearest stationary point, measured in standard errors (the delta method's precondition). */
-  newton_step_se: number;
-  /** Condition number of the penalised Gauss–Newton matrix the covariance inverts. */
-  condition: number;
+  /** The Newton step to the nearest stationary point, measured in standard errors (the delta method's precondition); absent when that method failed. */
+  newton_step_se?: number;
+  /** Condition number of the penalised Gauss–Newton matrix the covariance inverts; absent when that method failed. */
+  condition?: number;
+  /** Under --bootstrap: the number of refits the standard errors and intervals come from. */
+  replicates?: number;
 }
 
 /** Number of stored parameters a covariance over `which` covers. */

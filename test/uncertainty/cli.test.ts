@@ -50,7 +50,7 @@ describe('train --json uncertainty', () => {
     const m = parseModel(readFileSync(MODEL, 'utf8'), MODEL);
     expect(m.uncertainty!.parameters).toBe('w,b');
     expect(m.uncertainty!.factor).toHaveLength(13);
-    expect(m.uncertainty!.factor.map((r) => r.length)).toEqual(Array.from({ length: 13 }, (_, i) => 13 - i));
+    expect(m.uncertainty!.factor!.map((r) => r.length)).toEqual(Array.from({ length: 13 }, (_, i) => 13 - i));
     expect(m.uncertainty!.sigma).toBe(doc.uncertainty.sigma);
     expect(m.uncertainty!.dof).toBe(doc.uncertainty.dof);
   });

@@ -71,7 +71,7 @@ describe('Gauss–Newton standard errors against an independent computation', ()
           g[j] += 1;
           // (e_i + e_j)ᵀ C (e_i + e_j) = C_ii + C_jj + 2 C_ij
           const want = c.cov[i][i] + c.cov[j][j] + 2 * c.cov[i][j];
-          expect(Math.abs(factorQuadratic(out.stored!.factor, g) - want)).toBeLessThan(1e-12 * (c.cov[i][i] + c.cov[j][j]) * 4);
+          expect(Math.abs(factorQuadratic(out.stored!.factor!, g) - want)).toBeLessThan(1e-12 * (c.cov[i][i] + c.cov[j][j]) * 4);
         }
     });
   }

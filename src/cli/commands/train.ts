@@ -54,6 +54,7 @@ export function trainOptions(y: Argv): Argv {
       .option('val-split', { group: OPT, describe: 'fraction of rows held out for validation', default: DEFAULTS.valSplit, coerce: single(fraction('val-split')) })
       .option('patience', { group: OPT, describe: 'stop after this many epochs without validation improvement and keep the best (0: never)', default: DEFAULTS.patience ?? 0, coerce: single(nonNegativeInteger('patience')) })
       .option('restarts', { group: OPT, describe: 'seeded starts; the best by validation loss is kept', default: DEFAULTS.restarts, coerce: single(positiveInteger('restarts')) })
+      .option('bootstrap', { group: OPT, describe: 'B refits on resampled rows: standard errors and percentile intervals from them (0: the delta method only; see the README, Uncertainty)', default: DEFAULTS.bootstrap, coerce: single(nonNegativeInteger('bootstrap')) })
       .option('threads', { group: OPT, describe: 'threads per gradient (default: the number of cores); the model does not depend on it', coerce: single(positiveInteger('threads')) })
       .option('seed', { group: OPT, describe: 'seed for all randomness', default: DEFAULTS.seed, coerce: single(integer('seed')) })
       .option('out', { group: OUT, type: 'string', default: 'model.json', describe: "model file (written atomically); '-': standard output (not with --json)", coerce: single(outputPath('out')) })

@@ -46,6 +46,7 @@ export interface TrainArgs {
   /** Omitted: train()'s default (varpro in memory, gd with --stream). */
   solver?: string;
   restarts: number;
+  bootstrap: number;
   ridge: RidgeOption;
   header: boolean;
   delimiter?: string;
@@ -112,9 +113,11 @@ export async function runTrain(a: TrainArgs): Promise<void> {
       standardize: a.standardize,
       relevance: a.relevance,
       restarts: a.restarts,
+      bootstrap: a.bootstrap,
       threads,
       out: a.out,
       onEpoch: (e) => progress.update(e),
+      onRefit: (done, of) => progress.update({ epoch: done, epochs: of, trainLoss: null, validationLoss: null, restart: 1, restarts: 1, unit: 'bootstrap refit' }),
       onWarning: (m) => {
         // A wide file can warn once per column; past a screenful the rest are counted (all are in --json's warnings).
         if (++warnings <= MAX_SHOWN_WARNINGS) progress.log(`${io.color.yellow('basisfit: warning:')} ${printable(m)}`);
