@@ -31,6 +31,11 @@ const YIELD_MS = 50;
 /** Convergence tests after which the final iterate is a converged one (not a cap or an interruption). */
 const CONVERGED: ReadonlySet<Convergence> = new Set(['relative-reduction', 'step', 'reduction-and-step', 'gradient', 'zero-residual', 'ftol-too-small', 'xtol-too-small', 'gtol-too-small']);
 
+/** An lm run that ended on a convergence test (not the epoch cap or the validation verdict): a stationary point. */
+export function lmConverged(convergence: string | undefined): boolean {
+  return convergence !== undefined && CONVERGED.has(convergence as Convergence);
+}
+
 /** The start (as the other solvers choose it) and the projected problem from it. */
 function lmProblem(X: Tensor, y: Float64Array, opts: FitOptions, rng: Rng) {
   const { family } = opts;

@@ -12,6 +12,7 @@ import type { UncertaintyReport } from '../uncertainty/types.js';
 import type { Rng } from '../util/rng.js';
 import type { TrainSettings } from './defaults.js';
 import { runBootstrap } from './bootstrap.js';
+import { lmConverged } from './lm-fit.js';
 import { type EpochListener, runRestarts } from './restarts.js';
 import type { Dataset, EpochReport, FitOutcome, StopReason } from './types.js';
 
@@ -142,7 +143,9 @@ async function uncertaintyOf(
   warn: (m: string) => void,
   hooks: RunHooks,
 ): Promise<{ report: UncertaintyReport | null; interrupted: boolean }> {
-  const delta = computeUncertainty({ model, x: rows.x, y: rows.y, n: rows.n, ridge: chosen.ridge ?? s.ridge, stopped });
+  // lm reports 'early-stop' when a convergence test ends it: that is a stationary point, which the full covariance needs.
+  const settled = lmConverged(chosen.convergence) ? 'converged' : stopped;
+  const delta = computeUncertainty({ model, x: rows.x, y: rows.y, n: rows.n, ridge: chosen.ridge ?? s.ridge, stopped: settled });
   if (s.bootstrap > 0 && run.refit && stopped !== 'interrupted') {
     const boot = await runBootstrap(s.bootstrap, rows, rng, (data, fork) => run.refit!(data, chosen, fork), hooks.onRefit);
     if (boot.diverged > 0) warn(`${boot.diverged} of ${s.bootstrap} bootstrap refits diverged and are left out`);

@@ -126,7 +126,7 @@ export function computeUncertainty(input: UncertaintyInput): UncertaintyOutcome 
     dof: chosen.dof,
     stderr: {
       w: se.slice(0, jw),
-      b: se[jw],
+      b: model.training.intercept === false ? null : se[jw],
       theta: model.theta.map((_, j) => Array.from({ length: width }, (_, k) => (chosen.which === 'w,b' ? null : se[jw + 1 + j * width + k]))),
     },
     method,
@@ -156,7 +156,11 @@ function fullAttempt(input: UncertaintyInput, gradient: Float64Array, rss: numbe
 function attempt(input: UncertaintyInput, which: CovarianceParameters, gradient: Float64Array, rss: number, nl: number): Attempt {
   const { model, n } = input;
   const jw = model.w.length;
-  const { J, p } = parameterJacobian(model, input.x, n, which);
+  const full = parameterJacobian(model, input.x, n, which);
+  // Under --no-intercept b is fixed, not estimated: its column leaves J (and P) and comes back as zeros.
+  const fixedB = model.training.intercept === false;
+  const J = fixedB ? dropColumn(full.J, n, full.p, jw) : full.J;
+  const p = fixedB ? full.p - 1 : full.p;
   const G = gram(J, n, p);
   const H = G.slice();
   for (let k = 0; k < jw; k++) H[k * p + k] += nl;
@@ -172,7 +176,8 @@ function attempt(input: UncertaintyInput, which: CovarianceParameters, gradient:
   if (!(dof > 0.5)) return { ok: false, reason: `no residual degrees of freedom (N = ${n}, effective parameters ${(n - dof).toFixed(1)}); use fewer --units or more rows` };
   const sigma2 = rss / dof;
   if (!(sigma2 > 0)) return { ok: false, reason: 'the fit interpolates the training rows (zero residuals), so the noise level cannot be estimated' };
-  const g = which === 'w,b' ? gradient.subarray(0, p) : gradient;
+  const gAll = which === 'w,b' ? gradient.subarray(0, full.p) : gradient;
+  const g = fixedB ? Float64Array.from(gAll.filter((_, k) => k !== jw)) : gAll;
   const newtonSE = Math.sqrt(Math.max(quadraticForm(Hinv, g, p), 0) / sigma2);
   if (!(newtonSE <= STATIONARY_SE)) {
     const where = which === 'w,b' ? 'w, b are not the ridge solution for the stored theta' : 'the fit is not at a stationary point in theta (early stopping or too few epochs)';
@@ -183,5 +188,26 @@ function attempt(input: UncertaintyInput, which: CovarianceParameters, gradient:
   }
   const cov = multiply(M, Hinv, p); // H⁻¹ G H⁻¹
   for (let i = 0; i < cov.length; i++) cov[i] *= sigma2;
-  return { ok: true, a: { which, cov, p, dof, sigma2, newtonSE, condition } };
+  return { ok: true, a: { which, cov: fixedB ? insertZero(cov, p, jw) : cov, p: full.p, dof, sigma2, newtonSE, condition } };
+}
+
+/** J (N × P) without column k. */
+function dropColumn(J: Float64Array, n: number, p: number, k: number): Float64Array {
+  const out = new Float64Array(n * (p - 1));
+  for (let r = 0; r < n; r++) {
+    out.set(J.subarray(r * p, r * p + k), r * (p - 1));
+    out.set(J.subarray(r * p + k + 1, (r + 1) * p), r * (p - 1) + k);
+  }
+  return out;
+}
+
+/** A P × P covariance with a zero row and column put back at k (a fixed parameter). */
+function insertZero(c: Float64Array, p: number, k: number): Float64Array {
+  const q = p + 1;
+  const out = new Float64Array(q * q);
+  for (let i = 0; i < p; i++) {
+    const oi = i < k ? i : i + 1;
+    for (let j = 0; j < p; j++) out[oi * q + (j < k ? j : j + 1)] = c[i * p + j];
+  }
+  return out;
 }
