@@ -8,28 +8,12 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { gaussian, mulberry32 } from '../scripts/seeded-random.mjs';
 
 /** The known curve: smooth, with a bend an 80-unit rbf fit has to resolve. */
 export const TRUE_CURVE = (x) => Math.sin(1.5 * x) + 0.3 * x;
 export const NOISE_SD = 0.3;
 export const X_RANGE = [-3, 3];
-
-/** mulberry32: a small seeded generator, so every data set is reproducible from its index. */
-function uniforms(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-function gaussian(u) {
-  // Box–Muller; 1 − u keeps the logarithm's argument in (0, 1].
-  return () => Math.sqrt(-2 * Math.log(1 - u())) * Math.cos(2 * Math.PI * u());
-}
 
 function draw(n, u, z) {
   const x = new Float64Array(n);
@@ -59,8 +43,8 @@ export async function simulate({ train, predictIntervals, sets, n, fresh, level 
   try {
     for (let s = 0; s < sets; s++) {
       const seed = firstSeed + s;
-      const u = uniforms(0x9e3779b9 ^ (seed * 2654435761));
-      const z = gaussian(u);
+      const u = mulberry32(0x9e3779b9 ^ (seed * 2654435761));
+      const z = () => gaussian(u);
       const data = draw(n, u, z);
       const file = join(dir, `set${seed}.csv`);
       await writeFile(file, `x,y\n${Array.from(data.x, (x, i) => `${x},${data.y[i]}`).join('\n')}\n`);

@@ -20,6 +20,7 @@ import { createWriteStream, existsSync, mkdtempSync, rmSync, statSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { mulberry32 } from '../scripts/seeded-random.mjs';
 
 const [sizeArg, ...extra] = process.argv.slice(2);
 const megabytes = Number(sizeArg ?? 2048);
@@ -27,20 +28,9 @@ const bin = fileURLToPath(new URL('../bin/basisfit.js', import.meta.url));
 const TIME = '/usr/bin/time';
 if (!existsSync(TIME)) throw new Error(`${TIME} is needed for the peak RSS (Debian package 'time')`);
 
-/** mulberry32: small, seeded, uniform on [0, 1). */
-function uniform(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function generate(path, bytes) {
-  const u = uniform(1);
+  const u = mulberry32(1);
   const out = createWriteStream(path);
   out.write('x1,x2,y\n');
   let written = 0;

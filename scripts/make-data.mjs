@@ -4,7 +4,7 @@
 //
 //   node scripts/make-data.mjs
 //
-// The output is byte-identical on every run: all randomness comes from the seeded PRNG below,
+// The output is byte-identical on every run: all randomness comes from the seeded PRNG in seeded-random.mjs,
 // and every number is written with a fixed number of decimals. It imports nothing from src/
 // or dist/ so it runs without a build. The real data sets (data/cars_*.csv, ...) are not made
 // here but by scripts/extract-vega-data.mjs; this script only reads them to split them.
@@ -12,6 +12,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { gaussian, mulberry32 } from './seeded-random.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dataDir = resolve(here, '..', 'data');
@@ -19,25 +20,6 @@ const splitDir = join(dataDir, 'splits');
 
 const TEST_FRACTION = 0.2;
 const DECIMALS = 6;
-
-// mulberry32: a tiny 32-bit PRNG, good enough for sample data and reproducible in any language.
-function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-// Box-Muller; 1 - u keeps the log argument in (0, 1].
-function gaussian(rand) {
-  const u = 1 - rand();
-  const v = rand();
-  return Math.sqrt(-2 * Math.log(u)) * Math.cos(2 * Math.PI * v);
-}
 
 function uniform(rand, lo, hi) {
   return lo + (hi - lo) * rand();
