@@ -31,7 +31,7 @@ export function trainOptions(y: Argv): Argv {
   return y
       .option('basis', { group: MODEL, choices: BASIS_NAMES, default: DEFAULTS.basis, describe: 'basis family', coerce: single(String) })
       .option('units', { group: MODEL, describe: 'number of basis functions J (with --init: the model\'s)', defaultDescription: String(DEFAULTS.units), coerce: single(positiveInteger('units')) })
-      .option('intercept', { group: MODEL, type: 'boolean', default: DEFAULTS.intercept, describe: 'fit the constant b (--no-intercept: b = 0; needs --solver lm)' })
+      .option('intercept', { group: MODEL, type: 'boolean', default: DEFAULTS.intercept, describe: 'fit the constant b (--no-intercept: b = 0, with every solver)' })
       .option('init', { group: MODEL, type: 'string', describe: 'start from this model file\'s θ, w, b (same basis, features and units)', coerce: single(String) })
       .option('target', { group: DATA, type: 'string', describe: 'target column, header name or 0-based index (default: last)', coerce: single(String) })
       .option('features', { group: DATA, describe: 'comma-separated feature columns (default: all others)', coerce: list('features') })
