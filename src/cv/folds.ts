@@ -1,10 +1,7 @@
-/**
- * Seeded K-fold assignment: the rows are shuffled by the seed and cut into K
- * contiguous parts of near-equal size, so each row is held out exactly once.
- */
+/** The cv command's folds: the shared K-fold assignment (data/folds.ts) from --seed, and the rows of each fold. */
 import { UsageError } from '../errors.js';
 import type { Table } from '../data/index.js';
-import { takeRows } from '../data/index.js';
+import { assignFolds, takeRows } from '../data/index.js';
 import { Rng } from '../util/rng.js';
 
 /** fold[r]: the fold that holds out row r. */
@@ -13,18 +10,7 @@ export function foldOf(n: number, k: number, seed: number): Uint32Array {
     throw new UsageError(`--folds ${k} does not fit ${n} data row${n === 1 ? '' : 's'}: each fold must hold out at least one row and leave some to train on`, `use --folds between 2 and ${Math.max(2, n)}`);
   }
   // A fork of the seed, so the folds do not share their draws with the trainer's own split.
-  const rng = new Rng(seed).fork(0xcf);
-  const order = new Uint32Array(n);
-  for (let i = 0; i < n; i++) order[i] = i;
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rng.next() * (i + 1));
-    const t = order[i];
-    order[i] = order[j];
-    order[j] = t;
-  }
-  const fold = new Uint32Array(n);
-  for (let p = 0; p < n; p++) fold[order[p]] = Math.floor((p * k) / n);
-  return fold;
+  return assignFolds(n, k, new Rng(seed).fork(0xcf));
 }
 
 /** Row indices (file order) held out by fold f, and the others. */

@@ -1,5 +1,6 @@
 export { assertPositiveFeatures, isConstantTarget } from './checks.js';
 export { detectDelimiter, normalizeDelimiter } from './delimiter.js';
+export { assignFolds } from './folds.js';
 export { loadTable } from './load.js';
 export { type CellProblem, describeBadCell, parseNumber } from './number.js';
 export {
