@@ -142,6 +142,9 @@ async function runAll(sets, references, args, extra, dir, onRow) {
         best_epoch: runs.map((r) => r.result.best_epoch),
         ridge: runs.map((r) => r.result.ridge ?? null),
         init_scale: runs.map((r) => r.result.init_scale ?? null),
+        // What the start search chose (--units auto) and its cross-validated RMSE.
+        units: runs.map((r) => r.result.units),
+        cv_rmse: runs.map((r) => r.result.selection?.cv_rmse ?? null),
       };
       out.push(row);
       onRow?.(row);

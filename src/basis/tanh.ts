@@ -8,11 +8,13 @@ import { columnQuantiles, kmeansPlusPlus } from './spread.js';
 const SLOPE_LO = 1;
 const SLOPE_HI = 3;
 /**
- * Slope multipliers the trainer's start search tries (docs/defaults.md): 1/4
- * (units nearly linear over the data) to 32 (steps far sharper than the
- * data's spread; co2_trend picks 8 to 16).
+ * Slope multipliers the trainer's start search tries (docs/defaults.md): 1/16
+ * (units linear to within a few per cent over ±2 standard deviations, so a
+ * handful of them make a near-linear model, which small multi-feature sets
+ * often want) to 32 (steps far sharper than the data's spread; co2_trend
+ * picks 8 to 16).
  */
-const SLOPE_SCALES = [0.25, 0.5, 1, 2, 4, 8, 16, 32];
+const SLOPE_SCALES = [1 / 16, 1 / 8, 0.25, 0.5, 1, 2, 4, 8, 16, 32];
 
 /** Sigmoidal units: φ_j(x) = tanh(a_j · x + c_j); θ_j = [a_j1 .. a_jD, c_j]. */
 export const tanh: BasisFamily = {

@@ -55,7 +55,7 @@ export function trainSettingsOf(cell: Record<GridOption, OptionValue>): Omit<Tra
   const str = (v: OptionValue) => (v === null ? undefined : String(v));
   return {
     basis: str(cell.basis) as BasisName | undefined,
-    units: num(cell.units),
+    units: cell.units === 'auto' ? 'auto' : num(cell.units),
     epochs: num(cell.epochs),
     batchSize: cell['batch-size'] === 'full' ? 'full' : num(cell['batch-size']),
     optimizer: str(cell.optimizer) as TrainOptions['optimizer'],

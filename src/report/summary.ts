@@ -20,14 +20,23 @@ export function metricsTable(rows: [string, Metrics | null][], c: ChalkInstance)
   return [c.dim(fmt(head)), ...body.map(fmt)];
 }
 
+/** What the start search chose on its own (--units auto, --ridge auto) and by what score. */
+function selectionLine(r: TrainResult, sel: NonNullable<TrainResult['selection']>): string {
+  if (sel.folds === 0) return 'start: too few rows to cross-validate, so the start was not chosen';
+  const units = sel.units_auto && sel.candidates ? `${r.units} units (of ${sel.candidates.map((c) => c.units).join(', ')}), ` : '';
+  const ridge = r.ridge !== undefined ? `, ridge ${num(r.ridge, 2)}` : '';
+  return `start chosen by ${sel.folds}-fold cross-validation: ${units}init scale ${num(r.init_scale ?? 1, 3)}${ridge}; CV rmse ${num(sel.cv_rmse)}`;
+}
+
 export function trainSummary(r: TrainResult, c: ChalkInstance, model?: ModelFile | null): string {
   const stopColor = r.stopped === 'diverged' ? c.red : r.stopped === 'interrupted' ? c.yellow : c.green;
   const lines = [
     `${c.bold(r.basis)} basis, ${r.units} units: ${r.features.map((f) => printable(f)).join(', ')} -> ${printable(r.target)}`,
     `${stopColor(r.stopped)} after ${r.epochs} epochs${r.best_epoch !== r.epochs ? ` (kept epoch ${r.best_epoch})` : ''} in ${num(r.timing.train_s, 3)} s (${num(r.timing.epoch_s * 1000, 3)} ms/epoch)`,
     ...(r.restarts.count > 1 ? [`restarts: ${r.restarts.count}, best was start ${r.restarts.best}`] : []),
+    ...(r.selection ? [selectionLine(r, r.selection)] : []),
     ...(r.relevance
-      ? [`input scales chosen by GCV (--relevance): ${Object.entries(r.relevance).map(([f, v]) => `${f} ${num(v, 3)}`).join(', ')}`]
+      ? [`input scales chosen by cross-validation (--relevance): ${Object.entries(r.relevance).map(([f, v]) => `${f} ${num(v, 3)}`).join(', ')}`]
       : []),
     ...metricsTable(
       [

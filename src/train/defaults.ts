@@ -6,7 +6,14 @@ import type { OptimizerName } from './optimizer.js';
 /** Every training setting; the CLI and the library share these names and defaults. */
 export interface TrainSettings {
   basis: BasisName;
+  /** The unit count J; under unitsAuto the largest candidate, and the fallback if none can be scored. */
   units: number;
+  /**
+   * Choose J from UNIT_GRID with the start, by the same cross-validation
+   * that chooses λ and the init scale (start.ts, select.ts): `--units auto`,
+   * the default. A numeric --units (or --init) turns it off.
+   */
+  unitsAuto: boolean;
   epochs: number;
   batchSize: number | 'full';
   optimizer: OptimizerName;
@@ -23,7 +30,7 @@ export interface TrainSettings {
   /** The fixed ridge λ on w (standardised units); unused while ridgeAuto. */
   ridge: number;
   /**
-   * Choose λ (with the init scale) by generalised cross-validation at the
+   * Choose λ (with the init scale) by K-fold cross-validation at the
    * start, then descend with it: `--ridge auto`, the default. A numeric
    * ridge option turns it off. Streaming training searches on its sample
    * of the training rows.
@@ -32,7 +39,7 @@ export interface TrainSettings {
   /** Threads for each gradient; the model does not depend on it. */
   threads: number;
   /**
-   * Choose one input scale per feature by GCV before training (relevance.ts),
+   * Choose one input scale per feature by cross-validation before training (relevance.ts),
    * for standardised multi-feature data and every family but poly. Off by
    * default: on the multi-feature benchmark it helped where features are
    * irrelevant (friedman1: 0.57× the test RMSE) and hurt on several small sets
@@ -60,7 +67,7 @@ export type RidgeOption = number | 'auto';
  * Chosen by measurement on the sample data sets with bench/defaults.mjs; the
  * table and the reasons are in docs/defaults.md. A person should get a good
  * fit with only --basis. In short: many units (80) whose start (init scale
- * and λ) is chosen by generalised cross-validation, so the ridge, not the
+ * and λ) is chosen by cross-validation, so the ridge, not the
  * unit count, sets the smoothness; a small validation split (0.1) for early
  * stopping, so little data is held back; the start competes with every
  * epoch, so descent is kept only where it validates better. See also
@@ -69,6 +76,7 @@ export type RidgeOption = number | 'auto';
 export const DEFAULTS: TrainSettings = {
   basis: 'rbf',
   units: 80,
+  unitsAuto: true,
   epochs: 300,
   batchSize: 'full',
   optimizer: 'adam',
@@ -109,8 +117,11 @@ export interface DataSettings {
   missing?: MissingPolicy;
 }
 
-/** Settings as callers give them: any subset, with the ridge as a number or 'auto'. */
-export type SettingsInput = Partial<Omit<TrainSettings, 'ridge'>> & { ridge?: RidgeOption };
+/** A units option as the CLI and the library take it: a fixed count, or 'auto'. */
+export type UnitsOption = number | 'auto';
+
+/** Settings as callers give them: any subset, with the ridge and the units as a number or 'auto'. */
+export type SettingsInput = Partial<Omit<TrainSettings, 'ridge' | 'units'>> & { ridge?: RidgeOption; units?: UnitsOption };
 
 export function resolveSettings(opts: SettingsInput): TrainSettings {
   const s: TrainSettings = { ...DEFAULTS };
@@ -121,6 +132,13 @@ export function resolveSettings(opts: SettingsInput): TrainSettings {
     s.ridgeAuto = true;
   } else if (typeof opts.ridge === 'number' && opts.ridgeAuto === undefined) {
     s.ridgeAuto = false;
+  }
+  // Likewise units: 'auto' chooses J, a number fixes it.
+  if (opts.units === 'auto') {
+    s.units = DEFAULTS.units;
+    s.unitsAuto = true;
+  } else if (typeof opts.units === 'number' && opts.unitsAuto === undefined) {
+    s.unitsAuto = false;
   }
   return s;
 }

@@ -12,7 +12,7 @@ import { modelTheta } from './objective.js';
 import { Optimizer, type Slot } from './optimizer.js';
 import { createEvaluator } from './parallel.js';
 import type { Params } from './params.js';
-import { initialParams, solveLinear } from './start.js';
+import { initialParams, type Start, solveLinear, startSelection } from './start.js';
 import type { Dataset, FitOptions, FitOutcome } from './types.js';
 import { meanSquaredError } from './validation.js';
 
@@ -45,7 +45,7 @@ export interface FitHooks {
 
 /** Descent from a start on batches from `source` (closed at the end), packed as a FitOutcome. */
 export async function fitFrom(
-  start: { params: Params; ridge: number; scale: number },
+  start: { params: Params; ridge: number; scale: number; start?: Start },
   source: BatchSource,
   d: number,
   opts: FitOptions,
@@ -83,6 +83,7 @@ export async function fitFrom(
     recoveries: run.recoveries,
     ridge,
     initScale: start.scale,
+    ...(start.start ? { selection: startSelection(start.start) } : {}),
     selectionLoss: hooks.validationLoss?.() ?? run.log.history.train.at(-1) ?? Number.NaN,
   };
 }

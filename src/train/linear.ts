@@ -4,10 +4,9 @@
  *   min  (1/2N) Σ_n (w·Φ_n + b − y_n)² + (λ/2) ‖w‖²
  * solved by centring (which takes b out) and a Cholesky solve of the J×J
  * normal equations, falling back to SVD when they are not positive definite.
- * `ridgePath` solves for many λ at once from one eigendecomposition, which is
- * what choosing λ by validation needs.
+ * Choosing λ scores many of them at once on held-out folds (select.ts).
  */
-import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, SVD } from 'ml-matrix';
+import { CholeskyDecomposition, Matrix, SVD } from 'ml-matrix';
 
 export interface LinearPart {
   w: Float64Array;
@@ -97,56 +96,4 @@ export function ridgeSolve(phi: Float64Array, n: number, j: number, y: Float64Ar
   const sol = chol.isPositiveDefinite() ? chol.solve(B) : new SVD(A, { autoTranspose: true }).solve(B);
   const w = Float64Array.from(sol.getColumn(0));
   return { w, b: intercept(eq, w) };
-}
-
-export interface PathPoint extends LinearPart {
-  /** Effective number of parameters Σ e/(e + λ) + 1 (the intercept). */
-  dof: number;
-  /** Mean squared error on the N rows. */
-  mse: number;
-}
-
-/**
- * The ridge solutions for every λ in `lambdas`, from one symmetric
- * eigendecomposition G = V diag(e) Vᵀ: w(λ) = V diag(1/(e + λ)) Vᵀ r, each
- * with its fit and effective number of parameters (what generalised
- * cross-validation needs).
- */
-export function ridgePath(phi: Float64Array, n: number, j: number, y: Float64Array, lambdas: readonly number[], withIntercept = true): PathPoint[] {
-  const eq = normalEquations(phi, n, j, y, withIntercept);
-  const G = new Matrix(j, j);
-  for (let a = 0; a < j; a++) for (let b = 0; b < j; b++) G.set(a, b, eq.gram[a * j + b]);
-  const evd = new EigenvalueDecomposition(G, { assumeSymmetric: true });
-  const V = evd.eigenvectorMatrix;
-  // Rounding can leave tiny negative eigenvalues on a singular Gram matrix; they are zeros.
-  const e = evd.realEigenvalues.map((v) => Math.max(v, 0));
-  const proj = new Float64Array(j);
-  for (let k = 0; k < j; k++) {
-    let s = 0;
-    for (let a = 0; a < j; a++) s += V.get(a, k) * eq.rhs[a];
-    proj[k] = s;
-  }
-  return lambdas.map((lambda) => {
-    const w = new Float64Array(j);
-    let dof = withIntercept ? 1 : 0;
-    for (let k = 0; k < j; k++) {
-      const denom = e[k] + lambda + eq.jitter;
-      const c = proj[k] / denom;
-      dof += e[k] / denom;
-      for (let a = 0; a < j; a++) w[a] += V.get(a, k) * c;
-    }
-    const lin = { w, b: intercept(eq, w) };
-    return { ...lin, dof, mse: linearMse(phi, n, j, y, lin) };
-  });
-}
-
-/** Mean squared error of w·Φ_n + b against y over N rows. */
-export function linearMse(phi: Float64Array, n: number, j: number, y: Float64Array, lin: LinearPart): number {
-  let s = 0;
-  for (let r = 0; r < n; r++) {
-    let f = lin.b;
-    for (let k = 0; k < j; k++) f += lin.w[k] * phi[r * j + k];
-    s += (f - y[r]) ** 2;
-  }
-  return s / n;
 }

@@ -24,7 +24,7 @@ import { modelTheta } from './objective.js';
 import { EpochLog } from './params.js';
 import { projectedProblem } from './projection.js';
 import { meanSquaredError } from './validation.js';
-import { chooseStart, MIN_START_RIDGE, RIDGE_GRID } from './start.js';
+import { chooseStart, MIN_START_RIDGE, RIDGE_GRID, startSelection } from './start.js';
 
 const YIELD_MS = 50;
 
@@ -41,7 +41,7 @@ function lmProblem(X: Tensor, y: Float64Array, opts: FitOptions, rng: Rng) {
   const { family } = opts;
   const given = opts.initialTheta ? family.unpack(opts.initialTheta, X.shape[1]) : undefined;
   const auto = opts.ridge === 'auto';
-  const start = chooseStart(family, X, y, opts.units, rng, auto ? RIDGE_GRID : [Math.max(opts.ridge as number, MIN_START_RIDGE)], given);
+  const start = chooseStart(family, X, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, auto ? RIDGE_GRID : [Math.max(opts.ridge as number, MIN_START_RIDGE)], given);
   const ridge = auto ? start.lambda : (opts.ridge as number);
   const raw0 = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
   const problem = projectedProblem(
@@ -84,7 +84,7 @@ export async function fitLm(train: Dataset, validation: Dataset | null, opts: Fi
 
   const first = Number.isFinite(problem.residualNorm(x0)) ? at(x0) : null;
   // What is returned if nothing better comes: the start (zeros for w, b when even it is not finite).
-  let latest = first?.state ?? [new Float64Array(opts.units), new Float64Array(1), x0];
+  let latest = first?.state ?? [new Float64Array(start.theta[0].shape[0]), new Float64Array(1), x0];
   const validating = XV !== null && opts.patience !== null;
   const startLoss = validating && first ? (validationMse(x0, first.s.w, first.s.b) ?? Number.POSITIVE_INFINITY) : Number.POSITIVE_INFINITY;
   const log = new EpochLog(validation !== null, startLoss, latest);
@@ -143,6 +143,7 @@ export async function fitLm(train: Dataset, validation: Dataset | null, opts: Fi
       recoveries: 0,
       ridge,
       initScale: start.scale,
+      selection: startSelection(start),
       selectionLoss: val ?? log.history.train.at(-1) ?? Number.NaN,
       convergence,
     };

@@ -14,6 +14,7 @@ import type { TrainSettings } from './defaults.js';
 import { runBootstrap } from './bootstrap.js';
 import { lmConverged } from './lm-fit.js';
 import { type EpochListener, runRestarts } from './restarts.js';
+import { type SelectionReport, selectionReport } from './select.js';
 import type { Dataset, EpochReport, FitOutcome, StopReason } from './types.js';
 
 export interface TrainResult {
@@ -33,10 +34,12 @@ export interface TrainResult {
   restarts: { count: number; best: number; losses: number[] };
   dropped_rows: number;
   warnings: string[];
-  /** The ridge λ the chosen start trained with (chosen by GCV under --ridge auto). */
+  /** The ridge λ the chosen start trained with (chosen by cross-validation under --ridge auto). */
   ridge?: number;
   /** The init scale the chosen start's search picked (see BasisFamily.initScales). */
   init_scale?: number;
+  /** How the start (units, init scale, λ) was chosen: cross-validation on the training rows (select.ts). */
+  selection?: SelectionReport;
   /** Per-feature input scales the relevance search chose (folded into scaling.x.std); absent when all are 1. */
   relevance?: Record<string, number>;
   /** The solver and, for lm, which convergence test stopped it (null for the descent solvers) and its iterations. */
@@ -93,7 +96,7 @@ export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, 
   const measured = await run.measure(model, stopped);
   const result: TrainResult = {
     basis: s.basis,
-    units: s.units,
+    units: chosen?.theta.length ?? s.units,
     features: run.features,
     target: run.target,
     epochs: chosen?.epochs ?? 0,
@@ -109,6 +112,7 @@ export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, 
     warnings: sink.warnings,
     ridge: chosen?.ridge,
     init_scale: chosen?.initScale,
+    ...(chosen?.selection ? { selection: selectionReport(chosen.selection, run.scaling, s.unitsAuto) } : {}),
     solver: { name: s.solver, stopped: chosen?.convergence ?? null, iterations: chosen?.epochs ?? 0 },
   };
   if (model === null) {

@@ -4,14 +4,15 @@
  * direction (tanh, exp) can all but ignore an irrelevant feature, as a
  * Gaussian process with one length scale per feature (ARD) does. The scales
  * are judged the way the start is (start.ts): the family's init on the
- * rescaled inputs, its ridge least-squares fit scored by generalised
- * cross-validation, one feature at a time over a short grid. The chosen r is
+ * rescaled inputs, its ridge least-squares fit scored by K-fold
+ * cross-validation (select.ts), one feature at a time over a short grid. The chosen r is
  * folded into the stored scaling (std_d / r_d), so the model file, predict and
  * export need nothing new.
  */
 import type { BasisFamily } from '../basis/index.js';
 import { Tensor } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
+import { startFolds } from './select.js';
 import { bestRidge, sampleRows, START_ROWS } from './start.js';
 
 /**
@@ -22,16 +23,16 @@ export const RELEVANCE_GRID: readonly number[] = [1 / 16, 1 / 4, 1 / 2, 1, 2];
 /** Coordinate sweeps over the features. */
 const SWEEPS = 1;
 /**
- * A change must lower the GCV score by this fraction: on small data GCV after
- * a search is optimistic, and without a margin the search chased noise
+ * A change must lower the CV score by this fraction: on small data the score
+ * after a search is optimistic, and without a margin the search chased noise
  * (docs/defaults.md, the relevance lever).
  */
 const MARGIN = 0.05;
 
 export interface RelevanceChoice {
   scales: number[];
-  /** GCV score of the chosen scales, and of all scales 1 (what the search improved on). */
-  gcv: number;
+  /** CV score of the chosen scales, and of all scales 1 (what the search improved on). */
+  cv: number;
   baseline: number;
 }
 
@@ -40,11 +41,12 @@ export function chooseRelevance(family: BasisFamily, x: Tensor, y: Float64Array,
   const d = x.shape[1];
   const scales = new Array<number>(d).fill(1);
   const sample = sampleRows(x, y, START_ROWS, rng.fork(1));
+  const folds = startFolds(sample.x.shape[0], rng.fork(3));
   const score = (r: readonly number[], scale: number): number => {
     const xr = rescale(sample.x, r);
     // The same draws for every candidate: candidates differ only in their scales.
     const theta = family.init(xr, units, rng.fork(2), scale);
-    return bestRidge(family, xr, sample.y, theta, lambdas)?.gcv ?? Number.POSITIVE_INFINITY;
+    return bestRidge(family, xr, sample.y, theta, lambdas, folds)?.cv ?? Number.POSITIVE_INFINITY;
   };
   // The init scale that suits the unscaled inputs stays fixed during the search.
   let initScale = family.initScales[0];
@@ -54,7 +56,7 @@ export function chooseRelevance(family: BasisFamily, x: Tensor, y: Float64Array,
     if (g < baseline) [baseline, initScale] = [g, s];
   }
   let best = baseline;
-  if (d < 2 || !Number.isFinite(best)) return { scales, gcv: best, baseline };
+  if (d < 2 || !Number.isFinite(best)) return { scales, cv: best, baseline };
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
     let changed = false;
     for (let k = 0; k < d; k++) {
@@ -72,7 +74,7 @@ export function chooseRelevance(family: BasisFamily, x: Tensor, y: Float64Array,
     }
     if (!changed) break;
   }
-  return { scales, gcv: best, baseline };
+  return { scales, cv: best, baseline };
 }
 
 function rescale(x: Tensor, r: readonly number[]): Tensor {

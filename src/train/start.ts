@@ -2,20 +2,24 @@
  * Where descent starts. For fixed θ the best w and b solve a linear
  * least-squares problem, so a starting point can be judged before any
  * descent: for each candidate θ (the family's data-driven init at each of its
- * `initScales`) and each ridge λ, solve for w and b and score the fit by
- * generalised cross-validation on the training rows. The objective in θ is
+ * `initScales`, and under `--units auto` each unit count) and each ridge λ,
+ * solve for w and b and score the fit by K-fold cross-validation on the
+ * training rows (select.ts). The objective in θ is
  * not convex, and on small data sets descent from a poor start over-fits long
  * before it finds a better basin, so the start does most of the work; descent
  * then refines it, with early stopping on the validation rows as the guard.
- * GCV rather than the validation rows judges the start, so those rows stay an
- * unbiased referee for early stopping (and all training rows inform the choice).
+ * Cross-validation on the training rows rather than the validation rows judges
+ * the start, so those rows stay an unbiased referee for early stopping (and
+ * all training rows inform the choice).
  */
 import type { BasisFamily } from '../basis/index.js';
 import { Tensor } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
-import { type LinearPart, ridgePath, ridgeSolve } from './linear.js';
+import { ridgeSolve } from './linear.js';
 import { modelTheta } from './objective.js';
 import type { Params } from './params.js';
+import type { StartSelection } from './types.js';
+import { cvRidge, type Folds, type RidgeScore, startFolds } from './select.js';
 
 /** λ candidates on the standardised problem: from nearly plain least squares to heavy shrinkage. */
 export const RIDGE_GRID: readonly number[] = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
@@ -23,34 +27,27 @@ export const RIDGE_GRID: readonly number[] = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3
 /** The start search scores at most this many training rows (a seeded sample); w, b are then solved on all of them. */
 export const START_ROWS = 4000;
 
-export interface RidgeChoice {
-  lambda: number;
-  lin: LinearPart;
-  /** GCV score RSS/N / (1 − dof/N)² in the model's (standardised) units; a stand-in for leave-one-out MSE. */
-  gcv: number;
-}
-
-/** The ridge solution with the lowest GCV score among `lambdas`, for fixed θ; null if none is finite. */
+/** The ridge solution's best λ from `lambdas` by K-fold CV (select.ts), for fixed θ; null if none is finite. */
 export function bestRidge(
   family: BasisFamily,
   x: Tensor,
   y: Float64Array,
   theta: readonly Tensor[],
   lambdas: readonly number[],
+  folds: Folds,
   withIntercept = true,
-): RidgeChoice | null {
-  const n = x.shape[0];
+): RidgeScore | null {
   const phi = family.features(x, theta);
-  const j = phi.shape[1];
-  let best: RidgeChoice | null = null;
-  ridgePath(phi.data, n, j, y, lambdas, withIntercept).forEach((lin, i) => {
-    if (!lin.w.every(Number.isFinite) || !Number.isFinite(lin.b)) return;
-    const slack = 1 - lin.dof / n;
-    if (!(slack > 0)) return;
-    const gcv = lin.mse / (slack * slack);
-    if (Number.isFinite(gcv) && (best === null || gcv < best.gcv)) best = { lambda: lambdas[i], lin, gcv };
-  });
-  return best;
+  return cvRidge(phi.data, x.shape[0], phi.shape[1], y, lambdas, folds, withIntercept);
+}
+
+/** One unit count's best start: what `--units auto` compared. */
+export interface UnitsScore {
+  units: number;
+  scale: number;
+  lambda: number;
+  /** Cross-validated MSE (standardised units). */
+  cv: number;
 }
 
 export interface Start {
@@ -58,39 +55,66 @@ export interface Start {
   /** The family's init scale that won (1 when θ was given). */
   scale: number;
   lambda: number;
-  gcv: number;
+  /** Cross-validated MSE of the start's ridge fit (standardised units). */
+  cv: number;
+  /** Folds of that cross-validation (0: too few rows, nothing was scored). */
+  folds: number;
+  /** With several unit counts to choose from: each one's best start, the winner among them. */
+  candidates?: UnitsScore[];
+  /** The one-standard-error rule's bound on the CV error (with candidates). */
+  threshold?: number;
 }
 
 /**
- * The family's init at each of its scales, each with its best λ from
- * `lambdas`; the pair with the lowest GCV wins. With `theta` given (a warm
- * start) only λ is chosen. w and b are not returned: the caller solves them
- * on every training row for the winning θ and λ.
+ * The family's init for each unit count in `units` at each of its init
+ * scales, each with its best λ from `lambdas` by cross-validation. For each
+ * unit count the (scale, λ) with the lowest CV error wins; among unit counts
+ * the fewest whose CV error is within one standard error of the lowest (the
+ * one-standard-error rule, as `basisfit cv --choose 1se`): on small data the
+ * CV errors of neighbouring counts differ by less than their noise, and the
+ * smaller model is the one that holds up on new rows. Every candidate is
+ * scored on the same folds, and candidates with the same unit count share
+ * their random draws. With `theta` given (a warm start) only λ is chosen.
+ * w and b are not returned: the caller solves them on every training row
+ * for the winning θ and λ.
  */
 export function chooseStart(
   family: BasisFamily,
   x: Tensor,
   y: Float64Array,
-  units: number,
+  units: number | readonly number[],
   rng: Rng,
   lambdas: readonly number[],
   theta?: Tensor[],
   withIntercept = true,
 ): Start {
   const sample = sampleRows(x, y, START_ROWS, rng.fork(1));
+  const folds = startFolds(sample.x.shape[0], rng.fork(3));
   if (theta) {
-    const c = bestRidge(family, sample.x, sample.y, theta, lambdas, withIntercept);
-    return { theta, scale: 1, lambda: c?.lambda ?? lambdas[lambdas.length - 1], gcv: c?.gcv ?? Number.POSITIVE_INFINITY };
+    const c = bestRidge(family, sample.x, sample.y, theta, lambdas, folds, withIntercept);
+    return { theta, scale: 1, lambda: c?.lambda ?? lambdas[lambdas.length - 1], cv: c?.cv ?? Number.POSITIVE_INFINITY, folds: folds.k };
   }
-  // Every candidate draws the same random numbers, so candidates differ only in scale.
+  const counts = typeof units === 'number' ? [units] : [...units].sort((a, b) => a - b);
   const draws = rng.fork(2);
-  let best: Start | null = null;
-  for (const scale of family.initScales) {
-    const candidate = family.init(x, units, draws.fork(0), scale);
-    const c = bestRidge(family, sample.x, sample.y, candidate, lambdas, withIntercept);
-    if (c && (best === null || c.gcv < best.gcv)) best = { theta: candidate, scale, lambda: c.lambda, gcv: c.gcv };
+  const perCount: { start: Start; se: number }[] = [];
+  for (const j of counts) {
+    let bestJ: { start: Start; se: number } | null = null;
+    for (const scale of family.initScales) {
+      const candidate = family.init(x, j, draws.fork(0), scale);
+      const c = bestRidge(family, sample.x, sample.y, candidate, lambdas, folds, withIntercept);
+      if (c && (bestJ === null || c.cv < bestJ.start.cv)) bestJ = { start: { theta: candidate, scale, lambda: c.lambda, cv: c.cv, folds: folds.k }, se: c.se };
+    }
+    if (bestJ) perCount.push(bestJ);
   }
-  return best ?? { theta: family.init(x, units, draws.fork(0), 1), scale: 1, lambda: lambdas[lambdas.length - 1], gcv: Number.POSITIVE_INFINITY };
+  if (perCount.length === 0) {
+    const j = counts[counts.length - 1];
+    return { theta: family.init(x, j, draws.fork(0), 1), scale: 1, lambda: lambdas[lambdas.length - 1], cv: Number.POSITIVE_INFINITY, folds: folds.k };
+  }
+  const lowest = perCount.reduce((a, b) => (b.start.cv < a.start.cv ? b : a));
+  const chosen = perCount.find((c) => c.start.cv <= lowest.start.cv + lowest.se) ?? lowest;
+  if (counts.length === 1) return chosen.start;
+  const candidates = perCount.map(({ start: s }) => ({ units: s.theta[0].shape[0], scale: s.scale, lambda: s.lambda, cv: s.cv }));
+  return { ...chosen.start, candidates, threshold: lowest.start.cv + lowest.se };
 }
 
 /** All rows when there are at most `max`, otherwise a seeded sample of `max` of them (prepared inputs, row-major). */
@@ -127,14 +151,14 @@ export function initialParams(
   family: BasisFamily,
   x: Tensor,
   y: Float64Array,
-  opts: { units: number; ridge: number | 'auto'; initialTheta?: number[][]; initialLinear?: { w: number[]; b: number }; intercept?: boolean },
+  opts: { units: number; unitGrid?: readonly number[]; ridge: number | 'auto'; initialTheta?: number[][]; initialLinear?: { w: number[]; b: number }; intercept?: boolean },
   rng: Rng,
-): { params: Params; ridge: number; scale: number } {
+): { params: Params; ridge: number; scale: number; start: Start } {
   const given = opts.initialTheta ? family.unpack(opts.initialTheta, x.shape[1]) : undefined;
   const auto = opts.ridge === 'auto';
   const startRidge = opts.ridge === 'auto' ? 0 : Math.max(opts.ridge, MIN_START_RIDGE);
   const withIntercept = opts.intercept ?? true;
-  const start = chooseStart(family, x, y, opts.units, rng, auto ? RIDGE_GRID : [startRidge], given, withIntercept);
+  const start = chooseStart(family, x, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, auto ? RIDGE_GRID : [startRidge], given, withIntercept);
   const raw = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
   const units = start.theta[0].shape[0];
   const params: Params = { w: Tensor.zeros([units]), b: Tensor.zeros([]), raw };
@@ -143,7 +167,7 @@ export function initialParams(
     params.w.data.set(opts.initialLinear.w);
     params.b.data[0] = withIntercept ? opts.initialLinear.b : 0;
   } else solveLinear(family, params, x, y, auto ? start.lambda : startRidge, withIntercept);
-  return { params, ridge: opts.ridge === 'auto' ? start.lambda : opts.ridge, scale: start.scale };
+  return { params, ridge: opts.ridge === 'auto' ? start.lambda : opts.ridge, scale: start.scale, start };
 }
 
 /** Variable projection's inner solve: the exact ridge least-squares w and b for the current θ (kept unless finite). */
@@ -154,4 +178,9 @@ export function solveLinear(family: BasisFamily, p: Params, x: Tensor, y: Float6
     p.w.data.set(lin.w);
     p.b.data[0] = lin.b;
   }
+}
+
+/** What the result document says about the start's choice (FitOutcome.selection). */
+export function startSelection(s: Start): StartSelection {
+  return { folds: s.folds, cv: s.cv, ...(s.candidates ? { candidates: s.candidates, threshold: s.threshold } : {}) };
 }

@@ -13,6 +13,7 @@ import { predictRows, scaleInputs, scaleTarget } from '../model/predict.js';
 import { Rng } from '../util/rng.js';
 import { type DataSettings, IN_MEMORY_DEFAULTS, resolveSettings, type SettingsInput, type TrainSettings } from './defaults.js';
 import { chooseRelevance } from './relevance.js';
+import { UNIT_GRID } from './select.js';
 import { MIN_START_RIDGE, RIDGE_GRID } from './start.js';
 import { fit } from './fit.js';
 import { loadInitModel } from './init-model.js';
@@ -147,7 +148,7 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
 }
 
 /**
- * Per-feature input scales by GCV (relevance.ts) on the standardised training
+ * Per-feature input scales by cross-validation (relevance.ts) on the standardised training
  * rows, with the start's ridge candidates; null when every feature keeps scale 1.
  */
 function inputRelevance(s: TrainSettings, family: BasisFamily, rows: Dataset, rng: Rng): number[] | null {
@@ -165,8 +166,9 @@ export async function initialModel(
   scaling: Scaling | null,
 ): Promise<{ initialTheta?: number[][]; initialLinear?: { w: number[]; b: number } }> {
   if (!options.init) return {};
-  const init = await loadInitModel(options.init, { basis: s.basis, features, units: options.units, scaling });
+  const init = await loadInitModel(options.init, { basis: s.basis, features, units: typeof options.units === 'number' ? options.units : undefined, scaling });
   s.units = init.theta.length;
+  s.unitsAuto = false;
   return { initialTheta: init.theta, initialLinear: { w: init.w, b: init.b } };
 }
 
@@ -179,6 +181,7 @@ export function dataSettings(o: DataSettings): DataSettings {
 export function fitSettings(s: ReturnType<typeof resolveSettings>, o: Pick<TrainOptions, 'shouldStop' | 'initialTheta'>) {
   return {
     units: s.units,
+    unitGrid: s.unitsAuto ? UNIT_GRID : undefined,
     epochs: s.epochs,
     batchSize: s.batchSize,
     optimizer: s.optimizer,

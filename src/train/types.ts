@@ -36,7 +36,10 @@ export interface EpochControl {
 
 export interface FitOptions extends EpochControl {
   family: BasisFamily;
+  /** The unit count, unless unitGrid gives the counts to choose from (`--units auto`). */
   units: number;
+  /** `--units auto`: the start search chooses the unit count among these by cross-validation (start.ts). */
+  unitGrid?: readonly number[];
   batchSize: number | 'full';
   optimizer: OptimizerName;
   lr: LearningRates;
@@ -44,7 +47,7 @@ export interface FitOptions extends EpochControl {
   /**
    * Ridge λ on w (see linear.ts), used for the start's least-squares solve, in
    * descent and by varpro. 'auto' chooses λ from RIDGE_GRID together with the
-   * init scale, by generalised cross-validation (see start.ts).
+   * init scale, by K-fold cross-validation (see start.ts, select.ts).
    */
   ridge: number | 'auto';
   /** Start from these θ rows (model-file layout) instead of the data-driven initialisation. */
@@ -79,8 +82,21 @@ export interface FitOutcome {
    * (standardised units). bestEpoch 0 means the start itself won.
    */
   selectionLoss?: number;
+  /** How the start was chosen: its cross-validation, and under `--units auto` every unit count's score. */
+  selection?: StartSelection;
   /** solver 'lm': which convergence test ended the run (solve/lm.ts Convergence, or 'validation'). */
   convergence?: string;
+}
+
+export interface StartSelection {
+  /** Folds of the start's cross-validation (0: too few rows to hold any out). */
+  folds: number;
+  /** The chosen start's cross-validated MSE (standardised units). */
+  cv: number;
+  /** `--units auto`: each unit count's best start (init scale, λ, CV MSE). */
+  candidates?: { units: number; scale: number; lambda: number; cv: number }[];
+  /** With candidates: the one-standard-error bound; the fewest units whose CV MSE is at most this won. */
+  threshold?: number;
 }
 
 /** Labelled rows in the model's feature order (N × D row-major x). */

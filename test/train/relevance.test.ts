@@ -25,8 +25,8 @@ describe('input relevance', () => {
     const data = rows(400, 3);
     const x = new Tensor(Float64Array.from(data.flatMap((r) => r.slice(0, 4))), [400, 4]);
     const y = Float64Array.from(data, (r) => r[4]);
-    const { scales, gcv, baseline } = chooseRelevance(families.rbf, x, y, 30, new Rng(1), RIDGE_GRID);
-    expect(gcv).toBeLessThan(baseline);
+    const { scales, cv, baseline } = chooseRelevance(families.rbf, x, y, 30, new Rng(1), RIDGE_GRID);
+    expect(cv).toBeLessThan(baseline);
     expect(Math.max(scales[2], scales[3])).toBeLessThan(Math.min(scales[0], scales[1]));
   });
 

@@ -3,7 +3,7 @@ import type { TrainArgs } from '../run/train.js';
 // Names only: the basis modules (and the engine behind them) load when a command runs, not for --help.
 import { BASIS_NAMES } from '../../model/types.js';
 import { UsageError } from '../../errors.js';
-import { DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption } from '../../train/defaults.js';
+import { DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption, type UnitsOption } from '../../train/defaults.js';
 import { optimizerNames } from '../../train/optimizer.js';
 import { batchSize, fileArg, fraction, integer, list, nonNegativeInteger, outputPath, positiveFinite, positiveInteger, single } from '../options.js';
 
@@ -30,7 +30,7 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
 export function trainOptions(y: Argv): Argv {
   return y
       .option('basis', { group: MODEL, choices: BASIS_NAMES, default: DEFAULTS.basis, describe: 'basis family', coerce: single(String) })
-      .option('units', { group: MODEL, describe: 'number of basis functions J (with --init: the model\'s)', defaultDescription: String(DEFAULTS.units), coerce: single(positiveInteger('units')) })
+      .option('units', { group: MODEL, describe: "number of basis functions J, or 'auto': chosen with the start by cross-validation (with --init: the model's)", defaultDescription: DEFAULTS.unitsAuto ? 'auto' : String(DEFAULTS.units), coerce: single(unitsOption) })
       .option('intercept', { group: MODEL, type: 'boolean', default: DEFAULTS.intercept, describe: 'fit the constant b (--no-intercept: b = 0, with every solver)' })
       .option('init', { group: MODEL, type: 'string', describe: 'start from this model file\'s θ, w, b (same basis, features and units)', coerce: single(String) })
       .option('target', { group: DATA, type: 'string', describe: 'target column, header name or 0-based index (default: last)', coerce: single(String) })
@@ -39,7 +39,7 @@ export function trainOptions(y: Argv): Argv {
       .option('delimiter', { group: DATA, type: 'string', describe: "field delimiter: ',', ';', 'tab' (default: detected)", coerce: single(String) })
       .option('missing', { group: DATA, choices: ['error', 'drop'], default: 'error', describe: 'empty cells: fail, or drop the row', coerce: single(String) })
       .option('stream', { group: DATA, type: 'boolean', describe: 'read the file in chunks each epoch instead of loading it: for files larger than memory (see docs/streaming.md)' })
-      .option('relevance', { group: DATA, type: 'boolean', default: DEFAULTS.relevance, describe: 'choose one input scale per feature by GCV before training (multi-feature data, not poly); stored in the scaling' })
+      .option('relevance', { group: DATA, type: 'boolean', default: DEFAULTS.relevance, describe: 'choose one input scale per feature by cross-validation before training (multi-feature data, not poly); stored in the scaling' })
       .option('standardize', { group: DATA, type: 'boolean', default: DEFAULTS.standardize, describe: 'scale inputs and target (stored in the model); --no-standardize to fit raw columns' })
       .option('epochs', { group: OPT, describe: 'passes over the training rows', default: DEFAULTS.epochs, coerce: single(positiveInteger('epochs')) })
       .option('batch-size', { group: OPT, describe: "rows per step, or 'full' for full-batch descent", default: DEFAULTS.batchSize, coerce: single(batchSize) })
@@ -50,7 +50,7 @@ export function trainOptions(y: Argv): Argv {
       .option('lr-w', { group: OPT, describe: 'learning rate for w (overrides --lr)', coerce: single(positiveFinite('lr-w')) })
       .option('lr-b', { group: OPT, describe: 'learning rate for b (overrides --lr)', coerce: single(positiveFinite('lr-b')) })
       .option('lr-theta', { group: OPT, describe: 'learning rate for θ (overrides --lr)', coerce: single(positiveFinite('lr-theta')) })
-      .option('ridge', { group: OPT, describe: "ridge penalty λ/2·‖w‖² on the scaled problem, or 'auto': chosen with the start by generalised cross-validation", default: DEFAULTS.ridgeAuto ? 'auto' : DEFAULTS.ridge, coerce: single(ridgeOption) })
+      .option('ridge', { group: OPT, describe: "ridge penalty λ/2·‖w‖² on the scaled problem, or 'auto': chosen with the start by cross-validation", default: DEFAULTS.ridgeAuto ? 'auto' : DEFAULTS.ridge, coerce: single(ridgeOption) })
       .option('val-split', { group: OPT, describe: 'fraction of rows held out for validation', default: DEFAULTS.valSplit, coerce: single(fraction('val-split')) })
       .option('patience', { group: OPT, describe: 'stop after this many epochs without validation improvement and keep the best (0: never)', default: DEFAULTS.patience ?? 0, coerce: single(nonNegativeInteger('patience')) })
       .option('restarts', { group: OPT, describe: 'seeded starts; the best by validation loss is kept', default: DEFAULTS.restarts, coerce: single(positiveInteger('restarts')) })
@@ -64,6 +64,16 @@ export function trainOptions(y: Argv): Argv {
 }
 
 /** --ridge: 'auto' or a finite λ ≥ 0. */
+function unitsOption(v: unknown): UnitsOption {
+  const text = String(v).trim();
+  if (text === 'auto') return 'auto';
+  const n = typeof v === 'number' ? v : Number(text);
+  if (text === '' || !Number.isSafeInteger(n) || n <= 0) {
+    throw new UsageError(`--units must be 'auto' or a positive whole number, got '${v}'`, 'e.g. --units auto (the default) or --units 20');
+  }
+  return n;
+}
+
 function ridgeOption(v: unknown): RidgeOption {
   const text = String(v).trim();
   if (text === 'auto') return 'auto';

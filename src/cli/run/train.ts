@@ -6,7 +6,7 @@ import { createProgress } from '../../report/progress.js';
 import { trainSummary } from '../../report/summary.js';
 import type { BasisName } from '../../basis/index.js';
 import type { MissingPolicy } from '../../data/index.js';
-import type { RidgeOption } from '../../train/defaults.js';
+import type { RidgeOption, UnitsOption } from '../../train/defaults.js';
 import type { Solver } from '../../train/fit.js';
 import type { OptimizerName } from '../../train/optimizer.js';
 import { defaultThreads } from '../../train/parallel.js';
@@ -20,7 +20,7 @@ export interface TrainArgs {
   file: string;
   basis: string;
   /** Omitted: the default, or with --init the model's. */
-  units?: number;
+  units?: UnitsOption;
   intercept: boolean;
   init?: string;
   tol: number;
@@ -70,7 +70,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   // Said once the data have loaded: when loading fails, the error's own hint already says it.
   const numericHeader = a.header ? await numericHeaderWarning(a.file, a.delimiter) : null;
   const threads = capThreads(a.threads, warnEarly);
-  if (a.units !== undefined) warnUnits(a.units, warnEarly);
+  if (typeof a.units === 'number') warnUnits(a.units, warnEarly);
   const progress = createProgress({ mode: a.quiet ? 'none' : io.interactive ? 'bar' : 'lines', color: io.color });
   let interrupted = false;
   // SIGTERM and SIGHUP (a closed terminal, a CI timeout) save the best model like Ctrl-C.

@@ -1,0 +1,214 @@
+/**
+ * Out-of-sample scores for the start search (start.ts): for fixed θ, the ridge
+ * solution's K-fold cross-validated mean squared error at every λ of a grid.
+ * Generalised cross-validation, RSS/N / (1 − dof/N)², was the score before;
+ * with more units than rows it is 0/0 at a small λ, so on 30–50-row sets it
+ * chose fits that interpolate the training rows (docs/defaults.md, the
+ * multi-feature benchmark). Held-out rows cannot be interpolated.
+ *
+ * One pass over the rows accumulates each fold's normal equations; a fold's
+ * training system is then the total minus its own part, so K folds cost about
+ * what one fit on all rows costs, plus K·|grid| small Cholesky solves.
+ */
+import { assignFolds } from '../data/index.js';
+import type { Scaling } from '../model/index.js';
+import type { Rng } from '../util/rng.js';
+import type { StartSelection } from './types.js';
+
+/**
+ * `--units auto` candidates: from a handful of units, which cannot chase the
+ * noise of a 30-row set, to the 80 that fine 1-D detail needs (co2_trend;
+ * docs/defaults.md). Doubling steps: neighbouring counts fit alike.
+ */
+export const UNIT_GRID: readonly number[] = [5, 10, 20, 40, 80];
+
+/** Folds of the start's cross-validation (fewer when there are fewer rows). */
+export const CV_FOLDS = 10;
+
+export interface Folds {
+  /** fold[r]: the fold holding out row r. */
+  fold: Uint32Array;
+  k: number;
+}
+
+/** K seeded folds over n rows, K = min(CV_FOLDS, n). */
+export function startFolds(n: number, rng: Rng): Folds {
+  const k = Math.max(1, Math.min(CV_FOLDS, n));
+  return { fold: assignFolds(n, k, rng), k };
+}
+
+export interface RidgeScore {
+  lambda: number;
+  /** Mean squared error of the held-out predictions over all rows (the model's, standardised, units). */
+  cv: number;
+  /** Its standard error: the standard deviation of the folds' mean squared errors over √K. */
+  se: number;
+}
+
+/**
+ * The λ from `lambdas` with the lowest K-fold CV error of the ridge fit of y
+ * on Φ (N × J row-major) with an unpenalised intercept; null if none is finite
+ * or there are too few rows to hold any out.
+ */
+export function cvRidge(phi: Float64Array, n: number, j: number, y: Float64Array, lambdas: readonly number[], folds: Folds, withIntercept = true): RidgeScore | null {
+  if (folds.k < 2) return null;
+  const m = j + (withIntercept ? 1 : 0);
+  const { a, yc } = design(phi, n, j, y, withIntercept);
+  const parts = foldSystems(a, yc, n, m, folds);
+  const total = sumSystems(parts, m);
+  // Held-out squared errors by λ and fold.
+  const sse = Array.from({ length: lambdas.length }, () => new Float64Array(folds.k));
+  const mat = new Float64Array(m * m);
+  const c = new Float64Array(m);
+  for (let f = 0; f < folds.k; f++) {
+    const nt = n - parts[f].rows.length;
+    for (let l = 0; l < lambdas.length; l++) {
+      for (let i = 0; i < m * m; i++) mat[i] = total.gram[i] - parts[f].gram[i];
+      for (let i = 0; i < m; i++) c[i] = total.rhs[i] - parts[f].rhs[i];
+      // λ on w only, scaled as in linear.ts (the mean objective); a floor keeps collinear units solvable.
+      for (let i = 0; i < j; i++) mat[i * m + i] += nt * lambdas[l] + total.jitter;
+      if (withIntercept) mat[j * m + j] += total.jitter;
+      if (!choleskySolve(mat, c, m)) {
+        sse[l][f] = Number.POSITIVE_INFINITY;
+        continue;
+      }
+      for (const r of parts[f].rows) {
+        let p = 0;
+        for (let i = 0; i < m; i++) p += a[r * m + i] * c[i];
+        sse[l][f] += (p - yc[r]) ** 2;
+      }
+    }
+  }
+  let best: RidgeScore | null = null;
+  lambdas.forEach((lambda, l) => {
+    const cv = sse[l].reduce((a, b) => a + b, 0) / n;
+    if (Number.isFinite(cv) && (best === null || cv < best.cv)) best = { lambda, cv, se: standardError(sse[l], parts) };
+  });
+  return best;
+}
+
+function standardError(sse: Float64Array, parts: readonly System[]): number {
+  const k = parts.length;
+  const mse = Array.from(sse, (v, f) => v / Math.max(parts[f].rows.length, 1));
+  const mean = mse.reduce((a, b) => a + b, 0) / k;
+  const sd = Math.sqrt(mse.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1));
+  return sd / Math.sqrt(k);
+}
+
+/**
+ * [Φ − Φ̄, 1] and y − ȳ: centred on all rows, so the intercept column is
+ * nearly orthogonal to the others in every fold and the normal equations lose
+ * few digits (wide rbf bumps are all close to 1). Without an intercept nothing is centred.
+ */
+function design(phi: Float64Array, n: number, j: number, y: Float64Array, withIntercept: boolean): { a: Float64Array; yc: Float64Array } {
+  const m = j + (withIntercept ? 1 : 0);
+  const mean = new Float64Array(j);
+  let ymean = 0;
+  if (withIntercept) {
+    for (let r = 0; r < n; r++) {
+      ymean += y[r];
+      for (let k = 0; k < j; k++) mean[k] += phi[r * j + k];
+    }
+    ymean /= n;
+    for (let k = 0; k < j; k++) mean[k] /= n;
+  }
+  const a = new Float64Array(n * m);
+  const yc = new Float64Array(n);
+  for (let r = 0; r < n; r++) {
+    for (let k = 0; k < j; k++) a[r * m + k] = phi[r * j + k] - mean[k];
+    if (withIntercept) a[r * m + j] = 1;
+    yc[r] = y[r] - ymean;
+  }
+  return { a, yc };
+}
+
+interface System {
+  /** Σ aᵀa over the rows, m × m (full). */
+  gram: Float64Array;
+  rhs: Float64Array;
+  rows: number[];
+}
+
+function foldSystems(a: Float64Array, yc: Float64Array, n: number, m: number, folds: Folds): System[] {
+  const parts: System[] = Array.from({ length: folds.k }, () => ({ gram: new Float64Array(m * m), rhs: new Float64Array(m), rows: [] }));
+  for (let r = 0; r < n; r++) {
+    const p = parts[folds.fold[r]];
+    p.rows.push(r);
+    const o = r * m;
+    for (let i = 0; i < m; i++) {
+      const ai = a[o + i];
+      if (ai === 0) continue;
+      p.rhs[i] += ai * yc[r];
+      const gi = i * m;
+      for (let k = i; k < m; k++) p.gram[gi + k] += ai * a[o + k];
+    }
+  }
+  for (const p of parts) for (let i = 0; i < m; i++) for (let k = 0; k < i; k++) p.gram[i * m + k] = p.gram[k * m + i];
+  return parts;
+}
+
+function sumSystems(parts: readonly System[], m: number): { gram: Float64Array; rhs: Float64Array; jitter: number } {
+  const gram = new Float64Array(m * m);
+  const rhs = new Float64Array(m);
+  for (const p of parts) {
+    for (let i = 0; i < m * m; i++) gram[i] += p.gram[i];
+    for (let i = 0; i < m; i++) rhs[i] += p.rhs[i];
+  }
+  let trace = 0;
+  for (let i = 0; i < m; i++) trace += gram[i * m + i];
+  return { gram, rhs, jitter: 1e-12 * Math.max(trace / m, 1e-300) };
+}
+
+/** Solves M c = b in place (c holds b on entry) by Cholesky, M symmetric m × m (overwritten); false if M is not positive definite. */
+export function choleskySolve(mat: Float64Array, c: Float64Array, m: number): boolean {
+  for (let i = 0; i < m; i++) {
+    for (let k = 0; k <= i; k++) {
+      let s = mat[i * m + k];
+      for (let p = 0; p < k; p++) s -= mat[i * m + p] * mat[k * m + p];
+      if (k === i) {
+        if (!(s > 0)) return false;
+        mat[i * m + i] = Math.sqrt(s);
+      } else mat[i * m + k] = s / mat[k * m + k];
+    }
+  }
+  for (let i = 0; i < m; i++) {
+    let s = c[i];
+    for (let p = 0; p < i; p++) s -= mat[i * m + p] * c[p];
+    c[i] = s / mat[i * m + i];
+  }
+  for (let i = m - 1; i >= 0; i--) {
+    let s = c[i];
+    for (let p = i + 1; p < m; p++) s -= mat[p * m + i] * c[p];
+    c[i] = s / mat[i * m + i];
+  }
+  return true;
+}
+
+/** The result document's `selection` (docs/contract.md section 6): the start's choice, RMSEs in the target's units. */
+export interface SelectionReport {
+  method: 'cv';
+  folds: number;
+  /** Cross-validated RMSE of the chosen start (before descent). */
+  cv_rmse: number;
+  /** true: --units auto chose `units` from the candidates. */
+  units_auto: boolean;
+  candidates?: { units: number; init_scale: number; ridge: number; cv_rmse: number }[];
+  /** With candidates: the fewest units whose CV RMSE is at most this won (the lowest CV MSE plus one standard error). */
+  threshold_rmse?: number;
+}
+
+export function selectionReport(s: StartSelection, scaling: Scaling | null, unitsAuto: boolean): SelectionReport {
+  const rmse = (mse: number) => (Number.isFinite(mse) ? Number((Math.sqrt(mse) * (scaling?.y.std ?? 1)).toPrecision(6)) : null);
+  return {
+    method: 'cv',
+    folds: s.folds,
+    cv_rmse: rmse(s.cv) ?? Number.NaN,
+    units_auto: unitsAuto,
+    ...(s.candidates
+      ? {
+          candidates: s.candidates.map((c) => ({ units: c.units, init_scale: c.scale, ridge: c.lambda, cv_rmse: rmse(c.cv) ?? Number.NaN })),
+          threshold_rmse: rmse(s.threshold ?? Number.NaN) ?? Number.NaN,
+        }
+      : {}),
+  };
+}
