@@ -73,13 +73,13 @@ export function trainSettingsOf(cell: Record<GridOption, OptionValue>): Omit<Tra
 }
 
 /**
- * "Simplest first", the order the one-standard-error rule picks by: fewer units,
- * then the basis in BASIS_NAMES order (poly, rbf, tanh), then the larger ridge
+ * "Simplest first", the order the one-standard-error rule picks by: fewer units
+ * (not given or 'auto', train's default, counts as the most), then the basis in BASIS_NAMES order (poly, rbf, tanh), then the larger ridge
  * (more shrinkage; 'auto' has no fixed λ and counts as the least simple), then
  * grid order. Negative: a is simpler than b.
  */
 export function simplerFirst(a: { index: number; options: CellOptions }, b: { index: number; options: CellOptions }): number {
-  const units = (c: CellOptions) => (c.units === null || c.units === undefined ? Number.POSITIVE_INFINITY : Number(c.units));
+  const units = (c: CellOptions) => (c.units === null || c.units === undefined || c.units === 'auto' ? Number.POSITIVE_INFINITY : Number(c.units));
   const basis = (c: CellOptions) => BASIS_NAMES.indexOf(String(c.basis) as BasisName);
   const ridge = (c: CellOptions) => (typeof c.ridge === 'number' ? c.ridge : Number.NEGATIVE_INFINITY);
   return units(a.options) - units(b.options) || basis(a.options) - basis(b.options) || ridge(b.options) - ridge(a.options) || a.index - b.index;

@@ -114,7 +114,7 @@ describe('basisfit cv', () => {
 describe('basisfit cv: bad usage and bad data', () => {
   const cases: [string, string[], number, RegExp][] = [
     ['an item outside the choices', ['cv', SINC, '--basis', 'rbf,cubic'], 2, /invalid value 'cubic' for --basis/],
-    ['a bad number in a list', ['cv', SINC, '--units', '10,x'], 2, /--units must be a positive whole number, got 'x'/],
+    ['a bad number in a list', ['cv', SINC, '--units', '10,x'], 2, /--units must be 'auto' or a positive whole number, got 'x'/],
     ['a value listed twice', ['cv', SINC, '--units', '10,10'], 2, /lists a value twice/],
     ['a shard outside 0..N-1', ['cv', SINC, '--shard', '3/3', '--results', 'r'], 2, /0 <= i < N/],
     ['a shard without --results', ['cv', SINC, '--shard', '0/3'], 2, /needs --results/],
