@@ -12,7 +12,7 @@
 import type { BasisFamily } from '../basis/index.js';
 import { Tensor } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
-import { startFolds } from './select.js';
+import { clearlyBetter, type RidgeScore, startFolds } from './select.js';
 import { bestRidge, sampleRows, START_ROWS } from './start.js';
 
 /**
@@ -22,12 +22,6 @@ import { bestRidge, sampleRows, START_ROWS } from './start.js';
 export const RELEVANCE_GRID: readonly number[] = [1 / 16, 1 / 4, 1 / 2, 1, 2];
 /** Coordinate sweeps over the features. */
 const SWEEPS = 1;
-/**
- * A change must lower the CV score by this fraction: on small data the score
- * after a search is optimistic, and without a margin the search chased noise
- * (docs/defaults.md, the relevance lever).
- */
-const MARGIN = 0.05;
 
 export interface RelevanceChoice {
   scales: number[];
@@ -42,21 +36,22 @@ export function chooseRelevance(family: BasisFamily, x: Tensor, y: Float64Array,
   const scales = new Array<number>(d).fill(1);
   const sample = sampleRows(x, y, START_ROWS, rng.fork(1));
   const folds = startFolds(sample.x.shape[0], rng.fork(3));
-  const score = (r: readonly number[], scale: number): number => {
+  const score = (r: readonly number[], scale: number): RidgeScore | null => {
     const xr = rescale(sample.x, r);
     // The same draws for every candidate: candidates differ only in their scales.
     const theta = family.init(xr, units, rng.fork(2), scale);
-    return bestRidge(family, xr, sample.y, theta, lambdas, folds)?.cv ?? Number.POSITIVE_INFINITY;
+    return bestRidge(family, xr, sample.y, theta, lambdas, folds);
   };
   // The init scale that suits the unscaled inputs stays fixed during the search.
   let initScale = family.initScales[0];
-  let baseline = Number.POSITIVE_INFINITY;
+  let base: RidgeScore | null = null;
   for (const s of family.initScales) {
     const g = score(scales, s);
-    if (g < baseline) [baseline, initScale] = [g, s];
+    if (g && (base === null || g.cv < base.cv)) [base, initScale] = [g, s];
   }
-  let best = baseline;
-  if (d < 2 || !Number.isFinite(best)) return { scales, cv: best, baseline };
+  const baseline = base?.cv ?? Number.POSITIVE_INFINITY;
+  if (d < 2 || base === null) return { scales, cv: baseline, baseline };
+  let best: RidgeScore = base;
   for (let sweep = 0; sweep < SWEEPS; sweep++) {
     let changed = false;
     for (let k = 0; k < d; k++) {
@@ -65,7 +60,9 @@ export function chooseRelevance(family: BasisFamily, x: Tensor, y: Float64Array,
         const trial = scales.slice();
         trial[k] = v;
         const g = score(trial, initScale);
-        if (g < best * (1 - MARGIN)) {
+        // A change must win by more than the folds' noise (select.ts clearlyBetter):
+        // on small data the best of D × 5 trials is otherwise a lucky one (docs/defaults.md).
+        if (g && clearlyBetter(g, best)) {
           best = g;
           scales[k] = v;
           changed = true;
@@ -74,7 +71,7 @@ export function chooseRelevance(family: BasisFamily, x: Tensor, y: Float64Array,
     }
     if (!changed) break;
   }
-  return { scales, cv: best, baseline };
+  return { scales, cv: best.cv, baseline };
 }
 
 function rescale(x: Tensor, r: readonly number[]): Tensor {

@@ -43,6 +43,8 @@ export interface RidgeScore {
   cv: number;
   /** Its standard error: the standard deviation of the folds' mean squared errors over √K. */
   se: number;
+  /** Each fold's mean squared held-out error (for paired comparisons, clearlyBetter). */
+  foldMse: Float64Array;
 }
 
 /**
@@ -82,17 +84,33 @@ export function cvRidge(phi: Float64Array, n: number, j: number, y: Float64Array
   let best: RidgeScore | null = null;
   lambdas.forEach((lambda, l) => {
     const cv = sse[l].reduce((a, b) => a + b, 0) / n;
-    if (Number.isFinite(cv) && (best === null || cv < best.cv)) best = { lambda, cv, se: standardError(sse[l], parts) };
+    if (Number.isFinite(cv) && (best === null || cv < best.cv)) {
+      const foldMse = sse[l].map((v, f) => v / Math.max(parts[f].rows.length, 1));
+      best = { lambda, cv, se: standardError(foldMse), foldMse };
+    }
   });
   return best;
 }
 
-function standardError(sse: Float64Array, parts: readonly System[]): number {
-  const k = parts.length;
-  const mse = Array.from(sse, (v, f) => v / Math.max(parts[f].rows.length, 1));
-  const mean = mse.reduce((a, b) => a + b, 0) / k;
-  const sd = Math.sqrt(mse.reduce((a, b) => a + (b - mean) ** 2, 0) / (k - 1));
-  return sd / Math.sqrt(k);
+/** Standard deviation (n − 1) of the values over √n. */
+function standardError(v: ArrayLike<number>): number {
+  const k = v.length;
+  let mean = 0;
+  for (let i = 0; i < k; i++) mean += v[i] / k;
+  let ss = 0;
+  for (let i = 0; i < k; i++) ss += (v[i] - mean) ** 2;
+  return Math.sqrt(ss / Math.max(k - 1, 1)) / Math.sqrt(k);
+}
+
+/**
+ * Whether `a` beats `b` on the same folds by more than one standard error of
+ * the paired fold differences: a search over many candidates on a few dozen
+ * rows otherwise keeps whichever drew the luckiest folds.
+ */
+export function clearlyBetter(a: RidgeScore, b: RidgeScore): boolean {
+  const diff = Array.from(a.foldMse, (v, f) => b.foldMse[f] - v);
+  const gain = diff.reduce((s, v) => s + v, 0) / diff.length;
+  return gain > standardError(diff);
 }
 
 /**
