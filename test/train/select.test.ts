@@ -28,7 +28,7 @@ function bruteForceCv(phi: Float64Array, n: number, j: number, y: Float64Array, 
     const train = [...fold.keys()].filter((r) => fold[r] !== f);
     const held = [...fold.keys()].filter((r) => fold[r] === f);
     const pt = new Float64Array(train.length * j);
-    train.forEach((r, i) => pt.set(phi.subarray(r * j, (r + 1) * j), i * j));
+    for (const [i, r] of train.entries()) pt.set(phi.subarray(r * j, (r + 1) * j), i * j);
     const lin = ridgeSolve(pt, train.length, j, Float64Array.from(train, (r) => y[r]), lambda);
     for (const r of held) {
       let p = lin.b;
