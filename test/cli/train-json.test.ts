@@ -139,4 +139,24 @@ describe('train --json variants', () => {
     // tanh rows are [a_1 .. a_D, c]: D = 2 features.
     expect(model.theta.every((row) => row.length === 3)).toBe(true);
   });
+
+  it('--units auto (the default) says in the document and the summary which unit count it chose and why', async () => {
+    const run = await runCli(['train', SINC, '--epochs', '3', '--json', '--quiet', '--out', tmp.file('auto.json')]);
+    expect(run.code, describeRun(run)).toBe(0);
+    const doc = parseJsonOutput<TrainDoc & { selection: { method: string; folds: number; units_auto: boolean; threshold_rmse: number; candidates: { units: number; cv_rmse: number }[] } }>(run);
+    expect(doc.selection).toMatchObject({ method: 'cv', folds: 10, units_auto: true });
+    const { candidates, threshold_rmse } = doc.selection;
+    expect(candidates.map((c) => c.units)).toEqual([5, 10, 20, 40, 80]);
+    // The fewest units within the one-standard-error bound won, and the model has that many.
+    expect(doc.units).toBe(candidates.find((c) => c.cv_rmse <= threshold_rmse)!.units);
+    expect(parseModel(readFileSync(tmp.file('auto.json'), 'utf8'), 'auto.json').w).toHaveLength(doc.units);
+    const human = await runCli(['train', SINC, '--epochs', '3', '--out', tmp.file('auto2.json')]);
+    expect(human.stdout).toMatch(new RegExp(`start chosen by 10-fold cross-validation: ${doc.units} units \\(of 5, 10, 20, 40, 80\\)`));
+  });
+
+  it('a bad --units names auto in its hint', async () => {
+    const run = await runCli(['train', SINC, '--units', 'many', '--quiet', '--out', tmp.file('bad.json')]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/--units must be 'auto' or a positive whole number, got 'many'/);
+  });
 });
