@@ -64,11 +64,13 @@ export interface TrainSettings {
 export type RidgeOption = number | 'auto';
 
 /**
- * Chosen by measurement on the sample data sets with bench/defaults.mjs; the
- * table and the reasons are in docs/defaults.md. A person should get a good
- * fit with only --basis. In short: many units (80) whose start (init scale
- * and λ) is chosen by cross-validation, so the ridge, not the
- * unit count, sets the smoothness; a small validation split (0.1) for early
+ * Chosen by measurement on the sample data sets with bench/defaults.mjs and
+ * the multi-feature sets with bench/multi.mjs; the tables and the reasons are
+ * in docs/defaults.md. A person should get a good fit with only --basis. In
+ * short: the start (unit count, init scale and λ) is chosen by 10-fold
+ * cross-validation on the training rows, the fewest units within one standard
+ * error of the best, so a 30-row set gets a handful of units and a long
+ * wiggly series 80; a small validation split (0.1) for early
  * stopping, so little data is held back; the start competes with every
  * epoch, so descent is kept only where it validates better. See also
  * IN_MEMORY_DEFAULTS (the solver).
