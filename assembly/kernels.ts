@@ -425,6 +425,92 @@ export function vecmatAcc(ap: usize, gp: usize, accp: usize, M: i32, K: i32): vo
   }
 }
 
+// ---------------------------------------------------------------- cross products
+// The Gram matrix CᵀC of a tall matrix C (rows, kp), kp a multiple of 4, in
+// blocks of rows: src/solve/gram.ts lays C out (centred, padded with zero
+// columns) and adds the blocks up. Every entry of a block's CᵀC is a plain
+// sum over the block's rows in row order, started from 0, which is how the
+// scalar reference in gram.ts sums it too, so both give the same bits.
+
+/**
+ * c[r·kp + j] = a[r·k + j] − s[j] (j < k), c[r·kp + k] = b[r] − s[k] when
+ * bp ≠ 0 (b as one more column), zeros up to kp: one block laid out for gramAcc.
+ */
+export function gramCentre(ap: usize, bp: usize, sp: usize, cp: usize, rows: i32, k: i32, kp: i32): void {
+  const ku = <usize>k;
+  const kpu = <usize>kp;
+  for (let r: usize = 0; r < <usize>rows; r++) {
+    const src = ap + ((r * ku) << 3);
+    const dst = cp + ((r * kpu) << 3);
+    let j: usize = 0;
+    for (; j + 2 <= ku; j += 2) v128.store(dst + (j << 3), f64x2.sub(v128.load(src + (j << 3)), v128.load(sp + (j << 3))));
+    if (j < ku) {
+      store<f64>(dst + (j << 3), load<f64>(src + (j << 3)) - load<f64>(sp + (j << 3)));
+      j++;
+    }
+    if (bp != 0) {
+      store<f64>(dst + (j << 3), load<f64>(bp + (r << 3)) - load<f64>(sp + (ku << 3)));
+      j++;
+    }
+    for (; j < kpu; j++) store<f64>(dst + (j << 3), 0.0);
+  }
+}
+
+/**
+ * g(kp, kp) += Σ_r c_r c_rᵀ on the 4 × 4 tiles on and above the diagonal, for
+ * c (rows, kp): each tile's sums run over all rows in registers (four rows
+ * of the tile splatted, its four columns as two vectors), then meet g once.
+ */
+export function gramAcc(cp: usize, gp: usize, rows: i32, kp: i32): void {
+  const kpu = <usize>kp;
+  const stride = kpu << 3;
+  const n = <usize>rows;
+  for (let a: usize = 0; a < kpu; a += 4) {
+    for (let b: usize = a; b < kpu; b += 4) {
+      let s00 = f64x2.splat(0.0);
+      let s01 = f64x2.splat(0.0);
+      let s10 = f64x2.splat(0.0);
+      let s11 = f64x2.splat(0.0);
+      let s20 = f64x2.splat(0.0);
+      let s21 = f64x2.splat(0.0);
+      let s30 = f64x2.splat(0.0);
+      let s31 = f64x2.splat(0.0);
+      let row = cp;
+      for (let r: usize = 0; r < n; r++) {
+        const pa = row + (a << 3);
+        const pb = row + (b << 3);
+        const v0 = v128.load(pb);
+        const v1 = v128.load(pb + 16);
+        const c0 = f64x2.splat(load<f64>(pa));
+        const c1 = f64x2.splat(load<f64>(pa + 8));
+        const c2 = f64x2.splat(load<f64>(pa + 16));
+        const c3 = f64x2.splat(load<f64>(pa + 24));
+        s00 = f64x2.add(s00, f64x2.mul(c0, v0));
+        s01 = f64x2.add(s01, f64x2.mul(c0, v1));
+        s10 = f64x2.add(s10, f64x2.mul(c1, v0));
+        s11 = f64x2.add(s11, f64x2.mul(c1, v1));
+        s20 = f64x2.add(s20, f64x2.mul(c2, v0));
+        s21 = f64x2.add(s21, f64x2.mul(c2, v1));
+        s30 = f64x2.add(s30, f64x2.mul(c3, v0));
+        s31 = f64x2.add(s31, f64x2.mul(c3, v1));
+        row += stride;
+      }
+      const g0 = gp + ((a * kpu + b) << 3);
+      const g1 = g0 + stride;
+      const g2 = g1 + stride;
+      const g3 = g2 + stride;
+      v128.store(g0, f64x2.add(v128.load(g0), s00));
+      v128.store(g0 + 16, f64x2.add(v128.load(g0 + 16), s01));
+      v128.store(g1, f64x2.add(v128.load(g1), s10));
+      v128.store(g1 + 16, f64x2.add(v128.load(g1 + 16), s11));
+      v128.store(g2, f64x2.add(v128.load(g2), s20));
+      v128.store(g2 + 16, f64x2.add(v128.load(g2 + 16), s21));
+      v128.store(g3, f64x2.add(v128.load(g3), s30));
+      v128.store(g3 + 16, f64x2.add(v128.load(g3 + 16), s31));
+    }
+  }
+}
+
 /** First free byte after the module's own data: the JavaScript side lays out its buffers from here. */
 export function heapBase(): usize {
   return (__heap_base + 15) & ~(<usize>15);

@@ -39,6 +39,8 @@ interface KernelExports {
   matvecAcc(a: number, b: number, out: number, M: number, K: number): void;
   outerAcc(g: number, b: number, acc: number, M: number, K: number): void;
   vecmatAcc(a: number, g: number, acc: number, M: number, K: number): void;
+  gramCentre(a: number, b: number, s: number, c: number, rows: number, k: number, kp: number): void;
+  gramAcc(c: number, g: number, rows: number, kp: number): void;
 }
 
 /** Doubles per streamed block of one array: 128 KiB, so a block copied in is still in L2 when the kernel reads it. */
@@ -363,4 +365,29 @@ export function vecmatKernel(A: Float64Array, g: Float64Array, acc: Float64Array
     w.vecmatAcc(ab, gb, accb, rows, K);
   }
   get(h, accb, acc, 0, K);
+}
+
+/**
+ * out(kp, kp) = Σ over blocks of `blockRows` rows (in order, each block's sums
+ * started from 0) of C_blockᵀ C_block, on the 4 × 4 tiles on and above the
+ * diagonal, where C (rows, kp) is [A − s, b − s_k, 0…] for A (rows, k)
+ * row-major and b (or no b column when b is null); kp is a multiple of 4 and
+ * at least k + 1 with b. src/solve/gram.ts holds the scalar reference.
+ */
+export function gramKernel(A: Float64Array, b: Float64Array | null, shift: Float64Array, out: Float64Array, rows: number, kc: number, kp: number, blockRows: number): void {
+  const w = k();
+  const {
+    at: [sb, gb, ab, bb, cb],
+    h,
+  } = layout([kp, kp * kp, blockRows * kc, b === null ? 0 : blockRows, blockRows * kp]);
+  put(h, sb, shift);
+  h.fill(0, gb / 8, gb / 8 + kp * kp);
+  for (let r = 0; r < rows; r += blockRows) {
+    const m = Math.min(blockRows, rows - r);
+    put(h, ab, A.subarray(r * kc, (r + m) * kc));
+    if (b !== null) put(h, bb, b.subarray(r, r + m));
+    w.gramCentre(ab, b === null ? 0 : bb, sb, cb, m, kc, kp);
+    w.gramAcc(cb, gb, m, kp);
+  }
+  get(h, gb, out, 0, kp * kp);
 }

@@ -8,6 +8,7 @@
  * what choosing λ by validation needs.
  */
 import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, SVD } from 'ml-matrix';
+import { crossProducts } from '../solve/gram.js';
 
 export interface LinearPart {
   w: Float64Array;
@@ -39,19 +40,10 @@ function normalEquations(phi: Float64Array, n: number, j: number, y: Float64Arra
     for (let k = 0; k < j; k++) mean[k] /= n;
   }
 
-  // Centred columns, column-major: each Gram entry is then one contiguous dot
-  // product (a register accumulator, no read-modify-write per term), which is
-  // what varpro pays for at every step.
-  const cols = new Float64Array(n * j);
-  for (let r = 0; r < n; r++) for (let k = 0; k < j; k++) cols[k * n + r] = phi[r * j + k] - mean[k];
-  const yc = new Float64Array(n);
-  for (let r = 0; r < n; r++) yc[r] = y[r] - ymean;
-  const gram = new Float64Array(j * j);
-  const rhs = new Float64Array(j);
-  for (let a = 0; a < j; a++) {
-    rhs[a] = dot(cols, a * n, yc, 0, n);
-    for (let b = a; b < j; b++) gram[a * j + b] = dot(cols, a * n, cols, b * n, n);
-  }
+  // The products about the means (cancellation-free, unlike ΦᵀΦ − N·μμᵀ);
+  // this is what varpro pays for at every step.
+  const { gram, atb } = crossProducts(phi, n, j, { b: y, shift: mean, bShift: ymean });
+  const rhs = atb as Float64Array;
   let trace = 0;
   for (let a = 0; a < j; a++) {
     rhs[a] /= n;
@@ -62,23 +54,6 @@ function normalEquations(phi: Float64Array, n: number, j: number, y: Float64Arra
     trace += gram[a * j + a];
   }
   return { gram, rhs, mean, ymean, jitter: 1e-12 * Math.max(trace / j, 1e-300) };
-}
-
-/** Σ_i u[ou + i] · v[ov + i] for i < n, in four interleaved partial sums. */
-function dot(u: Float64Array, ou: number, v: Float64Array, ov: number, n: number): number {
-  let s0 = 0;
-  let s1 = 0;
-  let s2 = 0;
-  let s3 = 0;
-  let i = 0;
-  for (; i + 3 < n; i += 4) {
-    s0 += u[ou + i] * v[ov + i];
-    s1 += u[ou + i + 1] * v[ov + i + 1];
-    s2 += u[ou + i + 2] * v[ov + i + 2];
-    s3 += u[ou + i + 3] * v[ov + i + 3];
-  }
-  for (; i < n; i++) s0 += u[ou + i] * v[ov + i];
-  return s0 + s1 + (s2 + s3);
 }
 
 function intercept(eq: NormalEquations, w: Float64Array): number {
