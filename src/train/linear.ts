@@ -7,7 +7,8 @@
  * `ridgePath` solves for many λ at once from one eigendecomposition, which is
  * what choosing λ by validation needs.
  */
-import { CholeskyDecomposition, EigenvalueDecomposition, Matrix, SVD } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix, SVD } from 'ml-matrix';
+import { cholesky, choleskySolve } from '../solve/cholesky.js';
 import { crossProducts } from '../solve/gram.js';
 
 export interface LinearPart {
@@ -65,13 +66,18 @@ function intercept(eq: NormalEquations, w: Float64Array): number {
 /** Φ is (N, J) row-major; y has N values; λ ≥ 0 is the ridge on w (not on b); b = 0 without an intercept. */
 export function ridgeSolve(phi: Float64Array, n: number, j: number, y: Float64Array, lambda: number, withIntercept = true): LinearPart {
   const eq = normalEquations(phi, n, j, y, withIntercept);
-  const A = new Matrix(j, j);
-  for (let a = 0; a < j; a++) for (let b = 0; b < j; b++) A.set(a, b, eq.gram[a * j + b] + (a === b ? lambda + eq.jitter : 0));
-  const B = Matrix.columnVector(Array.from(eq.rhs));
-  const chol = new CholeskyDecomposition(A);
-  const sol = chol.isPositiveDefinite() ? chol.solve(B) : new SVD(A, { autoTranspose: true }).solve(B);
-  const w = Float64Array.from(sol.getColumn(0));
+  const A = eq.gram.slice();
+  for (let a = 0; a < j; a++) A[a * j + a] += lambda + eq.jitter;
+  const l = cholesky(A, j);
+  const w = l !== null ? choleskySolve(l, j, eq.rhs) : svdSolve(A, j, eq.rhs);
   return { w, b: intercept(eq, w) };
+}
+
+/** The least-squares (minimum-norm where singular) solution of A w = r, for a matrix Cholesky refused. */
+function svdSolve(A: Float64Array, j: number, rhs: Float64Array): Float64Array {
+  const M = new Matrix(j, j);
+  for (let a = 0; a < j; a++) for (let b = 0; b < j; b++) M.set(a, b, A[a * j + b]);
+  return Float64Array.from(new SVD(M, { autoTranspose: true }).solve(Matrix.columnVector(Array.from(rhs))).getColumn(0));
 }
 
 export interface PathPoint extends LinearPart {
