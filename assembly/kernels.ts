@@ -68,9 +68,14 @@ function expFlushed(x: v128): v128 {
   return v128.andnot(expv(v128.andnot(x, flush)), flush);
 }
 
-/** out[i] = e^x[i], 0 where x < SUBNORMAL_BELOW; out may equal x. */
-export function expForward(xp: usize, op: usize, n: i32): void {
+/**
+ * out[i] = e^x[i], 0 where x < SUBNORMAL_BELOW; out may equal x. Returns
+ * Σ (y − y) over the outputs: 0 exactly when every one is finite, which
+ * spares the engine a second pass to check for overflow.
+ */
+export function expForward(xp: usize, op: usize, n: i32): f64 {
   let i = 0;
+  let bad = f64x2.splat(0.0);
   // Four independent vectors per iteration: one alone is a long dependency chain.
   for (; i + 8 <= n; i += 8) {
     const o = (<usize>i) << 3;
@@ -82,15 +87,23 @@ export function expForward(xp: usize, op: usize, n: i32): void {
     v128.store(op + o + 16, b);
     v128.store(op + o + 32, c);
     v128.store(op + o + 48, d);
+    bad = f64x2.add(bad, f64x2.add(f64x2.sub(a, a), f64x2.sub(b, b)));
+    bad = f64x2.add(bad, f64x2.add(f64x2.sub(c, c), f64x2.sub(d, d)));
   }
   for (; i + 2 <= n; i += 2) {
     const o = (<usize>i) << 3;
-    v128.store(op + o, expFlushed(v128.load(xp + o)));
+    const a = expFlushed(v128.load(xp + o));
+    v128.store(op + o, a);
+    bad = f64x2.add(bad, f64x2.sub(a, a));
   }
+  let tail = 0.0;
   if (i < n) {
     const o = (<usize>i) << 3;
-    store<f64>(op + o, f64x2.extract_lane(expFlushed(f64x2.splat(load<f64>(xp + o))), 0));
+    const y = f64x2.extract_lane(expFlushed(f64x2.splat(load<f64>(xp + o))), 0);
+    store<f64>(op + o, y);
+    tail = y - y;
   }
+  return f64x2.extract_lane(bad, 0) + f64x2.extract_lane(bad, 1) + tail;
 }
 
 // ---------------------------------------------------------------- tanh
@@ -189,10 +202,12 @@ export function tanhVjp(gp: usize, yp: usize, accp: usize, n: i32): void {
 // X is (rows, D) row-major; C and accumulators for C come transposed, (D, J),
 // so that two neighbouring units j, j+1 sit in one f64x2 lane pair.
 
-/** out[n,j] = m_j·Σ_d (x_nd − c_jd)², or without m when mp is 0. */
-export function sqdistForward(xp: usize, ctp: usize, mp: usize, op: usize, rows: i32, J: i32, D: i32): void {
+/** out[n,j] = m_j·Σ_d (x_nd − c_jd)², or without m when mp is 0; returns Σ (out − out), 0 when all are finite (as expForward). */
+export function sqdistForward(xp: usize, ctp: usize, mp: usize, op: usize, rows: i32, J: i32, D: i32): f64 {
   const Ju = <usize>J;
   const Du = <usize>D;
+  let bad = f64x2.splat(0.0);
+  let tail = 0.0;
   for (let n: usize = 0; n < <usize>rows; n++) {
     const xrow = xp + ((n * Du) << 3);
     const orow = op + ((n * Ju) << 3);
@@ -205,6 +220,7 @@ export function sqdistForward(xp: usize, ctp: usize, mp: usize, op: usize, rows:
       }
       if (mp != 0) s = f64x2.mul(v128.load(mp + (j << 3)), s);
       v128.store(orow + (j << 3), s);
+      bad = f64x2.add(bad, f64x2.sub(s, s));
     }
     if (j < Ju) {
       let s = 0.0;
@@ -212,9 +228,12 @@ export function sqdistForward(xp: usize, ctp: usize, mp: usize, op: usize, rows:
         const t = load<f64>(xrow + (d << 3)) - load<f64>(ctp + ((d * Ju + j) << 3));
         s += t * t;
       }
-      store<f64>(orow + (j << 3), mp != 0 ? load<f64>(mp + (j << 3)) * s : s);
+      const v = mp != 0 ? load<f64>(mp + (j << 3)) * s : s;
+      store<f64>(orow + (j << 3), v);
+      tail += v - v;
     }
   }
+  return f64x2.extract_lane(bad, 0) + f64x2.extract_lane(bad, 1) + tail;
 }
 
 /**
@@ -290,10 +309,12 @@ export function sqdistVjpM(xp: usize, ctp: usize, gp: usize, accp: usize, rows: 
 // ---------------------------------------------------------------- affine
 // out = X·Aᵀ + c with A transposed to (D, J) as for sqdist.
 
-/** out[n,j] = c_j + Σ_d x_nd·a_jd (c_j taken as 0 when cp is 0). */
-export function affineForward(xp: usize, atp: usize, cp: usize, op: usize, rows: i32, J: i32, D: i32): void {
+/** out[n,j] = c_j + Σ_d x_nd·a_jd (c_j taken as 0 when cp is 0); returns Σ (out − out), 0 when all are finite (as expForward). */
+export function affineForward(xp: usize, atp: usize, cp: usize, op: usize, rows: i32, J: i32, D: i32): f64 {
   const Ju = <usize>J;
   const Du = <usize>D;
+  let bad = f64x2.splat(0.0);
+  let tail = 0.0;
   for (let n: usize = 0; n < <usize>rows; n++) {
     const xrow = xp + ((n * Du) << 3);
     const orow = op + ((n * Ju) << 3);
@@ -304,13 +325,16 @@ export function affineForward(xp: usize, atp: usize, cp: usize, op: usize, rows:
         s = f64x2.add(s, f64x2.mul(f64x2.splat(load<f64>(xrow + (d << 3))), v128.load(atp + ((d * Ju + j) << 3))));
       }
       v128.store(orow + (j << 3), s);
+      bad = f64x2.add(bad, f64x2.sub(s, s));
     }
     if (j < Ju) {
       let s = cp != 0 ? load<f64>(cp + (j << 3)) : 0.0;
       for (let d: usize = 0; d < Du; d++) s += load<f64>(xrow + (d << 3)) * load<f64>(atp + ((d * Ju + j) << 3));
       store<f64>(orow + (j << 3), s);
+      tail += s - s;
     }
   }
+  return f64x2.extract_lane(bad, 0) + f64x2.extract_lane(bad, 1) + tail;
 }
 
 /** accT[d,j] += g[n,j]·x_nd summed over n in order: the vjp for A. */

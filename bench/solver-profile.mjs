@@ -4,7 +4,7 @@
 // solver is varpro (the in-memory default: a ridge solve every step) or gd. Full
 // batches, Adam at lr 0.01, ridge 1e-6, a 10% validation split as the defaults
 // have, no early stop. Prints wall and CPU ms per epoch after the first.
-import { fit } from '../dist/train/fit.js';
+import { fit as fitModel } from '../dist/train/fit.js';
 import { Rng } from '../dist/util/rng.js';
 import { cpuSeconds, initialState, makeData, parseConfigs } from './problem.mjs';
 
@@ -21,7 +21,7 @@ const validation = part(cfg.n, cfg.n + nv);
 const state = initialState(basis, train, cfg.j, 1);
 let t0 = 0;
 let c0 = null;
-const out = await fit(
+const out = await fitModel(
   train,
   validation,
   {

@@ -51,7 +51,7 @@ export function apply<A>(prim: Primitive<A>, inputs: readonly Tensor[], attrs: A
     if (t.tangent !== null) hasTangent = true;
   }
   const out = prim.forward(inputs, attrs, tracked && tape !== null ? tape.alloc : (scratch ?? freshAlloc));
-  if (numericChecksEnabled() && prim.finiteFromFinite !== true && !allFinite(out.data)) refuseNonFinite(prim.name, inputs, out);
+  if (numericChecksEnabled() && prim.finiteFromFinite !== true && !out.finite && !allFinite(out.data)) refuseNonFinite(prim.name, inputs, out);
   if (tracked && tape !== null) tape.record(prim as Primitive, inputs, out, attrs);
   if (hasTangent) {
     const ctx: OpContext<A> = { inputs, output: out, attrs };

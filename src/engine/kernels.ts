@@ -28,14 +28,14 @@ interface WasmMemory {
 interface KernelExports {
   memory: WasmMemory;
   heapBase(): number;
-  expForward(x: number, out: number, n: number): void;
-  tanhForward(x: number, out: number, n: number): void;
+  expForward(x: number, out: number, n: number): number;
+  tanhForward(x: number, out: number, n: number): undefined;
   expVjp(g: number, y: number, acc: number, n: number): void;
   tanhVjp(g: number, y: number, acc: number, n: number): void;
-  sqdistForward(x: number, ct: number, m: number, out: number, rows: number, J: number, D: number): void;
+  sqdistForward(x: number, ct: number, m: number, out: number, rows: number, J: number, D: number): number;
   sqdistVjpC(x: number, ct: number, m: number, g: number, acct: number, rows: number, J: number, D: number, sign: number): void;
   sqdistVjpM(x: number, ct: number, g: number, acc: number, rows: number, J: number, D: number): void;
-  affineForward(x: number, at: number, c: number, out: number, rows: number, J: number, D: number): void;
+  affineForward(x: number, at: number, c: number, out: number, rows: number, J: number, D: number): number;
   affineVjpA(x: number, g: number, acct: number, rows: number, J: number, D: number): void;
   sumRowsInto(g: number, acc: number, rows: number, J: number): void;
   matvecAcc(a: number, b: number, out: number, M: number, K: number): void;
@@ -211,14 +211,14 @@ function output(h: Float64Array, a: Float64Array, from: number, n: number, at: n
   if (!inArena(a)) get(h, at, a, from, n);
 }
 
-type Unary = (x: number, out: number, n: number) => void;
+/** A unary kernel; exp's returns Σ (y − y), 0 when every output is finite. */
+type Unary = (x: number, out: number, n: number) => number | undefined;
 
-function streamUnary(f: Unary, x: Float64Array, out: Float64Array): void {
+/** Runs f over x into out; the sum of what f returned (0 for a kernel that returns nothing). */
+function streamUnary(f: Unary, x: Float64Array, out: Float64Array): number {
   const n = x.length;
-  if (inArena(x) && inArena(out)) {
-    f(x.byteOffset, out.byteOffset, n);
-    return;
-  }
+  if (inArena(x) && inArena(out)) return f(x.byteOffset, out.byteOffset, n) ?? 0;
+  let bad = 0;
   const {
     at: [b],
     h,
@@ -226,9 +226,10 @@ function streamUnary(f: Unary, x: Float64Array, out: Float64Array): void {
   for (let i = 0; i < n; i += BLOCK) {
     const len = Math.min(BLOCK, n - i);
     const xp = input(h, x, i, len, b);
-    f(xp, target(out, i, b), len);
+    bad += f(xp, target(out, i, b), len) ?? 0;
     output(h, out, i, len, b);
   }
+  return bad;
 }
 
 type Adjoint = (g: number, y: number, acc: number, n: number) => void;
@@ -251,9 +252,9 @@ function streamAdjoint(f: Adjoint, g: Float64Array, y: Float64Array, acc: Float6
   }
 }
 
-/** out = e^x elementwise, 0 where e^x would be subnormal (as ops/exp.ts). */
-export function expKernel(x: Float64Array, out: Float64Array): void {
-  streamUnary(k().expForward, x, out);
+/** out = e^x elementwise, 0 where e^x would be subnormal (as ops/exp.ts); true when every output is finite. */
+export function expKernel(x: Float64Array, out: Float64Array): boolean {
+  return streamUnary(k().expForward, x, out) === 0;
 }
 
 export function tanhKernel(x: Float64Array, out: Float64Array): void {
@@ -275,8 +276,8 @@ function rowBlock(N: number, J: number, arrays: readonly Float64Array[]): number
   return arrays.every(inArena) ? N : Math.min(N, blockRows(J));
 }
 
-/** out(N,J) = m_j‖x_n − c_j‖² for X(N,D), C(J,D); m may be undefined (all 1). */
-export function sqdistKernel(X: Float64Array, C: Float64Array, m: Float64Array | undefined, out: Float64Array, N: number, J: number, D: number): void {
+/** out(N,J) = m_j‖x_n − c_j‖² for X(N,D), C(J,D); m may be undefined (all 1). True when every output is finite. */
+export function sqdistKernel(X: Float64Array, C: Float64Array, m: Float64Array | undefined, out: Float64Array, N: number, J: number, D: number): boolean {
   const w = k();
   const rb = rowBlock(N, J, [X, out]);
   const {
@@ -285,11 +286,13 @@ export function sqdistKernel(X: Float64Array, C: Float64Array, m: Float64Array |
   } = layout([J * D, m === undefined ? 0 : J, inArena(X) ? 0 : rb * D, inArena(out) ? 0 : rb * J]);
   putTransposed(h, ct, C, J, D);
   if (m !== undefined) put(h, mb, m);
+  let bad = 0;
   for (let r = 0; r < N; r += rb) {
     const rows = Math.min(rb, N - r);
-    w.sqdistForward(input(h, X, r * D, rows * D, xb), ct, m === undefined ? 0 : mb, target(out, r * J, ob), rows, J, D);
+    bad += w.sqdistForward(input(h, X, r * D, rows * D, xb), ct, m === undefined ? 0 : mb, target(out, r * J, ob), rows, J, D);
     output(h, out, r * J, rows * J, ob);
   }
+  return bad === 0;
 }
 
 /** acc(J,D) += Σ_n sign·g[n,j]·m_j·(x_n − c_j): the sqdist vjp for C (sign −2). */
@@ -337,8 +340,8 @@ export function sqdistVjpMKernel(X: Float64Array, C: Float64Array, g: Float64Arr
   output(h, acc, 0, J, ab);
 }
 
-/** out(N,J) = X·Aᵀ + c for X(N,D), A(J,D); c may be undefined. */
-export function affineKernel(X: Float64Array, A: Float64Array, c: Float64Array | undefined, out: Float64Array, N: number, J: number, D: number): void {
+/** out(N,J) = X·Aᵀ + c for X(N,D), A(J,D); c may be undefined. True when every output is finite. */
+export function affineKernel(X: Float64Array, A: Float64Array, c: Float64Array | undefined, out: Float64Array, N: number, J: number, D: number): boolean {
   const w = k();
   const rb = rowBlock(N, J, [X, out]);
   const {
@@ -347,11 +350,13 @@ export function affineKernel(X: Float64Array, A: Float64Array, c: Float64Array |
   } = layout([J * D, c === undefined ? 0 : J, inArena(X) ? 0 : rb * D, inArena(out) ? 0 : rb * J]);
   putTransposed(h, at, A, J, D);
   if (c !== undefined) put(h, cb, c);
+  let bad = 0;
   for (let r = 0; r < N; r += rb) {
     const rows = Math.min(rb, N - r);
-    w.affineForward(input(h, X, r * D, rows * D, xb), at, c === undefined ? 0 : cb, target(out, r * J, ob), rows, J, D);
+    bad += w.affineForward(input(h, X, r * D, rows * D, xb), at, c === undefined ? 0 : cb, target(out, r * J, ob), rows, J, D);
     output(h, out, r * J, rows * J, ob);
   }
+  return bad === 0;
 }
 
 /** acc(J,D) += Σ_n g[n,j]·x_n: the affine vjp for A. */
