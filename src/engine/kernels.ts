@@ -43,6 +43,7 @@ interface KernelExports {
   vecmatAcc(a: number, g: number, acc: number, M: number, K: number): void;
   gramCentre(a: number, b: number, s: number, c: number, rows: number, k: number, kp: number): void;
   gramAcc(c: number, g: number, rows: number, kp: number): void;
+  zeroFill(p: number, n: number): void;
 }
 
 /** Doubles per streamed block of one array: 128 KiB, so a block copied in is still in L2 when the kernel reads it. */
@@ -141,6 +142,11 @@ export function wasmBuffer(size: number): Float64Array | null {
   // Past the limit, pool buffers are ordinary arrays again and kernels copy them.
   const at = reserve(Math.ceil(size / 2) * 16);
   return at < 0 ? null : new Float64Array(view().buffer, at, size);
+}
+
+/** a.fill(0), for an array in the module's memory (fill on a shared buffer is slow). */
+export function zeroArena(a: Float64Array): void {
+  k().zeroFill(a.byteOffset, a.length);
 }
 
 /** Whether `a` lies in the module's memory, so a kernel can take it by address. */

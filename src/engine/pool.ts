@@ -1,4 +1,4 @@
-import { inArena, wasmBuffer } from './kernels.js';
+import { inArena, wasmBuffer, zeroArena } from './kernels.js';
 
 /**
  * Reuses Float64Array buffers across training steps. Shapes repeat from one
@@ -31,7 +31,8 @@ export class BufferPool {
     const buf = list?.pop();
     if (buf !== undefined) {
       this.retained -= buf.byteLength;
-      buf.fill(0);
+      if (inArena(buf)) zeroArena(buf);
+      else buf.fill(0);
       return buf;
     }
     // Fresh module memory is zeros.
