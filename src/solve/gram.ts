@@ -11,7 +11,7 @@
  * exactly, so both paths give the same bits, and so would chunks computed on
  * other threads and added up in chunk order.
  */
-import { gramKernel, kernelMode } from '../engine/kernels.js';
+import { gramKernel, kernelMode, sumRowsKernel } from '../engine/kernels.js';
 
 /** Rows per chunk: the unit a thread could take, and the outer level of the summation order. */
 export const GRAM_CHUNK_ROWS = 4096;
@@ -33,6 +33,14 @@ export interface CrossOptions {
   bShift?: number;
   /** Force a path (tests and benchmarks); default: the kernels when loaded. */
   mode?: 'wasm' | 'scalar';
+}
+
+/** Σ_r A[r, j] for each column j (k), summed in row order on both paths (the same bits). */
+export function columnSums(A: Float64Array, n: number, k: number, mode: 'wasm' | 'scalar' = kernelMode()): Float64Array {
+  const out = new Float64Array(k);
+  if (mode === 'wasm') sumRowsKernel(A.subarray(0, n * k), out, n, k);
+  else for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) out[j] += A[r * k + j];
+  return out;
 }
 
 /** Columns with b among them, padded to the kernel's tile of 4. */

@@ -9,7 +9,7 @@
  */
 import { EigenvalueDecomposition, Matrix, SVD } from 'ml-matrix';
 import { cholesky, choleskySolve } from '../solve/cholesky.js';
-import { crossProducts } from '../solve/gram.js';
+import { columnSums, crossProducts } from '../solve/gram.js';
 
 export interface LinearPart {
   w: Float64Array;
@@ -30,13 +30,11 @@ interface NormalEquations {
 
 /** Without an intercept (b fixed at 0) nothing is centred, and the intercept comes out 0. */
 function normalEquations(phi: Float64Array, n: number, j: number, y: Float64Array, withIntercept: boolean): NormalEquations {
-  const mean = new Float64Array(j);
+  let mean: Float64Array = new Float64Array(j);
   let ymean = 0;
   if (withIntercept) {
-    for (let r = 0; r < n; r++) {
-      ymean += y[r];
-      for (let k = 0; k < j; k++) mean[k] += phi[r * j + k];
-    }
+    mean = columnSums(phi, n, j);
+    for (let r = 0; r < n; r++) ymean += y[r];
     ymean /= n;
     for (let k = 0; k < j; k++) mean[k] /= n;
   }

@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type KernelMode, kernelMode, setKernels } from '../../src/engine/kernels.js';
-import { crossProducts, GRAM_CHUNK_ROWS } from '../../src/solve/gram.js';
+import { columnSums, crossProducts, GRAM_CHUNK_ROWS } from '../../src/solve/gram.js';
 import { rng, uniform } from '../engine/helpers.js';
 
 let initial: KernelMode;
@@ -93,4 +93,16 @@ it('non-finite entries propagate the same way on both paths', () => {
   const w = crossProducts(A, 3, 2, { mode: 'wasm' });
   expect(Array.from(w.gram)).toEqual(Array.from(s.gram));
   expect(Number.isNaN(s.gram[3])).toBe(true);
+});
+
+it.each([
+  [1, 1],
+  [257, 7],
+  [GRAM_CHUNK_ROWS + 3, 100],
+])('columnSums, N = %i, k = %i: the kernel gives the row-order loop’s bits', (n, k) => {
+  const A = uniform(rng(n + k), [n, k], -1, 2).data;
+  const ref = new Float64Array(k);
+  for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) ref[j] += A[r * k + j];
+  expect(Array.from(columnSums(A, n, k, 'wasm'))).toEqual(Array.from(ref));
+  expect(Array.from(columnSums(A, n, k, 'scalar'))).toEqual(Array.from(ref));
 });
