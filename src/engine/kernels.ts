@@ -49,11 +49,12 @@ interface KernelExports {
 /** Doubles per streamed block of one array: 128 KiB, so a block copied in is still in L2 when the kernel reads it. */
 const BLOCK = 1 << 14;
 /**
- * Bytes of the module's memory the pool may take (of the 4 GiB a 32-bit
- * module addresses; npm run build sets that maximum): the rest is left for
- * the scratch region.
+ * Bytes of the module's memory the pool may take: the pool's own limit for
+ * what it keeps (memory handed out here is never returned to the system),
+ * well inside the 4 GiB a 32-bit module addresses (npm run build sets that
+ * maximum), so the scratch region always has room.
  */
-const MAX_MEMORY = 3 * 2 ** 30;
+const MAX_MEMORY = 2 ** 30;
 /** Below this many output elements the call and copies cost more than the loop they replace. */
 const MIN_SIZE = 256;
 
