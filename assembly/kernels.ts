@@ -68,9 +68,14 @@ function expFlushed(x: v128): v128 {
   return v128.andnot(expv(v128.andnot(x, flush)), flush);
 }
 
-/** out[i] = e^x[i], 0 where x < SUBNORMAL_BELOW; out may equal x. */
-export function expForward(xp: usize, op: usize, n: i32): void {
+/**
+ * out[i] = e^x[i], 0 where x < SUBNORMAL_BELOW; out may equal x. Returns
+ * Σ (y − y) over the outputs: 0 exactly when every one is finite, which
+ * spares the engine a second pass to check for overflow.
+ */
+export function expForward(xp: usize, op: usize, n: i32): f64 {
   let i = 0;
+  let bad = f64x2.splat(0.0);
   // Four independent vectors per iteration: one alone is a long dependency chain.
   for (; i + 8 <= n; i += 8) {
     const o = (<usize>i) << 3;
@@ -82,15 +87,23 @@ export function expForward(xp: usize, op: usize, n: i32): void {
     v128.store(op + o + 16, b);
     v128.store(op + o + 32, c);
     v128.store(op + o + 48, d);
+    bad = f64x2.add(bad, f64x2.add(f64x2.sub(a, a), f64x2.sub(b, b)));
+    bad = f64x2.add(bad, f64x2.add(f64x2.sub(c, c), f64x2.sub(d, d)));
   }
   for (; i + 2 <= n; i += 2) {
     const o = (<usize>i) << 3;
-    v128.store(op + o, expFlushed(v128.load(xp + o)));
+    const a = expFlushed(v128.load(xp + o));
+    v128.store(op + o, a);
+    bad = f64x2.add(bad, f64x2.sub(a, a));
   }
+  let tail = 0.0;
   if (i < n) {
     const o = (<usize>i) << 3;
-    store<f64>(op + o, f64x2.extract_lane(expFlushed(f64x2.splat(load<f64>(xp + o))), 0));
+    const y = f64x2.extract_lane(expFlushed(f64x2.splat(load<f64>(xp + o))), 0);
+    store<f64>(op + o, y);
+    tail = y - y;
   }
+  return f64x2.extract_lane(bad, 0) + f64x2.extract_lane(bad, 1) + tail;
 }
 
 // ---------------------------------------------------------------- tanh
@@ -189,10 +202,12 @@ export function tanhVjp(gp: usize, yp: usize, accp: usize, n: i32): void {
 // X is (rows, D) row-major; C and accumulators for C come transposed, (D, J),
 // so that two neighbouring units j, j+1 sit in one f64x2 lane pair.
 
-/** out[n,j] = m_j·Σ_d (x_nd − c_jd)², or without m when mp is 0. */
-export function sqdistForward(xp: usize, ctp: usize, mp: usize, op: usize, rows: i32, J: i32, D: i32): void {
+/** out[n,j] = m_j·Σ_d (x_nd − c_jd)², or without m when mp is 0; returns Σ (out − out), 0 when all are finite (as expForward). */
+export function sqdistForward(xp: usize, ctp: usize, mp: usize, op: usize, rows: i32, J: i32, D: i32): f64 {
   const Ju = <usize>J;
   const Du = <usize>D;
+  let bad = f64x2.splat(0.0);
+  let tail = 0.0;
   for (let n: usize = 0; n < <usize>rows; n++) {
     const xrow = xp + ((n * Du) << 3);
     const orow = op + ((n * Ju) << 3);
@@ -205,6 +220,7 @@ export function sqdistForward(xp: usize, ctp: usize, mp: usize, op: usize, rows:
       }
       if (mp != 0) s = f64x2.mul(v128.load(mp + (j << 3)), s);
       v128.store(orow + (j << 3), s);
+      bad = f64x2.add(bad, f64x2.sub(s, s));
     }
     if (j < Ju) {
       let s = 0.0;
@@ -212,9 +228,12 @@ export function sqdistForward(xp: usize, ctp: usize, mp: usize, op: usize, rows:
         const t = load<f64>(xrow + (d << 3)) - load<f64>(ctp + ((d * Ju + j) << 3));
         s += t * t;
       }
-      store<f64>(orow + (j << 3), mp != 0 ? load<f64>(mp + (j << 3)) * s : s);
+      const v = mp != 0 ? load<f64>(mp + (j << 3)) * s : s;
+      store<f64>(orow + (j << 3), v);
+      tail += v - v;
     }
   }
+  return f64x2.extract_lane(bad, 0) + f64x2.extract_lane(bad, 1) + tail;
 }
 
 /**
@@ -290,10 +309,12 @@ export function sqdistVjpM(xp: usize, ctp: usize, gp: usize, accp: usize, rows: 
 // ---------------------------------------------------------------- affine
 // out = X·Aᵀ + c with A transposed to (D, J) as for sqdist.
 
-/** out[n,j] = c_j + Σ_d x_nd·a_jd (c_j taken as 0 when cp is 0). */
-export function affineForward(xp: usize, atp: usize, cp: usize, op: usize, rows: i32, J: i32, D: i32): void {
+/** out[n,j] = c_j + Σ_d x_nd·a_jd (c_j taken as 0 when cp is 0); returns Σ (out − out), 0 when all are finite (as expForward). */
+export function affineForward(xp: usize, atp: usize, cp: usize, op: usize, rows: i32, J: i32, D: i32): f64 {
   const Ju = <usize>J;
   const Du = <usize>D;
+  let bad = f64x2.splat(0.0);
+  let tail = 0.0;
   for (let n: usize = 0; n < <usize>rows; n++) {
     const xrow = xp + ((n * Du) << 3);
     const orow = op + ((n * Ju) << 3);
@@ -304,13 +325,16 @@ export function affineForward(xp: usize, atp: usize, cp: usize, op: usize, rows:
         s = f64x2.add(s, f64x2.mul(f64x2.splat(load<f64>(xrow + (d << 3))), v128.load(atp + ((d * Ju + j) << 3))));
       }
       v128.store(orow + (j << 3), s);
+      bad = f64x2.add(bad, f64x2.sub(s, s));
     }
     if (j < Ju) {
       let s = cp != 0 ? load<f64>(cp + (j << 3)) : 0.0;
       for (let d: usize = 0; d < Du; d++) s += load<f64>(xrow + (d << 3)) * load<f64>(atp + ((d * Ju + j) << 3));
       store<f64>(orow + (j << 3), s);
+      tail += s - s;
     }
   }
+  return f64x2.extract_lane(bad, 0) + f64x2.extract_lane(bad, 1) + tail;
 }
 
 /** accT[d,j] += g[n,j]·x_nd summed over n in order: the vjp for A. */
@@ -423,6 +447,97 @@ export function vecmatAcc(ap: usize, gp: usize, accp: usize, M: i32, K: i32): vo
       }
     }
   }
+}
+
+// ---------------------------------------------------------------- cross products
+// The Gram matrix CᵀC of a tall matrix C (rows, kp), kp a multiple of 4, in
+// blocks of rows: src/solve/gram.ts lays C out (centred, padded with zero
+// columns) and adds the blocks up. Every entry of a block's CᵀC is a plain
+// sum over the block's rows in row order, started from 0, which is how the
+// scalar reference in gram.ts sums it too, so both give the same bits.
+
+/**
+ * c[r·kp + j] = a[r·k + j] − s[j] (j < k), c[r·kp + k] = b[r] − s[k] when
+ * bp ≠ 0 (b as one more column), zeros up to kp: one block laid out for gramAcc.
+ */
+export function gramCentre(ap: usize, bp: usize, sp: usize, cp: usize, rows: i32, k: i32, kp: i32): void {
+  const ku = <usize>k;
+  const kpu = <usize>kp;
+  for (let r: usize = 0; r < <usize>rows; r++) {
+    const src = ap + ((r * ku) << 3);
+    const dst = cp + ((r * kpu) << 3);
+    let j: usize = 0;
+    for (; j + 2 <= ku; j += 2) v128.store(dst + (j << 3), f64x2.sub(v128.load(src + (j << 3)), v128.load(sp + (j << 3))));
+    if (j < ku) {
+      store<f64>(dst + (j << 3), load<f64>(src + (j << 3)) - load<f64>(sp + (j << 3)));
+      j++;
+    }
+    if (bp != 0) {
+      store<f64>(dst + (j << 3), load<f64>(bp + (r << 3)) - load<f64>(sp + (ku << 3)));
+      j++;
+    }
+    for (; j < kpu; j++) store<f64>(dst + (j << 3), 0.0);
+  }
+}
+
+/**
+ * g(kp, kp) += Σ_r c_r c_rᵀ on the 4 × 4 tiles on and above the diagonal, for
+ * c (rows, kp): each tile's sums run over all rows in registers (four rows
+ * of the tile splatted, its four columns as two vectors), then meet g once.
+ */
+export function gramAcc(cp: usize, gp: usize, rows: i32, kp: i32): void {
+  const kpu = <usize>kp;
+  const stride = kpu << 3;
+  const n = <usize>rows;
+  for (let a: usize = 0; a < kpu; a += 4) {
+    for (let b: usize = a; b < kpu; b += 4) {
+      let s00 = f64x2.splat(0.0);
+      let s01 = f64x2.splat(0.0);
+      let s10 = f64x2.splat(0.0);
+      let s11 = f64x2.splat(0.0);
+      let s20 = f64x2.splat(0.0);
+      let s21 = f64x2.splat(0.0);
+      let s30 = f64x2.splat(0.0);
+      let s31 = f64x2.splat(0.0);
+      let row = cp;
+      for (let r: usize = 0; r < n; r++) {
+        const pa = row + (a << 3);
+        const pb = row + (b << 3);
+        const v0 = v128.load(pb);
+        const v1 = v128.load(pb + 16);
+        const c0 = f64x2.splat(load<f64>(pa));
+        const c1 = f64x2.splat(load<f64>(pa + 8));
+        const c2 = f64x2.splat(load<f64>(pa + 16));
+        const c3 = f64x2.splat(load<f64>(pa + 24));
+        s00 = f64x2.add(s00, f64x2.mul(c0, v0));
+        s01 = f64x2.add(s01, f64x2.mul(c0, v1));
+        s10 = f64x2.add(s10, f64x2.mul(c1, v0));
+        s11 = f64x2.add(s11, f64x2.mul(c1, v1));
+        s20 = f64x2.add(s20, f64x2.mul(c2, v0));
+        s21 = f64x2.add(s21, f64x2.mul(c2, v1));
+        s30 = f64x2.add(s30, f64x2.mul(c3, v0));
+        s31 = f64x2.add(s31, f64x2.mul(c3, v1));
+        row += stride;
+      }
+      const g0 = gp + ((a * kpu + b) << 3);
+      const g1 = g0 + stride;
+      const g2 = g1 + stride;
+      const g3 = g2 + stride;
+      v128.store(g0, f64x2.add(v128.load(g0), s00));
+      v128.store(g0 + 16, f64x2.add(v128.load(g0 + 16), s01));
+      v128.store(g1, f64x2.add(v128.load(g1), s10));
+      v128.store(g1 + 16, f64x2.add(v128.load(g1 + 16), s11));
+      v128.store(g2, f64x2.add(v128.load(g2), s20));
+      v128.store(g2 + 16, f64x2.add(v128.load(g2 + 16), s21));
+      v128.store(g3, f64x2.add(v128.load(g3), s30));
+      v128.store(g3 + 16, f64x2.add(v128.load(g3 + 16), s31));
+    }
+  }
+}
+
+/** n doubles of zeros from p: TypedArray.fill on the shared memory runs several times slower than this. */
+export function zeroFill(p: usize, n: i32): void {
+  memory.fill(p, 0, (<usize>n) << 3);
 }
 
 /** First free byte after the module's own data: the JavaScript side lays out its buffers from here. */

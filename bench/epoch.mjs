@@ -1,12 +1,13 @@
 // Full-batch epoch time of basisfit's trainer (fit() from dist: Adam, ridge 0, no
 // validation; basisfit-2 is the same with threads: 2, basisfit-scalar without the engine's
-// WebAssembly kernels) next to other implementations
+// WebAssembly kernels, basisfit-varpro with the in-memory default solver, which solves the
+// ridge problem for w, b after every step) next to other implementations
 // of the same model, objective, starting point and Adam step: the hand-written fused
 // JS gradient, TensorFlow.js (CPU and WASM backends, float32), PyTorch (CPU, float64,
 // 1 and 2 threads) and NumPy (float64, hand-written vectorised gradient).
 //   node bench/epoch.mjs [--json PATH]
 // Knobs: BENCH_EPOCH_CONFIGS (default 1000x1x20,10000x1x100,100000x8x100,1000000x1x20),
-// BENCH_BASES (rbf,tanh), BENCH_FRAMEWORKS (basisfit,basisfit-2,basisfit-scalar,hand,tfjs-cpu,tfjs-wasm,torch-1,torch-2,numpy),
+// BENCH_BASES (rbf,tanh), BENCH_FRAMEWORKS (basisfit,basisfit-2,basisfit-scalar,basisfit-varpro,basisfit-varpro-2,hand,tfjs-cpu,tfjs-wasm,torch-1,torch-2,numpy),
 // BENCH_EPOCH_BUDGET (seconds of timed epochs per measurement, default 2),
 // BENCH_MIN_EPOCHS (2), BENCH_MAX_EPOCHS (200), BENCH_PYTHON (/usr/bin/python3).
 import { spawnSync } from 'node:child_process';
@@ -23,7 +24,7 @@ import { loadTfjs, tfjsEpochs, useBackend } from './tfjs-epoch.mjs';
 const here = dirname(fileURLToPath(import.meta.url));
 const configs = parseConfigs(process.env.BENCH_EPOCH_CONFIGS || '1000x1x20,10000x1x100,100000x8x100,1000000x1x20');
 const bases = envList('BENCH_BASES', ['rbf', 'tanh']);
-const ALL = ['basisfit', 'basisfit-2', 'basisfit-scalar', 'hand', 'tfjs-cpu', 'tfjs-wasm', 'torch-1', 'torch-2', 'numpy'];
+const ALL = ['basisfit', 'basisfit-2', 'basisfit-scalar', 'basisfit-varpro', 'basisfit-varpro-2', 'hand', 'tfjs-cpu', 'tfjs-wasm', 'torch-1', 'torch-2', 'numpy'];
 const frameworks = envList('BENCH_FRAMEWORKS', ALL);
 for (const f of frameworks) if (!ALL.includes(f)) throw new Error(`BENCH_FRAMEWORKS: unknown '${f}', choose from ${ALL.join(', ')}`);
 const budgetS = envNumber('BENCH_EPOCH_BUDGET', 2);
@@ -42,7 +43,7 @@ const timing = { budgetS, minEpochs, maxEpochs };
  * no early stop. Epoch 1 is the warm-up; the clock runs from its end, read in onEpoch, and
  * shouldStop ends the run once the time budget is spent.
  */
-async function basisfitEpochs(basis, data, state, threads) {
+async function basisfitEpochs(basis, data, state, threads, solver = 'gd') {
   let t0 = 0;
   let c0 = null;
   let wall = 0;
@@ -76,7 +77,7 @@ async function basisfitEpochs(basis, data, state, threads) {
       batchSize: 'full',
       optimizer: 'adam',
       lr: { w: LR, b: LR, theta: LR },
-      solver: 'gd',
+      solver,
       ridge: 0,
       patience: null,
       initialTheta: state.theta,
@@ -159,6 +160,8 @@ async function main() {
         try {
           if (fw === 'basisfit') record(fw, await basisfitEpochs(basis, data, state, 1));
           else if (fw === 'basisfit-2') record(fw, await basisfitEpochs(basis, data, state, 2));
+          else if (fw === 'basisfit-varpro') record(fw, await basisfitEpochs(basis, data, state, 1, 'varpro'));
+          else if (fw === 'basisfit-varpro-2') record(fw, await basisfitEpochs(basis, data, state, 2, 'varpro'));
           else if (fw === 'basisfit-scalar') {
             if (kernels === null) continue;
             const before = kernels.mode();
@@ -221,6 +224,8 @@ const LABELS = {
   basisfit: 'basisfit',
   'basisfit-2': 'basisfit 2 threads',
   'basisfit-scalar': 'basisfit scalar JS',
+  'basisfit-varpro': 'basisfit default solver (varpro)',
+  'basisfit-varpro-2': 'basisfit varpro 2 threads',
   hand: 'hand-written JS',
   'tfjs-cpu': 'tfjs cpu (f32)',
   'tfjs-wasm': 'tfjs wasm (f32)',

@@ -12,7 +12,7 @@ import { cpus, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { envNumber } from './problem.mjs';
-import { machineLoad, markdownTable } from './report.mjs';
+import { machineLoad, markdownTable, ratio, verdict } from './report.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const outDir = join(here, 'out');
@@ -26,6 +26,8 @@ const PARTS = {
   // hand-written JS on equal terms (the soak is the default part's).
   'engine-scalar': { script: 'engine.mjs', nodeArgs: ['--expose-gc'], json: true, env: { BASISFIT_KERNELS: 'scalar', BENCH_SOAK_STEPS: '0' }, when: () => hasKernels },
   epoch: { script: 'epoch.mjs', nodeArgs: [], json: true },
+  // Cross products and the Cholesky solve (the ridge solve's linear algebra) against ml-matrix.
+  gram: { script: 'gram.mjs', nodeArgs: [], json: true, when: () => hasKernels },
   // bench/load.mjs belongs to the data loader's authors: it takes the CSV size in MB
   // and prints plain "label  value" lines, which are parsed here.
   load: { script: 'load.mjs', nodeArgs: [], json: false, args: [String(loadMB)] },
@@ -86,6 +88,42 @@ function parseLoad(text) {
   return doc;
 }
 
+/**
+ * The performance targets as ratios from this run's parts (those that ran): the
+ * default solver's epoch over plain descent's, two threads over one, basisfit
+ * over the hand-written JS limit and over PyTorch on 2 threads, load speed, time to
+ * a good fit. Wall time is what the targets are about; on a busy machine read the
+ * epoch part's CPU table beside it.
+ */
+function targetTable(parts) {
+  const rows = [];
+  const epoch = parts.epoch?.results ?? [];
+  const find = (fw, r) => epoch.find((q) => q.framework === fw && q.basis === r.basis && q.n === r.n && q.d === r.d && q.j === r.j);
+  const cfg = (r) => `${r.basis} (${r.n}, ${r.d}, ${r.j})`;
+  for (const r of epoch.filter((q) => q.framework === 'basisfit' && q.epoch_s)) {
+    const v = find('basisfit-varpro', r);
+    if (v?.epoch_s && r.n === 10000) {
+      const x = v.epoch_s / r.epoch_s;
+      rows.push([`default solver epoch / plain descent epoch, ${cfg(r)}`, ratio(v.epoch_s, r.epoch_s), `${ratio(v.cpu_epoch_s, r.cpu_epoch_s)} CPU`, '≤ 2', verdict(x, 2)]);
+    }
+    const t = find('basisfit-2', r);
+    if (t?.epoch_s && r.n >= 100000) rows.push([`1 thread / 2 threads, ${cfg(r)}`, ratio(r.epoch_s, t.epoch_s), '', '≥ 1.8', verdict(1.8, r.epoch_s / t.epoch_s)]);
+    const h = find('hand', r);
+    if (h?.epoch_s && r.n === 1000) rows.push([`basisfit / hand-written JS, ${cfg(r)}`, ratio(r.epoch_s, h.epoch_s), `${ratio(r.cpu_epoch_s, h.cpu_epoch_s)} CPU`, '≤ 1', verdict(r.epoch_s / h.epoch_s, 1)]);
+    const p = find('torch-2', r);
+    if (p?.epoch_s) {
+      const best = Math.min(r.epoch_s, t?.epoch_s ?? Number.POSITIVE_INFINITY);
+      rows.push([`basisfit (best of 1, 2 threads) / torch 2 threads, ${cfg(r)}`, ratio(best, p.epoch_s), '', '≤ 1', verdict(best / p.epoch_s, 1)]);
+    }
+  }
+  if (parts.load?.mb_per_s) rows.push(['CSV load, MB/s', String(parts.load.mb_per_s), '', '≥ 60', verdict(60, parts.load.mb_per_s)]);
+  for (const s of parts.timefit?.summary ?? []) {
+    rows.push([`time to a good fit (within ${s.tolerance}): problems where basisfit is fastest`, `${s.basisfit_fastest} of ${s.problems}`, '', 'all', s.basisfit_fastest === s.problems ? 'met' : 'missed']);
+  }
+  if (rows.length === 0) return null;
+  return ['### Targets (ratios from this run)\n', markdownTable(['measure', 'value', 'also', 'target', ''], rows)].join('\n');
+}
+
 async function main() {
   const requested = process.argv.slice(2);
   for (const p of requested) if (!(p in PARTS)) throw new Error(`unknown part '${p}': choose from ${Object.keys(PARTS).join(', ')}`);
@@ -111,6 +149,8 @@ async function main() {
     process.stderr.write(`== ${name} done in ${r.seconds.toFixed(0)} s\n`);
   }
   results.machine.load_after = machineLoad();
+  const targets = targetTable(results.parts);
+  if (targets !== null) sections.unshift(targets);
   const header =
     `## basisfit benchmarks\n\nNode ${process.version}, ${results.machine.cpus} × ${results.machine.cpu}, ${results.machine.memory_gb} GiB; ` +
     `load average ${results.machine.load_before[0]} before, ${results.machine.load_after[0]} after (timings are only as quiet as the machine).\n`;

@@ -1,6 +1,6 @@
 /** basisfit's automatic-differentiation engine, usable on its own. */
 export { type Fn, grad, jacobianReverse, type Pullback, type ValueAndGrad, valueAndGrad, vjp } from './api.js';
-export { apply, lift, type TensorLike } from './apply.js';
+export { apply, lift, type TensorLike, withScratch } from './apply.js';
 export { type CheckOptions, type CheckReport, checkGrads, finiteDifferenceJv, gradCheckReport, relativeError } from './check.js';
 export { jacobianForward, type JvpResult, jvp } from './dual.js';
 export * from './ops/index.js';

@@ -4,9 +4,11 @@
  * primitives run when the module is present, not another engine: each op keeps
  * its scalar loop as the reference, and tests hold the two to the same results.
  *
- * Data stays in the engine's Float64Arrays and is streamed through a small
- * region of wasm memory in blocks of rows, so the copies hit the cache and the
- * module's memory grows with the parameters (J·D), not with the rows N.
+ * The module's memory is shared (a SharedArrayBuffer), so growing it leaves
+ * earlier views valid: the engine's buffer pool takes its buffers from it
+ * (wasmBuffer), and a kernel reads and writes such arrays where they lie.
+ * Any other Float64Array is streamed through a scratch region in blocks of
+ * rows, copied in and out, so those copies hit the cache.
  */
 import { readFileSync } from 'node:fs';
 
@@ -26,23 +28,33 @@ interface WasmMemory {
 interface KernelExports {
   memory: WasmMemory;
   heapBase(): number;
-  expForward(x: number, out: number, n: number): void;
-  tanhForward(x: number, out: number, n: number): void;
+  expForward(x: number, out: number, n: number): number;
+  tanhForward(x: number, out: number, n: number): undefined;
   expVjp(g: number, y: number, acc: number, n: number): void;
   tanhVjp(g: number, y: number, acc: number, n: number): void;
-  sqdistForward(x: number, ct: number, m: number, out: number, rows: number, J: number, D: number): void;
+  sqdistForward(x: number, ct: number, m: number, out: number, rows: number, J: number, D: number): number;
   sqdistVjpC(x: number, ct: number, m: number, g: number, acct: number, rows: number, J: number, D: number, sign: number): void;
   sqdistVjpM(x: number, ct: number, g: number, acc: number, rows: number, J: number, D: number): void;
-  affineForward(x: number, at: number, c: number, out: number, rows: number, J: number, D: number): void;
+  affineForward(x: number, at: number, c: number, out: number, rows: number, J: number, D: number): number;
   affineVjpA(x: number, g: number, acct: number, rows: number, J: number, D: number): void;
   sumRowsInto(g: number, acc: number, rows: number, J: number): void;
   matvecAcc(a: number, b: number, out: number, M: number, K: number): void;
   outerAcc(g: number, b: number, acc: number, M: number, K: number): void;
   vecmatAcc(a: number, g: number, acc: number, M: number, K: number): void;
+  gramCentre(a: number, b: number, s: number, c: number, rows: number, k: number, kp: number): void;
+  gramAcc(c: number, g: number, rows: number, kp: number): void;
+  zeroFill(p: number, n: number): void;
 }
 
 /** Doubles per streamed block of one array: 128 KiB, so a block copied in is still in L2 when the kernel reads it. */
 const BLOCK = 1 << 14;
+/**
+ * Bytes of the module's memory the pool may take: the pool's own limit for
+ * what it keeps (memory handed out here is never returned to the system),
+ * well inside the 4 GiB a 32-bit module addresses (npm run build sets that
+ * maximum), so the scratch region always has room.
+ */
+const MAX_MEMORY = 2 ** 30;
 /** Below this many output elements the call and copies cost more than the loop they replace. */
 const MIN_SIZE = 256;
 
@@ -92,25 +104,78 @@ function k(): KernelExports {
   return wasm;
 }
 
+/** Views of the module's memory made so far: growing gives memory.buffer a new object over the same bytes. */
+const arenaBuffers = new Set<ArrayBufferLike>();
 let heap = new Float64Array(0);
+/** The first byte no buffer has been handed out from. */
+let arenaTop = -1;
+/** Where layout() lays out the copies of arrays outside the arena, and its size in bytes. */
+let scratchAt = 0;
+let scratchBytes = 0;
+
+function view(): Float64Array {
+  const w = k();
+  if (heap.buffer !== w.memory.buffer) {
+    heap = new Float64Array(w.memory.buffer);
+    arenaBuffers.add(heap.buffer);
+  }
+  return heap;
+}
+
+/** `bytes` (a multiple of 16) of the module's memory, never given back (callers recycle what they take); -1 past MAX_MEMORY. */
+function reserve(bytes: number): number {
+  const w = k();
+  if (arenaTop < 0) arenaTop = w.heapBase();
+  if (arenaTop + bytes > MAX_MEMORY) return -1;
+  const at = arenaTop;
+  arenaTop += bytes;
+  const have = w.memory.buffer.byteLength;
+  if (arenaTop > have) w.memory.grow(Math.ceil((arenaTop - have) / 65536));
+  return at;
+}
+
+/**
+ * A Float64Array of `size` zeros inside the module's memory, for the buffer
+ * pool (which recycles it forever), or null without the kernels.
+ */
+export function wasmBuffer(size: number): Float64Array | null {
+  if (mode !== 'wasm' || size < MIN_SIZE) return null;
+  // Past the limit, pool buffers are ordinary arrays again and kernels copy them.
+  const at = reserve(Math.ceil(size / 2) * 16);
+  return at < 0 ? null : new Float64Array(view().buffer, at, size);
+}
+
+/** a.fill(0), for an array in the module's memory (fill on a shared buffer is slow). */
+export function zeroArena(a: Float64Array): void {
+  k().zeroFill(a.byteOffset, a.length);
+}
+
+/** Whether `a` lies in the module's memory, so a kernel can take it by address. */
+export function inArena(a: Float64Array): boolean {
+  return arenaBuffers.has(a.buffer);
+}
 
 /**
  * Byte offsets of consecutive regions of the given sizes (in doubles, each
- * 16-byte aligned), growing the memory if needed, and a view of it. Growing
- * detaches earlier views, so callers take the returned one after every layout.
+ * 16-byte aligned) in the scratch region, which moves to a larger place when
+ * it is too small (the old one is abandoned: growth is geometric, so the loss
+ * is bounded), and a view of the memory.
  */
 function layout(sizes: readonly number[]): { at: number[]; h: Float64Array } {
-  const w = k();
-  let top = w.heapBase();
+  let need = 0;
+  for (const s of sizes) need += Math.ceil(s / 2) * 16;
+  if (need > scratchBytes) {
+    scratchBytes = Math.max(need, 2 * scratchBytes, 1 << 16);
+    scratchAt = reserve(scratchBytes);
+    if (scratchAt < 0) throw new Error(`WebAssembly kernels: no memory left for ${scratchBytes} bytes of scratch`);
+  }
+  let top = scratchAt;
   const at: number[] = [];
   for (const s of sizes) {
     at.push(top);
     top += Math.ceil(s / 2) * 16;
   }
-  const have = w.memory.buffer.byteLength;
-  if (top > have) w.memory.grow(Math.ceil((top - have) / 65536));
-  if (heap.buffer !== w.memory.buffer) heap = new Float64Array(w.memory.buffer);
-  return { at, h: heap };
+  return { at, h: view() };
 }
 
 /** Rows per block so that one block of a rows × width array holds at most BLOCK doubles. */
@@ -137,26 +202,51 @@ function get(h: Float64Array, at: number, dst: Float64Array, dstOffset: number, 
   dst.set(h.subarray(at / 8, at / 8 + n), dstOffset);
 }
 
-type Unary = (x: number, out: number, n: number) => void;
+/** The address of a[from, from + n): where it lies in the arena, else a copy at the scratch offset `at`. */
+function input(h: Float64Array, a: Float64Array, from: number, n: number, at: number): number {
+  if (inArena(a)) return a.byteOffset + from * 8;
+  put(h, at, a.subarray(from, from + n));
+  return at;
+}
 
-function streamUnary(f: Unary, x: Float64Array, out: Float64Array): void {
+/** Where a kernel writes a[from, …): in place in the arena, else at the scratch offset `at` (then `output` copies it back). */
+function target(a: Float64Array, from: number, at: number): number {
+  return inArena(a) ? a.byteOffset + from * 8 : at;
+}
+
+function output(h: Float64Array, a: Float64Array, from: number, n: number, at: number): void {
+  if (!inArena(a)) get(h, at, a, from, n);
+}
+
+/** A unary kernel; exp's returns Σ (y − y), 0 when every output is finite. */
+type Unary = (x: number, out: number, n: number) => number | undefined;
+
+/** Runs f over x into out; the sum of what f returned (0 for a kernel that returns nothing). */
+function streamUnary(f: Unary, x: Float64Array, out: Float64Array): number {
   const n = x.length;
+  if (inArena(x) && inArena(out)) return f(x.byteOffset, out.byteOffset, n) ?? 0;
+  let bad = 0;
   const {
     at: [b],
     h,
   } = layout([Math.min(n, BLOCK)]);
   for (let i = 0; i < n; i += BLOCK) {
     const len = Math.min(BLOCK, n - i);
-    put(h, b, x.subarray(i, i + len));
-    f(b, b, len);
-    get(h, b, out, i, len);
+    const xp = input(h, x, i, len, b);
+    bad += f(xp, target(out, i, b), len) ?? 0;
+    output(h, out, i, len, b);
   }
+  return bad;
 }
 
 type Adjoint = (g: number, y: number, acc: number, n: number) => void;
 
 function streamAdjoint(f: Adjoint, g: Float64Array, y: Float64Array, acc: Float64Array): void {
   const n = acc.length;
+  if (inArena(g) && inArena(y) && inArena(acc)) {
+    f(g.byteOffset, y.byteOffset, acc.byteOffset, n);
+    return;
+  }
   const m = Math.min(n, BLOCK);
   const {
     at: [gb, yb, ab],
@@ -164,17 +254,14 @@ function streamAdjoint(f: Adjoint, g: Float64Array, y: Float64Array, acc: Float6
   } = layout([m, m, m]);
   for (let i = 0; i < n; i += BLOCK) {
     const len = Math.min(BLOCK, n - i);
-    put(h, gb, g.subarray(i, i + len));
-    put(h, yb, y.subarray(i, i + len));
-    put(h, ab, acc.subarray(i, i + len));
-    f(gb, yb, ab, len);
-    get(h, ab, acc, i, len);
+    f(input(h, g, i, len, gb), input(h, y, i, len, yb), input(h, acc, i, len, ab), len);
+    output(h, acc, i, len, ab);
   }
 }
 
-/** out = e^x elementwise, 0 where e^x would be subnormal (as ops/exp.ts). */
-export function expKernel(x: Float64Array, out: Float64Array): void {
-  streamUnary(k().expForward, x, out);
+/** out = e^x elementwise, 0 where e^x would be subnormal (as ops/exp.ts); true when every output is finite. */
+export function expKernel(x: Float64Array, out: Float64Array): boolean {
+  return streamUnary(k().expForward, x, out) === 0;
 }
 
 export function tanhKernel(x: Float64Array, out: Float64Array): void {
@@ -191,22 +278,28 @@ export function tanhVjpKernel(g: Float64Array, y: Float64Array, acc: Float64Arra
   streamAdjoint(k().tanhVjp, g, y, acc);
 }
 
-/** out(N,J) = m_j‖x_n − c_j‖² for X(N,D), C(J,D); m may be undefined (all 1). */
-export function sqdistKernel(X: Float64Array, C: Float64Array, m: Float64Array | undefined, out: Float64Array, N: number, J: number, D: number): void {
+/** Rows per block of the row-streamed kernels: all N at once when every row-sized array is in the arena. */
+function rowBlock(N: number, J: number, arrays: readonly Float64Array[]): number {
+  return arrays.every(inArena) ? N : Math.min(N, blockRows(J));
+}
+
+/** out(N,J) = m_j‖x_n − c_j‖² for X(N,D), C(J,D); m may be undefined (all 1). True when every output is finite. */
+export function sqdistKernel(X: Float64Array, C: Float64Array, m: Float64Array | undefined, out: Float64Array, N: number, J: number, D: number): boolean {
   const w = k();
-  const rb = Math.min(N, blockRows(J));
+  const rb = rowBlock(N, J, [X, out]);
   const {
     at: [ct, mb, xb, ob],
     h,
-  } = layout([J * D, m === undefined ? 0 : J, rb * D, rb * J]);
+  } = layout([J * D, m === undefined ? 0 : J, inArena(X) ? 0 : rb * D, inArena(out) ? 0 : rb * J]);
   putTransposed(h, ct, C, J, D);
   if (m !== undefined) put(h, mb, m);
+  let bad = 0;
   for (let r = 0; r < N; r += rb) {
     const rows = Math.min(rb, N - r);
-    put(h, xb, X.subarray(r * D, (r + rows) * D));
-    w.sqdistForward(xb, ct, m === undefined ? 0 : mb, ob, rows, J, D);
-    get(h, ob, out, r * J, rows * J);
+    bad += w.sqdistForward(input(h, X, r * D, rows * D, xb), ct, m === undefined ? 0 : mb, target(out, r * J, ob), rows, J, D);
+    output(h, out, r * J, rows * J, ob);
   }
+  return bad === 0;
 }
 
 /** acc(J,D) += Σ_n sign·g[n,j]·m_j·(x_n − c_j): the sqdist vjp for C (sign −2). */
@@ -222,19 +315,17 @@ export function sqdistVjpCKernel(
   sign: number,
 ): void {
   const w = k();
-  const rb = Math.min(N, blockRows(J));
+  const rb = rowBlock(N, J, [X, g]);
   const {
     at: [ct, mb, acct, xb, gb],
     h,
-  } = layout([J * D, m === undefined ? 0 : J, J * D, rb * D, rb * J]);
+  } = layout([J * D, m === undefined ? 0 : J, J * D, inArena(X) ? 0 : rb * D, inArena(g) ? 0 : rb * J]);
   putTransposed(h, ct, C, J, D);
   putTransposed(h, acct, acc, J, D);
   if (m !== undefined) put(h, mb, m);
   for (let r = 0; r < N; r += rb) {
     const rows = Math.min(rb, N - r);
-    put(h, xb, X.subarray(r * D, (r + rows) * D));
-    put(h, gb, g.subarray(r * J, (r + rows) * J));
-    w.sqdistVjpC(xb, ct, m === undefined ? 0 : mb, gb, acct, rows, J, D, sign);
+    w.sqdistVjpC(input(h, X, r * D, rows * D, xb), ct, m === undefined ? 0 : mb, input(h, g, r * J, rows * J, gb), acct, rows, J, D, sign);
   }
   getTransposed(h, acct, acc, J, D);
 }
@@ -242,54 +333,51 @@ export function sqdistVjpCKernel(
 /** acc(J) += Σ_n g[n,j]·‖x_n − c_j‖²: the sqdist vjp for the weights m. */
 export function sqdistVjpMKernel(X: Float64Array, C: Float64Array, g: Float64Array, acc: Float64Array, N: number, J: number, D: number): void {
   const w = k();
-  const rb = Math.min(N, blockRows(J));
+  const rb = rowBlock(N, J, [X, g]);
   const {
     at: [ct, ab, xb, gb],
     h,
-  } = layout([J * D, J, rb * D, rb * J]);
+  } = layout([J * D, J, inArena(X) ? 0 : rb * D, inArena(g) ? 0 : rb * J]);
   putTransposed(h, ct, C, J, D);
-  put(h, ab, acc);
+  const accp = input(h, acc, 0, J, ab);
   for (let r = 0; r < N; r += rb) {
     const rows = Math.min(rb, N - r);
-    put(h, xb, X.subarray(r * D, (r + rows) * D));
-    put(h, gb, g.subarray(r * J, (r + rows) * J));
-    w.sqdistVjpM(xb, ct, gb, ab, rows, J, D);
+    w.sqdistVjpM(input(h, X, r * D, rows * D, xb), ct, input(h, g, r * J, rows * J, gb), accp, rows, J, D);
   }
-  get(h, ab, acc, 0, J);
+  output(h, acc, 0, J, ab);
 }
 
-/** out(N,J) = X·Aᵀ + c for X(N,D), A(J,D); c may be undefined. */
-export function affineKernel(X: Float64Array, A: Float64Array, c: Float64Array | undefined, out: Float64Array, N: number, J: number, D: number): void {
+/** out(N,J) = X·Aᵀ + c for X(N,D), A(J,D); c may be undefined. True when every output is finite. */
+export function affineKernel(X: Float64Array, A: Float64Array, c: Float64Array | undefined, out: Float64Array, N: number, J: number, D: number): boolean {
   const w = k();
-  const rb = Math.min(N, blockRows(J));
+  const rb = rowBlock(N, J, [X, out]);
   const {
     at: [at, cb, xb, ob],
     h,
-  } = layout([J * D, c === undefined ? 0 : J, rb * D, rb * J]);
+  } = layout([J * D, c === undefined ? 0 : J, inArena(X) ? 0 : rb * D, inArena(out) ? 0 : rb * J]);
   putTransposed(h, at, A, J, D);
   if (c !== undefined) put(h, cb, c);
+  let bad = 0;
   for (let r = 0; r < N; r += rb) {
     const rows = Math.min(rb, N - r);
-    put(h, xb, X.subarray(r * D, (r + rows) * D));
-    w.affineForward(xb, at, c === undefined ? 0 : cb, ob, rows, J, D);
-    get(h, ob, out, r * J, rows * J);
+    bad += w.affineForward(input(h, X, r * D, rows * D, xb), at, c === undefined ? 0 : cb, target(out, r * J, ob), rows, J, D);
+    output(h, out, r * J, rows * J, ob);
   }
+  return bad === 0;
 }
 
 /** acc(J,D) += Σ_n g[n,j]·x_n: the affine vjp for A. */
 export function affineVjpAKernel(X: Float64Array, g: Float64Array, acc: Float64Array, N: number, J: number, D: number): void {
   const w = k();
-  const rb = Math.min(N, blockRows(J));
+  const rb = rowBlock(N, J, [X, g]);
   const {
     at: [acct, xb, gb],
     h,
-  } = layout([J * D, rb * D, rb * J]);
+  } = layout([J * D, inArena(X) ? 0 : rb * D, inArena(g) ? 0 : rb * J]);
   putTransposed(h, acct, acc, J, D);
   for (let r = 0; r < N; r += rb) {
     const rows = Math.min(rb, N - r);
-    put(h, xb, X.subarray(r * D, (r + rows) * D));
-    put(h, gb, g.subarray(r * J, (r + rows) * J));
-    w.affineVjpA(xb, gb, acct, rows, J, D);
+    w.affineVjpA(input(h, X, r * D, rows * D, xb), input(h, g, r * J, rows * J, gb), acct, rows, J, D);
   }
   getTransposed(h, acct, acc, J, D);
 }
@@ -297,70 +385,89 @@ export function affineVjpAKernel(X: Float64Array, g: Float64Array, acc: Float64A
 /** acc(J) += Σ_n g[n,j]: the affine vjp for c. */
 export function sumRowsKernel(g: Float64Array, acc: Float64Array, N: number, J: number): void {
   const w = k();
-  const rb = Math.min(N, blockRows(J));
+  const rb = rowBlock(N, J, [g]);
   const {
     at: [ab, gb],
     h,
-  } = layout([J, rb * J]);
-  put(h, ab, acc);
+  } = layout([J, inArena(g) ? 0 : rb * J]);
+  const accp = input(h, acc, 0, J, ab);
   for (let r = 0; r < N; r += rb) {
     const rows = Math.min(rb, N - r);
-    put(h, gb, g.subarray(r * J, (r + rows) * J));
-    w.sumRowsInto(gb, ab, rows, J);
+    w.sumRowsInto(input(h, g, r * J, rows * J, gb), accp, rows, J);
   }
-  get(h, ab, acc, 0, J);
+  output(h, acc, 0, J, ab);
 }
 
 /** out(M) += A(M,K)·b(K). */
 export function matvecKernel(A: Float64Array, b: Float64Array, out: Float64Array, M: number, K: number): void {
   const w = k();
-  const rb = Math.min(M, blockRows(K));
+  const rb = rowBlock(M, K, [A, out]);
   const {
     at: [bb, ab, ob],
     h,
-  } = layout([K, rb * K, rb]);
-  put(h, bb, b);
+  } = layout([K, inArena(A) ? 0 : rb * K, inArena(out) ? 0 : rb]);
+  const bp = input(h, b, 0, K, bb);
   for (let r = 0; r < M; r += rb) {
     const rows = Math.min(rb, M - r);
-    put(h, ab, A.subarray(r * K, (r + rows) * K));
-    put(h, ob, out.subarray(r, r + rows));
-    w.matvecAcc(ab, bb, ob, rows, K);
-    get(h, ob, out, r, rows);
+    w.matvecAcc(input(h, A, r * K, rows * K, ab), bp, input(h, out, r, rows, ob), rows, K);
+    output(h, out, r, rows, ob);
   }
 }
 
 /** acc(M,K) += g(M)·b(K)ᵀ: the vjp of A·b for A. */
 export function outerKernel(g: Float64Array, b: Float64Array, acc: Float64Array, M: number, K: number): void {
   const w = k();
-  const rb = Math.min(M, blockRows(K));
+  const rb = rowBlock(M, K, [g, acc]);
   const {
     at: [bb, gb, ab],
     h,
-  } = layout([K, rb, rb * K]);
-  put(h, bb, b);
+  } = layout([K, inArena(g) ? 0 : rb, inArena(acc) ? 0 : rb * K]);
+  const bp = input(h, b, 0, K, bb);
   for (let r = 0; r < M; r += rb) {
     const rows = Math.min(rb, M - r);
-    put(h, gb, g.subarray(r, r + rows));
-    put(h, ab, acc.subarray(r * K, (r + rows) * K));
-    w.outerAcc(gb, bb, ab, rows, K);
-    get(h, ab, acc, r * K, rows * K);
+    w.outerAcc(input(h, g, r, rows, gb), bp, input(h, acc, r * K, rows * K, ab), rows, K);
+    output(h, acc, r * K, rows * K, ab);
   }
 }
 
 /** acc(K) += A(M,K)ᵀ·g(M): the vjp of A·b for b. */
 export function vecmatKernel(A: Float64Array, g: Float64Array, acc: Float64Array, M: number, K: number): void {
   const w = k();
-  const rb = Math.min(M, blockRows(K));
+  const rb = rowBlock(M, K, [A, g]);
   const {
     at: [accb, ab, gb],
     h,
-  } = layout([K, rb * K, rb]);
-  put(h, accb, acc);
+  } = layout([K, inArena(A) ? 0 : rb * K, inArena(g) ? 0 : rb]);
+  const accp = input(h, acc, 0, K, accb);
   for (let r = 0; r < M; r += rb) {
     const rows = Math.min(rb, M - r);
-    put(h, ab, A.subarray(r * K, (r + rows) * K));
-    put(h, gb, g.subarray(r, r + rows));
-    w.vecmatAcc(ab, gb, accb, rows, K);
+    w.vecmatAcc(input(h, A, r * K, rows * K, ab), input(h, g, r, rows, gb), accp, rows, K);
   }
-  get(h, accb, acc, 0, K);
+  output(h, acc, 0, K, accb);
+}
+
+/**
+ * out(kp, kp) = Σ over blocks of `blockRows` rows (in order, each block's sums
+ * started from 0) of C_blockᵀ C_block, on the 4 × 4 tiles on and above the
+ * diagonal, where C (rows, kp) is [A − s, b − s_k, 0…] for A (rows, k)
+ * row-major and b (or no b column when b is null); kp is a multiple of 4 and
+ * at least k + 1 with b. src/solve/gram.ts holds the scalar reference.
+ */
+export function gramKernel(A: Float64Array, b: Float64Array | null, shift: Float64Array, out: Float64Array, rows: number, kc: number, kp: number, blockRows: number): void {
+  const w = k();
+  const aIn = inArena(A);
+  const bIn = b === null || inArena(b);
+  const {
+    at: [sb, gb, ab, bb, cb],
+    h,
+  } = layout([kp, kp * kp, aIn ? 0 : blockRows * kc, bIn ? 0 : blockRows, blockRows * kp]);
+  put(h, sb, shift);
+  h.fill(0, gb / 8, gb / 8 + kp * kp);
+  for (let r = 0; r < rows; r += blockRows) {
+    const m = Math.min(blockRows, rows - r);
+    const bp = b === null ? 0 : input(h, b, r, m, bb);
+    w.gramCentre(input(h, A, r * kc, m * kc, ab), bp, sb, cb, m, kc, kp);
+    w.gramAcc(cb, gb, m, kp);
+  }
+  get(h, gb, out, 0, kp * kp);
 }

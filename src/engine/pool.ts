@@ -1,8 +1,13 @@
+import { inArena, wasmBuffer, zeroArena } from './kernels.js';
+
 /**
  * Reuses Float64Array buffers across training steps. Shapes repeat from one
  * step to the next, so after the first step every intermediate and adjoint
  * comes from here instead of a fresh allocation (allocating tens of megabytes
- * per step costs more than the arithmetic at large N).
+ * per step costs more than the arithmetic at large N). With the WebAssembly
+ * kernels, new buffers come from the module's memory (kernels.ts), where
+ * kernels use them without copies; such a buffer is never collected, so the
+ * pool keeps every one it is given back, whatever its limit.
  */
 export class BufferPool {
   private readonly free = new Map<number, Float64Array[]>();
@@ -18,7 +23,7 @@ export class BufferPool {
       this.retained -= buf.byteLength;
       return buf;
     }
-    return new Float64Array(size);
+    return wasmBuffer(size) ?? new Float64Array(size);
   }
 
   takeZeroed(size: number): Float64Array {
@@ -26,14 +31,16 @@ export class BufferPool {
     const buf = list?.pop();
     if (buf !== undefined) {
       this.retained -= buf.byteLength;
-      buf.fill(0);
+      if (inArena(buf)) zeroArena(buf);
+      else buf.fill(0);
       return buf;
     }
-    return new Float64Array(size);
+    // Fresh module memory is zeros.
+    return wasmBuffer(size) ?? new Float64Array(size);
   }
 
   give(buf: Float64Array): void {
-    if (this.retained + buf.byteLength > this.limitBytes) return;
+    if (this.retained + buf.byteLength > this.limitBytes && !inArena(buf)) return;
     let list = this.free.get(buf.length);
     if (list === undefined) {
       list = [];

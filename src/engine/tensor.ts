@@ -14,6 +14,8 @@ export class Tensor {
   tape: object | null = null;
   /** d(this)/d(input) along the forward-mode direction; null means zero. */
   tangent: Float64Array | null = null;
+  /** Set by an op whose kernel saw every value come out finite: apply() then skips its own scan for overflow. */
+  finite = false;
 
   constructor(data: Float64Array, shape: readonly number[]) {
     const size = shapeSize(shape);

@@ -13,7 +13,7 @@
  * all training rows inform the choice).
  */
 import type { BasisFamily } from '../basis/index.js';
-import { Tensor } from '../engine/index.js';
+import { Tensor, withScratch } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
 import { ridgeSolve } from './linear.js';
 import { modelTheta } from './objective.js';
@@ -172,8 +172,7 @@ export function initialParams(
 
 /** Variable projection's inner solve: the exact ridge least-squares w and b for the current θ (kept unless finite). */
 export function solveLinear(family: BasisFamily, p: Params, x: Tensor, y: Float64Array, ridge: number, withIntercept = true): void {
-  const phi = family.features(x, modelTheta(family, p.raw));
-  const lin = ridgeSolve(phi.data, x.shape[0], p.w.size, y, ridge, withIntercept);
+  const lin = withScratch(() => ridgeSolve(family.features(x, modelTheta(family, p.raw)).data, x.shape[0], p.w.size, y, ridge, withIntercept));
   if (lin.w.every(Number.isFinite) && Number.isFinite(lin.b)) {
     p.w.data.set(lin.w);
     p.b.data[0] = lin.b;

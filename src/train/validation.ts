@@ -1,5 +1,5 @@
 import type { BasisFamily } from '../basis/index.js';
-import { Tensor } from '../engine/index.js';
+import { Tensor, withScratch } from '../engine/index.js';
 import { predictTensor } from '../model/predict.js';
 import { CHUNK_ROWS } from './chunked.js';
 import { numericOr } from './numeric.js';
@@ -20,9 +20,16 @@ export function meanSquaredError(family: BasisFamily, p: Params, x: Tensor, y: F
   for (let start = 0; start < y.length; start += CHUNK_ROWS) {
     const end = Math.min(y.length, start + CHUNK_ROWS);
     const block = new Tensor(x.data.subarray(start * d, end * d), [end - start, d]);
-    const pred = numericOr(null, () => predictTensor(family, block, p.w, p.b, theta).data);
-    if (pred === null) return Number.POSITIVE_INFINITY;
-    for (let i = start; i < end; i++) s += (pred[i - start] - y[i]) ** 2;
+    const part = numericOr(null, () =>
+      withScratch(() => {
+        const pred = predictTensor(family, block, p.w, p.b, theta).data;
+        let q = s;
+        for (let i = start; i < end; i++) q += (pred[i - start] - y[i]) ** 2;
+        return q;
+      }),
+    );
+    if (part === null) return Number.POSITIVE_INFINITY;
+    s = part;
   }
   return s / y.length;
 }

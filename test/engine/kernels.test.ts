@@ -7,8 +7,8 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { families } from '../../src/basis/index.js';
-import { exp, type OpContext, type Primitive, primitives, Tensor, valueAndGrad } from '../../src/engine/index.js';
-import { type KernelMode, kernelMode, setKernels, tanhKernel } from '../../src/engine/kernels.js';
+import { affine, exp, type OpContext, type Primitive, primitives, sqdist, Tape, Tensor, valueAndGrad } from '../../src/engine/index.js';
+import { inArena, type KernelMode, kernelMode, setKernels, tanhKernel } from '../../src/engine/kernels.js';
 import { freshAlloc } from '../../src/engine/pool.js';
 import { trainingObjective } from '../../src/train/objective.js';
 import { Rng as SeededRng } from '../../src/util/rng.js';
@@ -300,6 +300,63 @@ describe('full objective gradients', () => {
       const b = f(...args);
       expect(b.value.item()).toBe(a.value.item());
       for (let k = 0; k < a.grads.length; k++) expect(Array.from(b.grads[k].data)).toEqual(Array.from(a.grads[k].data));
+    }
+  });
+});
+
+describe('finiteness reported by the kernels (apply() skips its scan when they saw none)', () => {
+  // Positions in the unrolled body, in the paired tail and in the odd last element.
+  it.each([0, 5, 255, 256, 258, 260])('exp: an overflow at index %i of 261 is refused', (at) => {
+    setKernels('wasm');
+    const x = new Tensor(new Float64Array(261).fill(-1), [261]);
+    x.data[at] = 710;
+    expect(() => exp(x)).toThrow(/overflow/);
+    x.data[at] = -1;
+    expect(exp(x).finite).toBe(true);
+  });
+
+  it.each([0, 7, 16])('sqdist and affine: an overflow at row %i is refused', (row) => {
+    setKernels('wasm');
+    const J = 33;
+    const X = new Tensor(new Float64Array(17 * 2).fill(0.5), [17, 2]);
+    const C = new Tensor(new Float64Array(J * 2).fill(0.25), [J, 2]);
+    const c = new Tensor(new Float64Array(J).fill(0.1), [J]);
+    expect(sqdist(X, C).finite).toBe(true);
+    expect(affine(X, C, c).finite).toBe(true);
+    X.data[row * 2] = 1e200;
+    expect(() => sqdist(X, C)).toThrow(/overflow/);
+    expect(() => affine(X, new Tensor(new Float64Array(J * 2).fill(1e200), [J, 2]), c)).toThrow(/overflow/);
+  });
+});
+
+describe('arrays in the kernels’ memory (the buffer pool’s) are used in place', () => {
+  it('forward and vjp give the same values whether the arrays lie in the pool’s wasm memory or not', () => {
+    setKernels('wasm');
+    const random = rng(77);
+    const [N, D, J] = [300, 3, 77];
+    const inputs = [uniform(random, [N, D]), uniform(random, [J, D]), uniform(random, [J], 0.5, 1.5)];
+    const tape = new Tape();
+    try {
+      for (const name of ['sqdist', 'affine']) {
+        const p = prim(name);
+        const plain = p.forward(inputs, undefined, freshAlloc);
+        const pooled = p.forward(inputs, undefined, tape.alloc);
+        expect(inArena(plain.data)).toBe(false);
+        expect(inArena(pooled.data)).toBe(true);
+        expect(Array.from(pooled.data)).toEqual(Array.from(plain.data));
+        const g = tape.alloc.take(N * J);
+        g.set(uniform(random, [N * J]).data);
+        for (const i of [1, 2]) {
+          const a = vjp(name, i, Float64Array.from(g), inputs, new Float64Array(inputs[i].size).fill(0.5));
+          const b = vjp(name, i, g, inputs, new Float64Array(inputs[i].size).fill(0.5));
+          expect(Array.from(b)).toEqual(Array.from(a));
+        }
+        const e = prim('exp');
+        const x = new Tensor(pooled.data, pooled.shape);
+        expect(Array.from(e.forward([x], undefined, tape.alloc).data)).toEqual(Array.from(e.forward([plain], undefined, freshAlloc).data));
+      }
+    } finally {
+      tape.release();
     }
   });
 });

@@ -18,8 +18,9 @@ export const affine: Primitive<undefined> = {
     const A = a.data;
     const out = alloc.take(N * J);
     if (useKernels(N * J)) {
-      affineKernel(X, A, c?.data, out, N, J, D);
-      return new Tensor(out, [N, J]);
+      const t = new Tensor(out, [N, J]);
+      t.finite = affineKernel(X, A, c?.data, out, N, J, D);
+      return t;
     }
     affineInto(X, A, c?.data ?? null, out, N, J, D, false);
     return new Tensor(out, [N, J]);

@@ -37,7 +37,8 @@ export interface BinaryElementwise extends Primitive<undefined> {
  * which the compiler inlines.
  */
 export interface UnaryArrays {
-  forward(x: Float64Array, out: Float64Array): void;
+  /** true: every output is known finite (a kernel checked while writing), so apply() need not scan. */
+  forward(x: Float64Array, out: Float64Array): boolean;
   /** acc += g · derivative(x, y), elementwise. */
   vjp(g: Float64Array, x: Float64Array, y: Float64Array, acc: Float64Array): void;
 }
@@ -59,8 +60,9 @@ export function unaryElementwise(spec: {
     forward([x], _attrs, alloc) {
       if (arrays === undefined) return unaryOutput(x, alloc, value);
       const out = alloc.take(x.size);
-      arrays.forward(x.data, out);
-      return new Tensor(out, x.shape);
+      const t = new Tensor(out, x.shape);
+      t.finite = arrays.forward(x.data, out);
+      return t;
     },
     vjp(_i, g, ctx, acc) {
       const x = ctx.inputs[0].data;

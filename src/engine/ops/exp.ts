@@ -22,8 +22,9 @@ export const exp = unaryElementwise({
   arrays: {
     vjp: (g, x, y, acc) => (useKernels(acc.length) ? expVjpKernel(g, y, acc) : accumulateAdjoint(g, x, y, acc)),
     forward(x, out) {
-      if (useKernels(out.length)) expKernel(x, out);
-      else for (let i = 0; i < out.length; i++) out[i] = value(x[i]);
+      if (useKernels(out.length)) return expKernel(x, out);
+      for (let i = 0; i < out.length; i++) out[i] = value(x[i]);
+      return false;
     },
   },
 });

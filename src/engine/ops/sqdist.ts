@@ -20,8 +20,9 @@ export const sqdist: Primitive<undefined> = {
     const C = c.data;
     const out = alloc.take(N * J);
     if (useKernels(N * J)) {
-      sqdistKernel(X, C, m, out, N, J, D);
-      return new Tensor(out, [N, J]);
+      const t = new Tensor(out, [N, J]);
+      t.finite = sqdistKernel(X, C, m, out, N, J, D);
+      return t;
     }
     for (let n = 0; n < N; n++) {
       for (let j = 0; j < J; j++) {

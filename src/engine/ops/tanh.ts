@@ -12,9 +12,11 @@ export const tanh = unaryElementwise({
   derivative,
   finiteFromFinite: true,
   arrays: {
+    // Finite from finite (below): apply() does not scan, so there is nothing to report.
     forward(x, out) {
       if (useKernels(out.length)) tanhKernel(x, out);
       else for (let i = 0; i < out.length; i++) out[i] = Math.tanh(x[i]);
+      return false;
     },
     vjp(g, x, y, acc) {
       if (useKernels(acc.length)) tanhVjpKernel(g, y, acc);

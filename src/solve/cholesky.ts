@@ -1,0 +1,45 @@
+/**
+ * Cholesky factorisation and solve of a small symmetric positive definite
+ * system on a row-major Float64Array: ml-matrix's algorithm (the same
+ * operations in the same order, so the same bits) without its per-element
+ * get/set calls and Matrix objects, which cost more than the arithmetic at
+ * the ridge solve's sizes (bench/kernels.mjs compares the two).
+ */
+
+/** The lower factor L (n × n, row-major) of A = L Lᵀ, or null when A is not positive definite. */
+export function cholesky(a: Float64Array, n: number): Float64Array | null {
+  const l = new Float64Array(n * n);
+  let positiveDefinite = true;
+  for (let j = 0; j < n; j++) {
+    const lj = j * n;
+    let d = 0;
+    for (let k = 0; k < j; k++) {
+      const lk = k * n;
+      let s = 0;
+      for (let i = 0; i < k; i++) s += l[lk + i] * l[lj + i];
+      s = (a[lj + k] - s) / l[lk + k];
+      l[lj + k] = s;
+      d = d + s * s;
+    }
+    d = a[lj + j] - d;
+    positiveDefinite &&= d > 0;
+    l[lj + j] = Math.sqrt(Math.max(d, 0));
+  }
+  return positiveDefinite ? l : null;
+}
+
+/** x with L Lᵀ x = b, for L from cholesky(). */
+export function choleskySolve(l: Float64Array, n: number, b: Float64Array): Float64Array {
+  const x = Float64Array.from(b);
+  for (let k = 0; k < n; k++) {
+    let v = x[k];
+    for (let i = 0; i < k; i++) v = v - x[i] * l[k * n + i];
+    x[k] = v / l[k * n + k];
+  }
+  for (let k = n - 1; k >= 0; k--) {
+    let v = x[k];
+    for (let i = k + 1; i < n; i++) v = v - x[i] * l[i * n + k];
+    x[k] = v / l[k * n + k];
+  }
+  return x;
+}

@@ -1,0 +1,134 @@
+/**
+ * Cross products of a tall matrix: AᵀA, Aᵀb and bᵀb for A (N × k) row-major
+ * and b (N), optionally about a shift (A − 1sᵀ, b − s_b: centred normal
+ * equations). What the ridge solve (ΦᵀΦ, Φᵀy) and Gauss-Newton (JᵀJ, Jᵀr)
+ * need, in WebAssembly SIMD when the engine's kernels are loaded.
+ *
+ * The summation order is fixed by N and k alone: rows in chunks of
+ * GRAM_CHUNK_ROWS, each chunk in blocks of blockRows(k) rows; every entry is
+ * a plain sum over a block's rows in order, the blocks of a chunk are added
+ * in order, then the chunks in order. The scalar loop below follows it
+ * exactly, so both paths give the same bits, and so would chunks computed on
+ * other threads and added up in chunk order.
+ */
+import { gramKernel, kernelMode, sumRowsKernel } from '../engine/kernels.js';
+
+/** Rows per chunk: the unit a thread could take, and the outer level of the summation order. */
+export const GRAM_CHUNK_ROWS = 4096;
+
+export interface CrossProducts {
+  /** k × k, full (symmetric). */
+  gram: Float64Array;
+  /** Aᵀb (k), or null without b. */
+  atb: Float64Array | null;
+  /** bᵀb, 0 without b. */
+  btb: number;
+}
+
+export interface CrossOptions {
+  b?: Float64Array | null;
+  /** Subtracted from each row of A (k entries) before the products. */
+  shift?: Float64Array;
+  /** Subtracted from b. */
+  bShift?: number;
+  /** Force a path (tests and benchmarks); default: the kernels when loaded. */
+  mode?: 'wasm' | 'scalar';
+}
+
+/** Σ_r A[r, j] for each column j (k), summed in row order on both paths (the same bits). */
+export function columnSums(A: Float64Array, n: number, k: number, mode: 'wasm' | 'scalar' = kernelMode()): Float64Array {
+  const out = new Float64Array(k);
+  if (mode === 'wasm') sumRowsKernel(A.subarray(0, n * k), out, n, k);
+  else for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) out[j] += A[r * k + j];
+  return out;
+}
+
+/** Columns with b among them, padded to the kernel's tile of 4. */
+function paddedWidth(width: number): number {
+  return Math.ceil(width / 4) * 4;
+}
+
+/** Rows per block: C's block (rows × kp doubles) within 256 KiB, so every tile's pass over it stays in L2. */
+export function blockRows(kp: number): number {
+  return Math.max(8, Math.floor(32768 / kp));
+}
+
+export function crossProducts(A: Float64Array, n: number, k: number, opts: CrossOptions = {}): CrossProducts {
+  const b = opts.b ?? null;
+  const width = k + (b === null ? 0 : 1);
+  const kp = paddedWidth(width);
+  const shift = new Float64Array(width);
+  if (opts.shift) shift.set(opts.shift.subarray(0, k));
+  if (b !== null) shift[k] = opts.bShift ?? 0;
+  const rb = blockRows(kp);
+  const wasm = (opts.mode ?? kernelMode()) === 'wasm';
+  const total = new Float64Array(width * width);
+  const chunk = new Float64Array(kp * kp);
+  for (let start = 0; start < n; start += GRAM_CHUNK_ROWS) {
+    const rows = Math.min(GRAM_CHUNK_ROWS, n - start);
+    const a = A.subarray(start * k, (start + rows) * k);
+    const bc = b === null ? null : b.subarray(start, start + rows);
+    if (wasm) gramKernel(a, bc, shift, chunk, rows, k, kp, rb);
+    else gramScalar(a, bc, shift, chunk, rows, k, kp, rb);
+    for (let i = 0; i < width; i++) for (let j = i; j < width; j++) total[i * width + j] += chunk[i * kp + j];
+  }
+  const gram = new Float64Array(k * k);
+  for (let i = 0; i < k; i++) {
+    for (let j = i; j < k; j++) {
+      gram[i * k + j] = total[i * width + j];
+      gram[j * k + i] = total[i * width + j];
+    }
+  }
+  if (b === null) return { gram, atb: null, btb: 0 };
+  const atb = new Float64Array(k);
+  for (let i = 0; i < k; i++) atb[i] = total[i * width + k];
+  return { gram, atb, btb: total[k * width + k] };
+}
+
+/**
+ * The reference for gramKernel (engine/kernels.ts), in its order: each
+ * block's products summed row by row from 0, then added to the chunk's
+ * (upper triangle, padded layout). The block is copied column-major so that
+ * each entry's sum runs down two contiguous columns in a register, four
+ * entries at a time (independent sums, each still in row order).
+ */
+function gramScalar(A: Float64Array, b: Float64Array | null, shift: Float64Array, out: Float64Array, rows: number, k: number, kp: number, rb: number): void {
+  const width = shift.length;
+  out.fill(0);
+  const cols = new Float64Array(width * rb);
+  for (let r0 = 0; r0 < rows; r0 += rb) {
+    const m = Math.min(rows, r0 + rb) - r0;
+    for (let r = 0; r < m; r++) {
+      for (let j = 0; j < k; j++) cols[j * m + r] = A[(r0 + r) * k + j] - shift[j];
+      if (b !== null) cols[k * m + r] = b[r0 + r] - shift[k];
+    }
+    for (let i = 0; i < width; i++) {
+      const ci = i * m;
+      let j = i;
+      for (; j + 3 < width; j += 4) {
+        let s0 = 0;
+        let s1 = 0;
+        let s2 = 0;
+        let s3 = 0;
+        const c0 = j * m;
+        for (let r = 0; r < m; r++) {
+          const v = cols[ci + r];
+          s0 += v * cols[c0 + r];
+          s1 += v * cols[c0 + m + r];
+          s2 += v * cols[c0 + 2 * m + r];
+          s3 += v * cols[c0 + 3 * m + r];
+        }
+        const o = i * kp + j;
+        out[o] += s0;
+        out[o + 1] += s1;
+        out[o + 2] += s2;
+        out[o + 3] += s3;
+      }
+      for (; j < width; j++) {
+        let s = 0;
+        for (let r = 0; r < m; r++) s += cols[ci + r] * cols[j * m + r];
+        out[i * kp + j] += s;
+      }
+    }
+  }
+}
