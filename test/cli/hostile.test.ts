@@ -301,9 +301,21 @@ describe('overflow and hints', () => {
     writeFileSync(join(dir, 'huge.csv'), `x,y\n${rows.join('\n')}\n`);
     const r = await runCli(['train', 'huge.csv', '--out', 'm.json', ...QUICK], { cwd: dir });
     expectOneError(r, 1, /huge\.csv:2: column 'x': values as large as -1\.7e\+308 overflow the column's mean and spread/);
-    // The streaming survey (src/train) does not know lines; the message still says what and what to do.
+    // The streaming survey names the same line and column.
     const streamed = await runCli(['train', 'huge.csv', '--out', 'm.json', '--stream', ...QUICK], { cwd: dir });
-    expectOneError(streamed, 1, /values as large as -1\.7e\+308 overflow the column's mean and spread/);
+    expectOneError(streamed, 1, /huge\.csv:2: column 'x': values as large as -1\.7e\+308 overflow the column's mean and spread/);
+    expect(streamed.stderr).toMatch(/^ {2}rescale the column before training/m);
+    expect(existsSync(join(dir, 'm.json'))).toBe(false);
+  });
+
+  it('--stream on a file larger than its sample names the line and column of a 1e308 target', async () => {
+    const dir = caseDir();
+    // 12,000 rows: more training rows than the survey keeps, so its running moments are what overflow.
+    const rows = Array.from({ length: 12_000 }, (_, i) => `${Math.sin(i)},${i % 7}`);
+    rows[11_000] = '0.5,1e308';
+    writeFileSync(join(dir, 'far.csv'), `a,b\n${rows.join('\n')}\n`);
+    const r = await runCli(['train', 'far.csv', '--out', 'm.json', '--stream', '--val-split', '0', ...QUICK], { cwd: dir });
+    expectOneError(r, 1, /far\.csv:11002: column 'b': values as large as 1e\+308 overflow the column's mean and spread/);
     expect(existsSync(join(dir, 'm.json'))).toBe(false);
   });
 
