@@ -430,10 +430,38 @@ describe('resources', () => {
     expect(m).toEqual(metrics(Float64Array.from(all), Float64Array.from(rows, (r) => r[1])));
   }, 120_000);
 
-  it('--threads 1000 is capped at the core count with a warning', async () => {
-    const r = await runCli(['train', SINC, '--out', join(dir, 't.json'), '--threads', '1000', ...QUICK]);
+  it('--threads 1000 is capped at the cores and at the work (one chunk of rows here), with a warning', async () => {
+    const r = await runCli(['train', SINC, '--out', join(dir, 't.json'), '--threads', '1000', '--json', ...QUICK]);
     expect(r.code, describeRun(r)).toBe(0);
-    expect(r.stderr).toMatch(/warning: --threads 1000 is more than the \d+ cores? here; using \d+/);
+    const warning = /--threads 1000 is more than the \d+ cores? here and the 1 chunk of 4096 rows in each gradient \(360 rows\); using 1/;
+    expect(r.stderr).toMatch(warning);
+    expect((JSON.parse(r.stdout).warnings as string[]).some((w) => warning.test(w))).toBe(true);
+    // The default (the cores) is capped at the work silently.
+    const quiet = await runCli(['train', SINC, '--out', join(dir, 't.json'), ...QUICK]);
+    expect(quiet.stderr).not.toMatch(/--threads/);
+  });
+
+  it('--threads 2 on one chunk of work warns once, in memory and with --stream', async () => {
+    for (const extra of [[], ['--stream']]) {
+      const r = await runCli(['train', SINC, '--out', join(dir, 't.json'), '--threads', '2', ...QUICK, ...extra]);
+      expect(r.code, describeRun(r)).toBe(0);
+      expect(r.stderr.match(/--threads 2 is more than/g), describeRun(r)).toHaveLength(1);
+      expect(r.stderr).toMatch(extra.length > 0 ? /the one thread a streaming full-batch gradient runs on; using 1/ : /the 1 chunk of 4096 rows in each gradient \(360 rows\); using 1/);
+    }
+  });
+
+  it('more parameters than training rows warns with a unit count that fits, in memory and with --stream', async () => {
+    for (const extra of [[], ['--stream']]) {
+      const r = await runCli(['train', SINC, '--out', join(dir, 'p.json'), '--epochs', '1', '--units', '200', '--restarts', '1', '--quiet', ...extra]);
+      expect(r.code, describeRun(r)).toBe(0);
+      // rbf on one feature: a centre and a width per unit, plus its weight, plus the intercept.
+      // (The streaming split is a hash of each row's index, so its training row count differs.)
+      const m = /warning: --units 200 gives 601 parameters for (\d+) training rows: .*--units (\d+) or fewer/.exec(r.stderr);
+      expect(m, describeRun(r)).not.toBeNull();
+      expect(Number(m![2])).toBe(Math.floor((Number(m![1]) - 1) / 3));
+    }
+    const fits = await runCli(['train', SINC, '--out', join(dir, 'p.json'), '--epochs', '1', '--units', '119', '--quiet']);
+    expect(fits.stderr).not.toMatch(/parameters for/);
   });
 
   it('--units 2000 warns before training that it may run for minutes', async () => {

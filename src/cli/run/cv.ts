@@ -141,7 +141,7 @@ async function finish(spec: CvSpec, lines: Map<number, ResultLine>, a: ChoiceArg
   if (a.refit !== undefined && table !== null) {
     if (doc.chosen === null) throw new UsageError('no cell finished every fold, so there is nothing to refit', 'look at the failed fits in the table; try another --lr or basis');
     const cell = gridCells(spec.axes)[doc.chosen];
-    const { result } = await trainTable(table, { ...trainSettingsOf(cell), standardize: spec.standardize, seed: spec.seed, threads: defaultThreads(), out: a.refit });
+    const { result } = await trainTable(table, { ...trainSettingsOf(cell), standardize: spec.standardize, seed: spec.seed, threads: 'auto', out: a.refit });
     doc.refit = { cell: doc.chosen, choose: doc.choose, model: a.refit, train: result.train, validation: result.validation };
     if (!a.json) io.err(`refit: cell ${doc.chosen} (${a.choose}) trained on all ${table.n} rows, model written to ${a.refit}`);
   }
