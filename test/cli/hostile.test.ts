@@ -495,6 +495,29 @@ describe('wide files', () => {
     expectOneError(r, 1, /wide\.csv:1: 20000 feature columns: basisfit fits at most 10000/);
   });
 
+  it('a one-line header of a million cells is refused before it is parsed, by every command that reads a CSV', async () => {
+    const dir = caseDir();
+    const header = Array.from({ length: 1_000_000 }, (_, i) => `c${i}`).join(',');
+    writeFileSync(join(dir, 'million.csv'), `${header}\n${header.replace(/c\d+/g, '1')}\n`);
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    for (const args of [['train', 'million.csv', ...QUICK], ['train', 'million.csv', '--stream', ...QUICK], ['predict', 'million.csv', '--model', 'm.json']]) {
+      const r = await runCli(args, { cwd: dir });
+      expectOneError(r, 1, /million\.csv:1: more than 100000 columns on the first line: basisfit reads at most 100000/);
+    }
+    expect(existsSync(join(dir, 'model.json'))).toBe(false);
+  });
+
+  it('100,000 columns are read, and --features picks the columns of the model from them', async () => {
+    const dir = caseDir();
+    const n = 100_000;
+    const header = Array.from({ length: n }, (_, i) => `c${i}`).join(',');
+    const rows = Array.from({ length: 30 }, (_, r) => Array.from({ length: n }, (_, i) => String((i * 7 + r * 3) % 11)).join(','));
+    writeFileSync(join(dir, 'wide.csv'), `${header}\n${rows.join('\n')}\n`);
+    const r = await runCli(['train', 'wide.csv', '--features', 'c1,c2', '--target', 'c99999', '--out', 'm.json', '--json', ...QUICK], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).features).toEqual(['c1', 'c2']);
+  });
+
   it('a warning per column is shown for the first 20, then counted', async () => {
     const dir = caseDir();
     const n = 31;
@@ -503,7 +526,8 @@ describe('wide files', () => {
     const r = await runCli(['train', 'flat.csv', '--out', 'm.json', ...QUICK], { cwd: dir });
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.stderr.match(/is constant over the training rows/g)).toHaveLength(20);
-    expect(r.stderr).toMatch(/… and 9 more warnings \(--json lists them all\)/);
+    // 9 more constant columns, and the 3 units' 94 parameters for 27 training rows.
+    expect(r.stderr).toMatch(/… and 10 more warnings \(--json lists them all\)/);
     const json = await runCli(['train', 'flat.csv', '--out', 'm.json', '--json', ...QUICK], { cwd: dir });
     expect((JSON.parse(json.stdout).warnings as string[]).filter((w) => /is constant/.test(w))).toHaveLength(29);
   });
