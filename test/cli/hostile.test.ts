@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import katex from 'katex';
 import { describe, expect, it } from 'vitest';
 import { metrics } from '../../src/model/metrics.js';
 import { type CliResult, DATA_DIR, describeRun, runCli, STACK_LINE, startCli } from '../helpers/cli.js';
@@ -217,11 +218,28 @@ describe('code injection through column names', () => {
     expect(lines.slice(2).every((l) => !/^import|^\\(input|write|immediate)/.test(l))).toBe(true);
     expect(tex).not.toMatch(RAW_CONTROL);
     // Every % and backslash of a name is escaped: an unescaped % would comment out the rest of a line.
-    expect(tex).toContain('\\mathrm{q"\'\\backslash{}\\%<script>\\backslash{}x1b[31m}');
+    expect(tex).toContain('\\mathrm{q"\'\\backslash{}\\%{<}script{>}\\backslash{}x1b[31m}');
     const text = (await runCli(['export', '--model', 'm.json', '--format', 'text'], { cwd: dir })).stdout;
     expect(text.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(2);
     expect(text).not.toMatch(RAW_CONTROL);
     expect(text).not.toMatch(/^import/m);
+  });
+
+  it('export --format latex: names full of TeX specials come out as valid LaTeX that runs no command', async () => {
+    const dir = caseDir();
+    const texNames = ['\\input{/etc/passwd}', 'a^^5cinput b', '~x^{}}}', 'température °C', '$x$&#_%', '<b>"q"</b>', '\\catcode`\\^^M=9', 'y'];
+    hostileCsv(join(dir, 'tex.csv'), texNames);
+    expect((await runCli(['train', 'tex.csv', '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    const r = await runCli(['export', '--model', 'm.json', '--format', 'latex'], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(0);
+    const body = r.stdout.split('\n').filter((l) => !l.startsWith('%')).join('\n');
+    // KaTeX in strict mode rejects what LaTeX would (e.g. the text accent \^{} in math mode) and runs no macro it does not know.
+    expect(() => katex.renderToString(body, { displayMode: true, throwOnError: true, strict: 'error' })).not.toThrow();
+    // Every control word in the equation is one the exporter writes itself.
+    const words = new Set([...body.matchAll(/\\([A-Za-z]+)/g)].map((m) => m[1]));
+    expect([...words].filter((w) => !['begin', 'end', 'aligned', 'mathrm', 'textrm', 'backslash', 'wedge', 'sim', 'exp', 'left', 'right', 'frac', 'times'].includes(w))).toEqual([]);
+    expect(body).toContain('\\mathrm{temp\\textrm{é}rature\\ \\textrm{°}C}');
+    expect(body).toContain('\\mathrm{a\\wedge{}\\wedge{}5cinput\\ b}');
   });
 
   it('plot: names are escaped in the SVG, which parses as XML with no script element', async () => {
