@@ -20,7 +20,7 @@ import { loadInitModel } from './init-model.js';
 import { completeRun, nanMetrics, type TrainResult, type WarningSink } from './outcome.js';
 import type { EpochListener } from './restarts.js';
 import type { Dataset, LabelledRows } from './types.js';
-import { type GradientWork, gradientThreads, unitWarnings } from './workload.js';
+import { assertUnitCount, type GradientWork, gradientThreads, unitWarnings } from './workload.js';
 
 export type { SettingsInput } from './defaults.js';
 export { resolveSettings } from './defaults.js';
@@ -71,6 +71,8 @@ export function warningSink(onWarning?: (m: string) => void): WarningSink {
 const RELEVANCE_FORK = 0x7e1e;
 
 export async function train(options: TrainOptions): Promise<TrainOutput> {
+  // Bad settings fail before the data are read, not after.
+  resolveSettings(options);
   if (options.out) await assertNotSameFile(options.out, options.file);
   const t0 = performance.now();
   const table = await loadTable(options.file, { ...dataSettings(options), stdin: options.stdin });
@@ -169,6 +171,7 @@ export async function initialModel(
 ): Promise<{ initialTheta?: number[][]; initialLinear?: { w: number[]; b: number } }> {
   if (!options.init) return {};
   const init = await loadInitModel(options.init, { basis: s.basis, features, units: typeof options.units === 'number' ? options.units : undefined, scaling });
+  assertUnitCount(init.theta.length, options.init);
   s.units = init.theta.length;
   s.unitsAuto = false;
   return { initialTheta: init.theta, initialLinear: { w: init.w, b: init.b } };

@@ -4,6 +4,7 @@
  * before the start search, which is where a bad choice costs minutes.
  */
 import type { BasisFamily } from '../basis/index.js';
+import { UsageError } from '../errors.js';
 import { CHUNK_ROWS, chunkCount } from './chunked.js';
 import { defaultThreads } from './parallel.js';
 
@@ -33,6 +34,22 @@ export function gradientThreads(asked: number | 'auto' | undefined, threads: num
 
 /** Above this many units the start search alone (an eigendecomposition, about J³) takes minutes on one core. */
 export const MANY_UNITS = 500;
+
+/**
+ * Units one model may have. The start search solves a J×J system (800 MB of numbers at
+ * 10,000, and an eigendecomposition of hours); 10^8 units ran out of memory after minutes
+ * without a word. `source`: where the count came from, for the message.
+ */
+export const MAX_UNITS = 10_000;
+
+export function assertUnitCount(units: number, init?: string): void {
+  if (units > MAX_UNITS) {
+    throw new UsageError(
+      `${init === undefined ? `--units ${units}` : `--init ${init} has ${units} units`}: basisfit fits at most ${MAX_UNITS} units (the start search needs J×J numbers and about J³ steps)`,
+      init === undefined ? 'use fewer units, e.g. --units 80' : 'start from a model with fewer units, or train without --init',
+    );
+  }
+}
 
 /**
  * Warns about a unit count that will run for minutes, or that has more parameters than

@@ -489,6 +489,32 @@ describe('resources', () => {
     await cli.done;
   });
 
+  it('--units beyond 10,000 is a usage error at once (10^8 ran out of memory after minutes), from train, --init and cv', async () => {
+    const dir2 = caseDir();
+    const r = await runCli(['train', SINC, '--units', '100000000', '--out', 'm.json'], { cwd: dir2, timeoutMs: 20_000 });
+    expectOneError(r, 2, /--units 100000000: basisfit fits at most 10000 units/);
+    const cv = await runCli(['cv', SINC, '--units', '3,100000000', '--folds', '2', '--epochs', '1', '--quiet'], { cwd: dir2, timeoutMs: 20_000 });
+    expectOneError(cv, 2, /--units 100000000: basisfit fits at most 10000 units/);
+    // A model file of 10,001 units (its units repeated) as the start.
+    expect((await runCli(['train', SINC, '--out', 'small.json', ...QUICK], { cwd: dir2 })).code).toBe(0);
+    const small = JSON.parse(readFileSync(join(dir2, 'small.json'), 'utf8'));
+    const J = 10_001;
+    small.theta = Array.from({ length: J }, (_, i) => small.theta[i % 3]);
+    small.w = Array.from({ length: J }, (_, i) => small.w[i % 3]);
+    writeFileSync(join(dir2, 'big.json'), JSON.stringify(small));
+    const init = await runCli(['train', SINC, '--init', 'big.json', '--out', 'm.json', '--epochs', '1'], { cwd: dir2, timeoutMs: 20_000 });
+    expectOneError(init, 2, /--init big\.json has 10001 units: basisfit fits at most 10000 units/);
+    expect(init.stderr).toMatch(/start from a model with fewer units/);
+    expect(existsSync(join(dir2, 'm.json'))).toBe(false);
+  });
+
+  it('cv --workers 1000 is capped at the cores with a warning', async () => {
+    const r = await runCli(['cv', SINC, '--folds', '2', '--units', '3', '--epochs', '1', '--workers', '1000', '--json'], { timeoutMs: 60_000 });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stderr).toMatch(/warning: --workers 1000 is more than the \d+ cores? here; using \d+/);
+    expect(JSON.parse(r.stdout).folds).toBe(2);
+  });
+
   it('a model file over the size limit is refused without reading it all; the limit can be raised', async () => {
     const dir2 = caseDir();
     const r = await runCli(['eval', SINC, '--model', '/dev/urandom'], { cwd: dir2, timeoutMs: 20_000 });

@@ -71,7 +71,10 @@ export async function runCv(a: CvArgs): Promise<void> {
   }
   const mine = shardTasks(spec.tasks, shard);
   const todo = mine.filter((t) => !lines.has(t));
-  const workers = Math.max(1, Math.min(a.workers ?? defaultThreads(), todo.length));
+  // One fit per worker and each fit single-threaded: more workers than cores only wait (and each holds the data).
+  const cores = defaultThreads();
+  if (a.workers !== undefined && a.workers > cores) io.err(`${io.color.yellow('basisfit: warning:')} --workers ${a.workers} is more than the ${cores} cores here; using ${cores}`);
+  const workers = Math.max(1, Math.min(a.workers ?? cores, cores, todo.length));
   const progress = createCvProgress({ mode: a.quiet || a.json ? 'none' : io.interactive ? 'bar' : 'lines', color: io.color, total: mine.length, skipped: mine.length - todo.length });
   let interrupted = false;
   const onSigint = () => {
