@@ -153,6 +153,6 @@ function latexVariable(name: string): string {
   if (/^[A-Za-z]$/.test(name)) return name;
   const indexed = /^([A-Za-z])_?(\d+)$/.exec(name);
   if (indexed) return `${indexed[1]}_{${indexed[2]}}`;
-  const spelled = printable(name).replace(/[\\{}_^#$%&~<> ]|[^\x00-\x7f]/gu, (ch) => LATEX_SPECIAL[ch] ?? `\\textrm{${ch}}`);
+  const spelled = printable(name).replace(/[\\{}_^#$%&~<> ]|[^\x20-\x7e]/gu, (ch) => LATEX_SPECIAL[ch] ?? `\\textrm{${ch}}`);
   return `\\mathrm{${spelled}}`;
 }
