@@ -5,7 +5,7 @@
  * get basisfit to do harm.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import katex from 'katex';
@@ -525,6 +525,50 @@ describe('resources', () => {
     expectOneError(small, 1, /larger than 100 bytes/);
     const raised = await runCli(['eval', SINC, '--model', 'm.json', '--json'], { cwd: dir2, env: { BASISFIT_MAX_MODEL_BYTES: String(1 << 20) } });
     expect(raised.code, describeRun(raised)).toBe(0);
+  });
+});
+
+describe('a cv results folder from elsewhere', () => {
+  /** A finished two-fold run's folder, copied per case so each tampering starts clean. */
+  async function results(): Promise<{ dir: string; line: string }> {
+    const dir = caseDir();
+    const r = await runCli(['cv', SINC, '--folds', '2', '--units', '3', '--epochs', '1', '--workers', '1', '--quiet', '--results', 'R'], { cwd: dir, timeoutMs: 60_000 });
+    expect(r.code, describeRun(r)).toBe(0);
+    const line = readdirSync(join(dir, 'R')).find((n) => n.startsWith('fit-'))!;
+    return { dir, line: join(dir, 'R', line) };
+  }
+
+  it('a FIFO or /dev/zero as a result line is refused at once, not read for ever', async () => {
+    for (const swap of ['fifo', 'zero'] as const) {
+      const { dir, line } = await results();
+      rmSync(line);
+      if (swap === 'fifo') expect(spawnSync('mkfifo', [line]).status).toBe(0);
+      else symlinkSync('/dev/zero', line);
+      const r = await runCli(['cv', 'collect', 'R'], { cwd: dir, timeoutMs: 20_000 });
+      expectOneError(r, 1, /fit-\d+\.jsonl: is not a regular file/);
+    }
+  });
+
+  it('result lines of the wrong shape, and a cv.json that would enumerate 10^12 tasks, are clear errors', async () => {
+    for (const text of ['null', '[]', '{"run":1}', '"x"']) {
+      const { dir, line } = await results();
+      writeFileSync(line, text);
+      expectOneError(await runCli(['cv', 'collect', 'R'], { cwd: dir }), 1, /is not a result line cv writes|belongs to another run/);
+    }
+    const { dir } = await results();
+    const specPath = join(dir, 'R', 'cv.json');
+    const spec = JSON.parse(readFileSync(specPath, 'utf8'));
+    writeFileSync(specPath, JSON.stringify({ ...spec, tasks: 1e12 }));
+    const r = await runCli(['cv', 'collect', 'R'], { cwd: dir, timeoutMs: 20_000 });
+    expectOneError(r, 1, /cv\.json is not a basisfit cv spec: tasks 1000000000000 is not the grid's 1 cells × 2 folds/);
+    writeFileSync(specPath, JSON.stringify({ ...spec, axes: { ...spec.axes, units: Array.from({ length: 2000 }, (_, i) => i + 1), lr: Array.from({ length: 2000 }, () => 0.1) } }));
+    expectOneError(await runCli(['cv', 'collect', 'R'], { cwd: dir, timeoutMs: 20_000 }), 1, /\(at most 1000000\)/);
+  }, 120_000);
+
+  it('a grid of more than a million fits is refused before any runs', async () => {
+    const units = Array.from({ length: 1001 }, (_, i) => i + 1).join(',');
+    const r = await runCli(['cv', SINC, '--units', units, '--lr', units, '--folds', '2', '--quiet'], { timeoutMs: 20_000 });
+    expectOneError(r, 2, /the grid has 2004002 fits \(cells × folds\); cv runs at most 1000000/);
   });
 });
 

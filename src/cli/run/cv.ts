@@ -8,7 +8,7 @@ import { assertPositiveFeatures, loadTable, type MissingPolicy, type Table } fro
 import { assertNotSameFile } from '../../model/index.js';
 import { type Axes, GRID_OPTIONS, type GridOption, gridCells, type OptionValue, trainSettingsOf } from '../../cv/grid.js';
 import { runTasks } from '../../cv/pool.js';
-import { openResults, readLines, readSpec, writeLine } from '../../cv/results.js';
+import { MAX_TASKS, openResults, readLines, readSpec, writeLine } from '../../cv/results.js';
 import { resolveShard, SHARD_ENV, shardTasks } from '../../cv/shard.js';
 import { type CvSpec, makeSpec, tableHash } from '../../cv/spec.js';
 import { type Choice, type CvDocument, missingTasks, summarize } from '../../cv/summary.js';
@@ -60,6 +60,8 @@ export async function runCv(a: CvArgs): Promise<void> {
   const axes = Object.fromEntries(GRID_OPTIONS.map((n) => [n, listOf(a[camel(n)])])) as Axes;
   // The data rules of train, checked once before any fit rather than in every worker.
   if (axes.basis.includes('poly')) assertPositiveFeatures(table, 'poly');
+  const tasks = GRID_OPTIONS.reduce((n, o) => n * Math.max(1, axes[o].length), a.folds);
+  if (tasks > MAX_TASKS) throw new UsageError(`the grid has ${tasks} fits (cells × folds); cv runs at most ${MAX_TASKS}`, 'give fewer values per option, or fewer --folds');
   const spec = makeSpec(a.file, table, loader, a.folds, a.seed, a.standardize, axes);
   if (a.folds > table.n) throw new UsageError(`--folds ${a.folds} is more than the ${table.n} data rows`, `use --folds between 2 and ${table.n}`);
   if (a.folds < 2) throw new UsageError('--folds must be at least 2', 'e.g. --folds 5');
