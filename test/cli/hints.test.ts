@@ -118,6 +118,11 @@ describe('every option a message or hint names is one the command takes', () => 
       ['train', sinc, '--target', 'nope'],
       ['train', sinc, '--features', 'nope'],
       ['train', sinc, '--expect', 'rmse <'],
+      // --init reads a model file with train's options: its hints name --init, not --model.
+      ['train', sinc, '--init', 'not-a-model.json'],
+      ['train', sinc, '--init', 'missing.json'],
+      ['train', sinc, '--init', 'header-only.csv'],
+      ['train', sinc, '--init', '/dev/zero'],
       ['predict', sinc, '--model', 'm.json', '--delimiter', 'ab'],
       ['export', '--model', 'm.json', '--format', 'nope'],
       ['export', '--model', 'm.json', '--digits', '99'],

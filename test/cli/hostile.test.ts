@@ -565,6 +565,11 @@ describe('a cv results folder from elsewhere', () => {
     expectOneError(await runCli(['cv', 'collect', 'R'], { cwd: dir, timeoutMs: 20_000 }), 1, /\(at most 1000000\)/);
   }, 120_000);
 
+  it('JOB_COMPLETIONS beyond 2^53 is refused, not read as the shard 0/1e+23', async () => {
+    const r = await runCli(['cv', SINC, '--folds', '2', '--units', '3', '--epochs', '1', '--quiet'], { env: { JOB_COMPLETION_INDEX: '0', JOB_COMPLETIONS: '99999999999999999999999' } });
+    expectOneError(r, 2, /JOB_COMPLETION_INDEX\/JOB_COMPLETIONS must be i\/N with 0 <= i < N/);
+  });
+
   it('a grid of more than a million fits is refused before any runs', async () => {
     const units = Array.from({ length: 1001 }, (_, i) => i + 1).join(',');
     const r = await runCli(['cv', SINC, '--units', units, '--lr', units, '--folds', '2', '--quiet'], { timeoutMs: 20_000 });
