@@ -348,6 +348,22 @@ describe('overflow and hints', () => {
     }
   });
 
+  it('predict: a non-finite prediction three chunks in leaves stdout empty, not a CSV cut short at row 8192', async () => {
+    const dir = caseDir();
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    // Rows are predicted 4096 at a time; the bad one is in the third chunk.
+    const rows = Array.from({ length: 10_000 }, (_, i) => `${(i % 100) / 10 - 5},1`);
+    rows[9_000] = '1e300,1';
+    writeFileSync(join(dir, 'late.csv'), `x,y\n${rows.join('\n')}\n`);
+    const r = await runCli(['predict', 'late.csv', '--model', 'm.json'], { cwd: dir });
+    expectOneError(r, 1, /late\.csv:9002: non-finite prediction for row 9001/);
+    expect(r.stdout).toBe('');
+    // Redirected into a file, the file holds nothing rather than the first two chunks.
+    const redirected = sh(`${BIN_CMD} predict late.csv --model m.json > out.csv`, dir);
+    expect(redirected.status).toBe(1);
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe('');
+  });
+
   it('predict and eval hints name the model, not --target or --features, which they do not take', async () => {
     const dir = caseDir();
     expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
@@ -501,6 +517,8 @@ describe('resources', () => {
     const J = 10_001;
     small.theta = Array.from({ length: J }, (_, i) => small.theta[i % 3]);
     small.w = Array.from({ length: J }, (_, i) => small.w[i % 3]);
+    // Its standard errors belong to the 3 units.
+    delete small.uncertainty;
     writeFileSync(join(dir2, 'big.json'), JSON.stringify(small));
     const init = await runCli(['train', SINC, '--init', 'big.json', '--out', 'm.json', '--epochs', '1'], { cwd: dir2, timeoutMs: 20_000 });
     expectOneError(init, 2, /--init big\.json has 10001 units: basisfit fits at most 10000 units/);
