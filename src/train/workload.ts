@@ -5,6 +5,7 @@
  */
 import type { BasisFamily } from '../basis/index.js';
 import { UsageError } from '../errors.js';
+import { MAX_REPLICATES } from '../uncertainty/types.js';
 import { CHUNK_ROWS, chunkCount } from './chunked.js';
 import { defaultThreads } from './parallel.js';
 
@@ -48,6 +49,17 @@ export function assertUnitCount(units: number, init?: string): void {
       `${init === undefined ? `--units ${units}` : `--init ${init} has ${units} units`}: basisfit fits at most ${MAX_UNITS} units (the start search needs J×J numbers and about J³ steps)`,
       init === undefined ? 'use fewer units, e.g. --units 80' : 'start from a model with fewer units, or train without --init',
     );
+  }
+}
+
+/**
+ * Every bootstrap refit is stored in the model file, and a model file of more than
+ * MAX_REPLICATES is refused on load: `--bootstrap 100000000` ran for days towards a model
+ * nothing could read. Refused before the data are read.
+ */
+export function assertBootstrapCount(bootstrap: number): void {
+  if (bootstrap > MAX_REPLICATES) {
+    throw new UsageError(`--bootstrap ${bootstrap}: basisfit runs at most ${MAX_REPLICATES} refits (each is stored in the model file)`, 'use fewer refits, e.g. --bootstrap 200');
   }
 }
 

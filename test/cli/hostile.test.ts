@@ -526,6 +526,13 @@ describe('resources', () => {
     expect(existsSync(join(dir2, 'm.json'))).toBe(false);
   });
 
+  it('--bootstrap beyond the 10,000 refits a model file may hold is refused before training, not after days', async () => {
+    const dir2 = caseDir();
+    const r = await runCli(['train', SINC, '--bootstrap', '100000000', '--out', 'm.json', ...QUICK], { cwd: dir2, timeoutMs: 20_000 });
+    expectOneError(r, 2, /--bootstrap 100000000: basisfit runs at most 10000 refits/);
+    expect(existsSync(join(dir2, 'm.json'))).toBe(false);
+  });
+
   it('cv --workers 1000 is capped at the cores with a warning', async () => {
     const r = await runCli(['cv', SINC, '--folds', '2', '--units', '3', '--epochs', '1', '--workers', '1000', '--json'], { timeoutMs: 60_000 });
     expect(r.code, describeRun(r)).toBe(0);
