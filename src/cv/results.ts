@@ -22,6 +22,9 @@ export const MAX_TASKS = 1_000_000;
 const SPEC_FILE = 'cv.json';
 const LINE_FILE = /^fit-(\d+)\.jsonl$/;
 
+/** The files cv itself keeps in a results folder (cv.json and the result lines). */
+export const isResultsFile = (name: string) => name === SPEC_FILE || LINE_FILE.test(name);
+
 export const lineFile = (task: number) => `fit-${String(task).padStart(6, '0')}.jsonl`;
 
 /** Creates the folder and writes cv.json, or checks that the cv.json there is this run's. */

@@ -590,6 +590,23 @@ describe('a cv results folder from elsewhere', () => {
     expectOneError(await runCli(['cv', 'collect', 'R'], { cwd: dir, timeoutMs: 20_000 }), 1, /\(at most 1000000\)/);
   }, 120_000);
 
+  it('cv --refit is checked before any fit: not the results folder\'s cv.json, not a missing folder, not -', async () => {
+    const dir = caseDir();
+    const cv = ['cv', SINC, '--folds', '2', '--units', '3', '--epochs', '1', '--workers', '1', '--quiet'];
+    expectOneError(await runCli([...cv, '--results', 'R', '--refit', 'R/cv.json'], { cwd: dir }), 2, /--refit R\/cv\.json is a file of the --results folder R; the model would replace it/);
+    expectOneError(await runCli([...cv, '--refit', 'nodir/m.json'], { cwd: dir }), 2, /cannot write --refit nodir\/m\.json: the folder .*nodir does not exist/);
+    expectOneError(await runCli([...cv, '--refit', '-'], { cwd: dir }), 2, /--refit - would write the model to standard output/);
+    // No fit ran: the folder was never created.
+    expect(readdirSync(dir)).toEqual([]);
+    // After a run, collect --refit onto cv.json (by a symlink too) is refused and the folder stays whole.
+    expect((await runCli([...cv, '--results', 'R'], { cwd: dir, timeoutMs: 60_000 })).code).toBe(0);
+    const spec = readFileSync(join(dir, 'R', 'cv.json'), 'utf8');
+    symlinkSync('R/cv.json', join(dir, 'link.json'));
+    expectOneError(await runCli(['cv', 'collect', 'R', '--refit', 'R/cv.json'], { cwd: dir }), 2, /is a file of the --results folder/);
+    expectOneError(await runCli(['cv', 'collect', 'R', '--refit', 'link.json'], { cwd: dir }), 2, /--refit link\.json is the cross-validation spec/);
+    expect(readFileSync(join(dir, 'R', 'cv.json'), 'utf8')).toBe(spec);
+  }, 120_000);
+
   it('JOB_COMPLETIONS beyond 2^53 is refused, not read as the shard 0/1e+23', async () => {
     const r = await runCli(['cv', SINC, '--folds', '2', '--units', '3', '--epochs', '1', '--quiet'], { env: { JOB_COMPLETION_INDEX: '0', JOB_COMPLETIONS: '99999999999999999999999' } });
     expectOneError(r, 2, /JOB_COMPLETION_INDEX\/JOB_COMPLETIONS must be i\/N with 0 <= i < N/);

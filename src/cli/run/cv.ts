@@ -3,12 +3,12 @@
  * does, run this shard's fits over the worker pool (skipping those already in
  * --results), and print the table or JSON document built from the lines alone.
  */
+import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../../errors.js';
 import { assertPositiveFeatures, loadTable, type MissingPolicy, type Table } from '../../data/index.js';
-import { assertNotSameFile } from '../../model/index.js';
 import { type Axes, GRID_OPTIONS, type GridOption, gridCells, type OptionValue, trainSettingsOf } from '../../cv/grid.js';
 import { runTasks } from '../../cv/pool.js';
-import { MAX_TASKS, openResults, readLines, readSpec, writeLine } from '../../cv/results.js';
+import { isResultsFile, MAX_TASKS, openResults, readLines, readSpec, writeLine } from '../../cv/results.js';
 import { resolveShard, SHARD_ENV, shardTasks } from '../../cv/shard.js';
 import { type CvSpec, makeSpec, tableHash } from '../../cv/spec.js';
 import { type Choice, type CvDocument, missingTasks, summarize } from '../../cv/summary.js';
@@ -19,6 +19,7 @@ import type { DataSettings } from '../../train/defaults.js';
 import { defaultThreads } from '../../train/parallel.js';
 import { trainTable } from '../../train/train.js';
 import { channels, printJson } from '../io.js';
+import { checkOutputs } from '../outputs.js';
 
 interface ChoiceArgs {
   refit?: string;
@@ -54,7 +55,7 @@ export async function runCv(a: CvArgs): Promise<void> {
     throw new UsageError(`a shard (${shard.index}/${shard.count}) needs --results DIR: its fits are only useful written there`, 'add --results DIR, then merge the shards with basisfit cv collect DIR');
   }
   if (shard !== null && a.refit !== undefined) throw new UsageError('--refit needs every fit, not one shard', 'run basisfit cv collect DIR --refit PATH after the shards');
-  if (a.refit !== undefined) await assertNotSameFile(a.refit, a.file);
+  if (a.refit !== undefined) await checkRefit(a.refit, a.file, a.results, a.json);
   const loader: DataSettings = { target: a.target, features: a.features, header: a.header, delimiter: a.delimiter, missing: a.missing as MissingPolicy };
   const table = await loadTable(a.file, loader);
   const axes = Object.fromEntries(GRID_OPTIONS.map((n) => [n, listOf(a[camel(n)])])) as Axes;
@@ -132,7 +133,7 @@ export async function runCollect(a: CollectArgs): Promise<void> {
   let table: Table | null = null;
   if (a.refit !== undefined) {
     // A refit trains on the data, which collect finds where the run read it, and checks it is the same.
-    await assertNotSameFile(a.refit, spec.file);
+    await checkRefit(a.refit, spec.file, a.dir, a.json);
     table = await loadTable(spec.file, spec.loader);
     if (tableHash(table) !== spec.data.hash) {
       throw new UsageError(`${spec.file} is not the data the cross-validation ran on (its contents differ)`, 'run collect --refit where the same data file is at the same path');
@@ -152,6 +153,20 @@ async function finish(spec: CvSpec, lines: Map<number, ResultLine>, a: ChoiceArg
   }
   if (a.json) printJson(doc);
   else io.out(cvTable(doc, io.color));
+}
+
+/**
+ * --refit is checked as train's --out is, before any fit: a missing folder or a path that is
+ * the data found only after the whole grid is a lost run, and a name of the results folder's
+ * own files (--refit R/cv.json) would replace the record of the run with a model.
+ */
+async function checkRefit(refit: string, data: string, results: string | undefined, json: boolean | undefined): Promise<void> {
+  if (refit === '-') throw new UsageError('--refit - would write the model to standard output, which carries the cv table or document', 'give --refit a file path');
+  if (results !== undefined && resolve(dirname(refit)) === resolve(results) && isResultsFile(basename(refit))) {
+    throw new UsageError(`--refit ${refit} is a file of the --results folder ${results}; the model would replace it`, 'give --refit a path outside the results folder, or another name');
+  }
+  const spec = results === undefined ? [] : [{ what: 'cross-validation spec', path: join(results, 'cv.json') }];
+  await checkOutputs([{ flag: '--refit', path: refit, what: 'model' }], [{ what: 'input data file', path: data }, ...spec], { json });
 }
 
 /** A grid option's value(s) from yargs: a list after coerce, a bare default, or nothing. */
