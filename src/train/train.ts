@@ -194,7 +194,7 @@ export function checkWorkload(
   const batch = s.batchSize === 'full' ? trainRows : Math.min(s.batchSize, trainRows);
   const work: GradientWork = mode === 'streamFull' ? { serial: 'the one thread a streaming full-batch gradient runs on' } : { rows: batch };
   s.threads = gradientThreads(options.threads, s.threads, work, warn);
-  unitWarnings(s.units, options.units !== undefined || options.init !== undefined, family, d, trainRows, warn);
+  unitWarnings(s.units, typeof options.units === 'number' || options.init !== undefined, family, d, trainRows, warn);
 }
 
 /** The loader's settings from the training options. */
