@@ -4,15 +4,26 @@
  * temporary file renamed into place), so a killed shard leaves whole lines or
  * nothing, any number of shards can share the folder, and a rerun skips what is there.
  */
-import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { constants } from 'node:fs';
+import { mkdir, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError, UsageError } from '../errors.js';
 import { writeFileAtomic } from '../model/write.js';
+import { GRID_OPTIONS } from './grid.js';
 import { type CvSpec, sameRun } from './spec.js';
-import type { ResultLine } from './task.js';
+import { type ResultLine, taskCell } from './task.js';
+
+/** Largest cv.json and result line read: far above what cv writes, far below what would hurt. */
+const SPEC_BYTES = 16 * 1024 * 1024;
+const LINE_BYTES = 1024 * 1024;
+/** Fits a grid may hold (cells × folds); also bounds what a cv.json can make collect enumerate. */
+export const MAX_TASKS = 1_000_000;
 
 const SPEC_FILE = 'cv.json';
 const LINE_FILE = /^fit-(\d+)\.jsonl$/;
+
+/** The files cv itself keeps in a results folder (cv.json and the result lines). */
+export const isResultsFile = (name: string) => name === SPEC_FILE || LINE_FILE.test(name);
 
 export const lineFile = (task: number) => `fit-${String(task).padStart(6, '0')}.jsonl`;
 
@@ -31,17 +42,53 @@ export async function openResults(dir: string, spec: CvSpec): Promise<void> {
 export async function readSpec(dir: string, required = true): Promise<CvSpec | null> {
   let text: string;
   try {
-    text = await readFile(join(dir, SPEC_FILE), 'utf8');
+    text = await readBounded(join(dir, SPEC_FILE), SPEC_BYTES);
   } catch (e) {
+    if (e instanceof DataError) throw e;
     if (!required && (e as NodeJS.ErrnoException).code === 'ENOENT') return null;
     throw new DataError(`no cross-validation results in ${dir}: cannot read ${SPEC_FILE} (${(e as NodeJS.ErrnoException).code ?? e})`, { file: dir }, 'give the folder a basisfit cv --results run wrote');
   }
   try {
     const spec = JSON.parse(text) as CvSpec;
-    if (spec.format !== 'basisfit-cv' || spec.version !== 1) throw new Error('unknown format or version');
+    checkSpec(spec);
     return spec;
   } catch (e) {
     throw new DataError(`${SPEC_FILE} is not a basisfit cv spec: ${(e as Error).message}`, { file: join(dir, SPEC_FILE) }, 'use a new --results folder');
+  }
+}
+
+/**
+ * A results folder may come from elsewhere: cv.json is checked for the shape cv writes
+ * before anything is enumerated from it (a `tasks` of 10^12, or axes whose product is,
+ * would otherwise hang collect).
+ */
+function checkSpec(spec: CvSpec): void {
+  const isCount = (v: unknown, least: number) => Number.isSafeInteger(v) && (v as number) >= least;
+  if (spec === null || typeof spec !== 'object' || spec.format !== 'basisfit-cv' || spec.version !== 1) throw new Error('unknown format or version');
+  if (typeof spec.file !== 'string' || typeof spec.data?.hash !== 'string' || !isCount(spec.folds, 2)) throw new Error('file, data.hash or folds missing or malformed');
+  let cells = 1;
+  for (const name of GRID_OPTIONS) {
+    const values = spec.axes?.[name];
+    if (!Array.isArray(values) || !values.every((v) => v === null || typeof v === 'string' || typeof v === 'number')) throw new Error(`axis ${name} is not a list of values`);
+    cells *= Math.max(1, values.length);
+  }
+  if (cells * spec.folds > MAX_TASKS || spec.tasks !== cells * spec.folds) throw new Error(`tasks ${spec.tasks} is not the grid's ${cells} cells × ${spec.folds} folds (at most ${MAX_TASKS})`);
+}
+
+/**
+ * A file of the results folder, read whole only when it is a regular file of at most
+ * `limit` bytes: a FIFO would block the read for ever and /dev/zero never end it. The
+ * open does not wait for a FIFO's writer (O_NONBLOCK); the check is on what was opened.
+ */
+async function readBounded(path: string, limit: number): Promise<string> {
+  const handle = await open(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  try {
+    const s = await handle.stat();
+    if (!s.isFile()) throw new DataError('is not a regular file', { file: path }, 'delete it: a cv results folder holds only the files cv writes');
+    if (s.size > limit) throw new DataError(`is larger than ${limit} bytes, far more than cv writes`, { file: path }, 'delete it and rerun the shard that should have written it');
+    return await handle.readFile('utf8');
+  } finally {
+    await handle.close();
   }
 }
 
@@ -55,17 +102,37 @@ export async function readLines(dir: string, spec: CvSpec): Promise<Map<number, 
   for (const name of (await readdir(dir)).sort()) {
     const m = LINE_FILE.exec(name);
     if (!m) continue;
-    const text = await readFile(join(dir, name), 'utf8');
+    const text = await readBounded(join(dir, name), LINE_BYTES);
     let line: ResultLine;
     try {
       line = JSON.parse(text) as ResultLine;
     } catch {
       throw new DataError(`${name} is not a JSON result line`, { file: join(dir, name) }, 'delete the file and rerun the shard that wrote it');
     }
-    if (line.run !== spec.data.hash || line.task !== Number(m[1]) || line.task >= spec.tasks) {
+    if (!isResultLine(line)) {
+      throw new DataError(`${name} is not a result line cv writes (a field is missing or of the wrong type)`, { file: join(dir, name) }, 'delete the file and rerun the shard that wrote it');
+    }
+    const { cell, fold } = taskCell(spec, line.task);
+    if (line.run !== spec.data.hash || line.task !== Number(m[1]) || line.task >= spec.tasks || line.cell !== cell || line.fold !== fold) {
       throw new DataError(`${name} belongs to another run`, { file: join(dir, name) }, 'delete the file and rerun the shard that wrote it');
     }
     lines.set(line.task, line);
   }
   return lines;
+}
+
+/** The fields the summary reads, with the types cv writes them with. */
+function isResultLine(v: unknown): v is ResultLine {
+  if (v === null || typeof v !== 'object') return false;
+  const l = v as Record<string, unknown>;
+  const numberOrNull = (k: string) => l[k] === null || typeof l[k] === 'number';
+  const stringOrNull = (k: string) => l[k] === null || typeof l[k] === 'string';
+  return (
+    typeof l.run === 'string' &&
+    ['task', 'cell', 'fold', 'n'].every((k) => Number.isSafeInteger(l[k]) && (l[k] as number) >= 0) &&
+    ['rmse', 'mae', 'r2', 'epochs'].every(numberOrNull) &&
+    ['stopped', 'error'].every(stringOrNull) &&
+    l.options !== null &&
+    typeof l.options === 'object'
+  );
 }

@@ -18,7 +18,7 @@ export function parseShard(text: string, source = '--shard'): Shard {
   const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
   const index = m ? Number(m[1]) : Number.NaN;
   const count = m ? Number(m[2]) : Number.NaN;
-  if (!m || count < 1 || index >= count) {
+  if (!m || !Number.isSafeInteger(count) || count < 1 || index >= count) {
     throw new UsageError(`${source} must be i/N with 0 <= i < N, got '${text}'`, 'e.g. --shard 0/4 ... --shard 3/4 (shards are numbered from 0)');
   }
   return { index, count };

@@ -145,7 +145,7 @@ export class TableBuilder {
 
   /** Throws for an unusable cell; returns true when the row is to be dropped instead. */
   private badCell(cell: string, column: number, line: number): boolean {
-    const problem = describeBadCell(cell);
+    const problem = describeBadCell(cell, this.opts.columnsFrom !== undefined);
     if (problem.kind === 'empty' && this.opts.missing === 'drop') return true;
     throw new DataError(
       problem.message,
@@ -215,7 +215,8 @@ export class TableBuilder {
       throw new DataError(
         'file has a header row but no data rows',
         { file, line: this.headerLine },
-        'add data rows below the header (or pass --no-header if the first line is data)',
+        // Only train and cv read files without a header; predict, eval, grad and plot match the model's names in it.
+        this.opts.columnsFrom === undefined ? 'add data rows below the header (or pass --no-header if the first line is data)' : 'add data rows below the header',
       );
     }
     if (kept === 0) {

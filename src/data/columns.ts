@@ -94,6 +94,32 @@ function unknownColumn(header: string[], ref: string, file: string, role: 'targe
   return new DataError(`${role}: ${what} (the file has columns ${describeColumns(header)})`, { file }, hint);
 }
 
+/**
+ * Columns a CSV may have, checked on its first line before it is parsed: far more than any
+ * model fits (MAX_FEATURES), so --features can pick from a wide file, and small enough that
+ * the check sees the whole limit within the first line's first megabyte (two bytes a cell).
+ * A million-cell header took 15 s to parse only to be refused.
+ */
+export const MAX_COLUMNS = 100_000;
+
+/** Refuses a first line with more than MAX_COLUMNS cells (delimiters outside quotes, counted on what was read of it). */
+export function assertColumnCount(firstLine: string, delimiter: string, file: string): void {
+  let cells = 1;
+  let quoted = false;
+  for (let i = 0; i < firstLine.length && cells <= MAX_COLUMNS; i++) {
+    const ch = firstLine[i];
+    if (ch === '"') quoted = !quoted;
+    else if (ch === delimiter && !quoted) cells++;
+  }
+  if (cells > MAX_COLUMNS) {
+    throw new DataError(
+      `more than ${MAX_COLUMNS} columns on the first line: basisfit reads at most ${MAX_COLUMNS}`,
+      { file, line: 1 },
+      'keep only the columns you need first (e.g. with cut -f), or check the delimiter (--delimiter)',
+    );
+  }
+}
+
 /** Feature columns one model may have; see selectColumns. */
 export const MAX_FEATURES = 10_000;
 

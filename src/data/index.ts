@@ -6,6 +6,8 @@ export { type CellProblem, describeBadCell, parseNumber } from './number.js';
 export {
   type ColumnStats,
   columnStats,
+  overflowAt,
+  ScalingOverflow,
   type Standardization,
   standardization,
   standardizeColumns,

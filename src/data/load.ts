@@ -3,7 +3,7 @@ import { pipeline } from 'node:stream/promises';
 import { CsvError } from 'csv-parse';
 import { BasisfitError, DataError } from '../errors.js';
 import { TableBuilder } from './builder.js';
-import { columnLabel } from './columns.js';
+import { assertColumnCount, columnLabel } from './columns.js';
 import { detectDelimiter, normalizeDelimiter } from './delimiter.js';
 import { MAX_RECORD_CHARS, RecordParser } from './record-parser.js';
 import { ioError, openSource, peekFirstLine } from './source.js';
@@ -44,7 +44,9 @@ export async function openCsv(path: string, opts: Pick<LoadOptions, 'delimiter' 
   const source = await openSource(path, opts.stdin);
   try {
     const { firstLine, all } = await peekFirstLine(source);
-    return { file: source.name, delimiter: given ?? detectDelimiter(firstLine), bytes: all };
+    const delimiter = given ?? detectDelimiter(firstLine);
+    assertColumnCount(firstLine, delimiter, source.name);
+    return { file: source.name, delimiter, bytes: all };
   } catch (err) {
     throw explainLoadError(err, source.name, undefined, null);
   }

@@ -94,15 +94,19 @@ export interface CellProblem {
 const NAN_WORDS = new Set(['nan', '-nan', '+nan']);
 const INFINITY_WORDS = new Set(['inf', '+inf', '-inf', 'infinity', '+infinity', '-infinity']);
 
-/** Explains a rejected cell; only called on the error path, so it may be slow. */
-export function describeBadCell(cell: string): CellProblem {
+/**
+ * Explains a rejected cell; only called on the error path, so it may be slow.
+ * `fixedColumns`: the columns are the model's (predict, eval, grad, plot), so the
+ * hint cannot point at --features, --target or --missing, which only train takes.
+ */
+export function describeBadCell(cell: string, fixedColumns = false): CellProblem {
   const text = cell.trim();
   const shown = JSON.stringify(text.length > 40 ? `${text.slice(0, 40)}…` : text);
   if (text === '') {
     return {
       kind: 'empty',
       message: 'empty cell',
-      hint: 'fill in the value, or drop incomplete rows with --missing drop',
+      hint: fixedColumns ? 'fill in the value, or remove the row: the model needs each of its columns' : 'fill in the value, or drop incomplete rows with --missing drop',
     };
   }
   const lower = text.toLowerCase();
@@ -110,7 +114,7 @@ export function describeBadCell(cell: string): CellProblem {
     return {
       kind: 'nan',
       message: `NaN value ${shown} is not allowed`,
-      hint: 'remove the row, or leave the cell empty and use --missing drop',
+      hint: fixedColumns ? 'replace it with a number or remove the row' : 'remove the row, or leave the cell empty and use --missing drop',
     };
   }
   if (INFINITY_WORDS.has(lower)) {
@@ -127,7 +131,9 @@ export function describeBadCell(cell: string): CellProblem {
       message: `non-numeric value ${shown}`,
       hint: decimalComma
         ? "use '.' as the decimal separator (and no thousands separators)"
-        : 'this column must hold plain decimal numbers; choose other columns with --features/--target',
+        : fixedColumns
+          ? 'this column of the model must hold plain decimal numbers: fix the value or remove the row'
+          : 'this column must hold plain decimal numbers; choose other columns with --features/--target',
     };
   }
   return {

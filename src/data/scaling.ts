@@ -105,8 +105,13 @@ function locatedStats(table: Table, values: Float64Array, stride: number, offset
     if (!(err instanceof ScalingOverflow)) throw err;
     let row = 0;
     while (row < table.n - 1 && values[offset + row * stride] !== err.value) row++;
-    throw new DataError(err.message, { file: table.file, line: table.lines[row], column }, OVERFLOW_HINT);
+    throw overflowAt(err.value, { file: table.file, line: table.lines[row], column });
   }
+}
+
+/** The overflow of a column, located (file, line of its largest value, column name): what the user fixes. */
+export function overflowAt(value: number, location: { file: string; line: number; column: string }): DataError {
+  return new DataError(new ScalingOverflow(0, value).message, location, OVERFLOW_HINT);
 }
 /** (x - mean) / std for each column of a row-major n x d matrix, into a new array. */
 export function standardizeColumns(x: Float64Array, d: number, stats: { mean: number[]; std: number[] }): Float64Array {

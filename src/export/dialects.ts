@@ -121,28 +121,38 @@ function latexNumber(text: string): string {
   return m[1] === '1' ? `10^{${exponent}}` : `${m[1]} \\times 10^{${exponent}}`;
 }
 
+/**
+ * Spellings inside \mathrm{}, which is math mode: the text-mode accents \^{} and \~{}
+ * are errors there ("Command \^ invalid in math mode"), so ^ and ~ become the math
+ * symbols that look like them; < and > are braced so they are ordinary symbols rather
+ * than relations, and a space is kept (math mode drops a bare one).
+ */
 const LATEX_SPECIAL: Record<string, string> = {
-  // Math mode (the names sit in \mathrm): \textbackslash would be an error there.
   '\\': '\\backslash{}',
   '{': '\\{',
   '}': '\\}',
   _: '\\_',
-  '^': '\\^{}',
+  '^': '\\wedge{}',
   '#': '\\#',
   $: '\\$',
   '%': '\\%',
   '&': '\\&',
-  '~': '\\~{}',
+  '~': '\\sim{}',
+  '<': '{<}',
+  '>': '{>}',
+  ' ': '\\ ',
 };
 
 /**
  * x -> x, x2 -> x_{2}, anything longer -> \mathrm{...} with every special character
  * escaped and control characters made visible: a raw newline would end a `%` comment
- * line, and a backslash or brace would start live LaTeX.
+ * line, and a backslash or brace would start live LaTeX. A character beyond ASCII (é, °)
+ * goes in \textrm{}: math mode has no accents or text symbols, text mode inside it does.
  */
 function latexVariable(name: string): string {
   if (/^[A-Za-z]$/.test(name)) return name;
   const indexed = /^([A-Za-z])_?(\d+)$/.exec(name);
   if (indexed) return `${indexed[1]}_{${indexed[2]}}`;
-  return `\\mathrm{${printable(name).replace(/[\\{}_^#$%&~]/g, (ch) => LATEX_SPECIAL[ch])}}`;
+  const spelled = printable(name).replace(/[\\{}_^#$%&~<> ]|[^\x20-\x7e]/gu, (ch) => LATEX_SPECIAL[ch] ?? `\\textrm{${ch}}`);
+  return `\\mathrm{${spelled}}`;
 }

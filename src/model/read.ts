@@ -5,10 +5,11 @@ import { fsReason } from './fs-errors.js';
 import type { ModelFile } from './types.js';
 import { type Problem, validateModel } from './validate.js';
 
-const RETRAIN = 're-train with basisfit train --out FILE, or point --model at a file basisfit wrote';
+const retrain = (option: string) => `point ${option} at a file basisfit wrote, or re-train with basisfit train --out FILE`;
 
-/** `file` names the source in error messages. */
-export function parseModel(text: string, file: string): ModelFile {
+/** `file` names the source in error messages; `option` the option that named it (--model, or train's --init). */
+export function parseModel(text: string, file: string, option = '--model'): ModelFile {
+  const RETRAIN = retrain(option);
   // A UTF-8 byte-order mark, as some editors add, is not part of the JSON.
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   if (body.trim() === '') throw new ModelError('the model file is empty', file, RETRAIN);
@@ -41,8 +42,8 @@ function maxModelBytes(): number {
   return n;
 }
 
-/** `path` '-' reads the model from standard input. */
-export async function loadModel(path: string): Promise<ModelFile> {
+/** `path` '-' reads the model from standard input; `option` names it in hints (see parseModel). */
+export async function loadModel(path: string, option = '--model'): Promise<ModelFile> {
   const limit = maxModelBytes();
   const name = path === '-' ? '<stdin>' : path;
   let text: string;
@@ -53,17 +54,17 @@ export async function loadModel(path: string): Promise<ModelFile> {
       throw new ModelError(
         `the model file is larger than ${limit} bytes, which no model basisfit writes comes near`,
         name,
-        `check the --model path; to read it anyway raise the limit, e.g. ${LIMIT_ENV}=${limit * 4}`,
+        `check the ${option} path; to read it anyway raise the limit, e.g. ${LIMIT_ENV}=${limit * 4}`,
       );
     }
     const code = (err as NodeJS.ErrnoException).code;
     const hint =
       code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR'
-        ? 'check the --model path, or create a model with basisfit train FILE --out PATH'
-        : 'check the file permissions of the --model path';
+        ? `check the ${option} path, or create a model with basisfit train FILE --out PATH`
+        : `check the file permissions of the ${option} path`;
     throw new ModelError(`cannot read the model file: ${fsReason(err)}`, name, hint);
   }
-  return parseModel(text, name);
+  return parseModel(text, name, option);
 }
 
 class TooLarge extends Error {}

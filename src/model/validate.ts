@@ -20,7 +20,7 @@ export type { Fail, Problem } from './problem.js';
 /** Keys that could reach an object's prototype if a consumer ever merged the document. */
 const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
 const MAX_DEPTH = 32;
-const NOT_A_MODEL = 'this does not look like a basisfit model file; --model expects the file written by basisfit train --out';
+const NOT_A_MODEL = 'this does not look like a basisfit model file (what basisfit train --out writes)';
 
 /** Returns a fresh ModelFile built from the validated fields, keys in docs/contract.md section 4 order. */
 export function validateModel(doc: unknown, fail: Fail): ModelFile {

@@ -2,6 +2,8 @@ import type { BasisName } from '../basis/index.js';
 import type { MissingPolicy } from '../data/index.js';
 import type { Solver } from './types.js';
 import type { OptimizerName } from './optimizer.js';
+import { defaultThreads } from './parallel.js';
+import { assertBootstrapCount, assertUnitCount } from './workload.js';
 
 /** Every training setting; the CLI and the library share these names and defaults. */
 export interface TrainSettings {
@@ -122,8 +124,11 @@ export interface DataSettings {
 /** A units option as the CLI and the library take it: a fixed count, or 'auto'. */
 export type UnitsOption = number | 'auto';
 
-/** Settings as callers give them: any subset, with the ridge and the units as a number or 'auto'. */
-export type SettingsInput = Partial<Omit<TrainSettings, 'ridge' | 'units'>> & { ridge?: RidgeOption; units?: UnitsOption };
+/**
+ * Settings as callers give them: any subset, with the ridge and the units as a number or
+ * 'auto', and the threads as a number or 'auto' (the cores here; the trainer caps either at the work).
+ */
+export type SettingsInput = Partial<Omit<TrainSettings, 'ridge' | 'units' | 'threads'>> & { ridge?: RidgeOption; units?: UnitsOption; threads?: number | 'auto' };
 
 export function resolveSettings(opts: SettingsInput): TrainSettings {
   const s: TrainSettings = { ...DEFAULTS };
@@ -142,5 +147,8 @@ export function resolveSettings(opts: SettingsInput): TrainSettings {
   } else if (typeof opts.units === 'number' && opts.unitsAuto === undefined) {
     s.unitsAuto = false;
   }
+  if (opts.threads === 'auto') s.threads = defaultThreads();
+  assertUnitCount(s.units);
+  assertBootstrapCount(s.bootstrap);
   return s;
 }

@@ -29,7 +29,7 @@ export interface InitTarget {
 const IDENTITY = (d: number): Scaling => ({ x: { mean: new Array(d).fill(0), std: new Array(d).fill(1) }, y: { mean: 0, std: 1 } });
 
 export async function loadInitModel(path: string, target: InitTarget): Promise<InitialModel> {
-  const model = await loadModel(path);
+  const model = await loadModel(path, '--init');
   return initFromModel(model, path, target);
 }
 

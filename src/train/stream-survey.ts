@@ -7,7 +7,7 @@
  * training rows (for the initialisation) and of the validation rows (for each
  * epoch's validation loss).
  */
-import { type ColumnStats, columnStats, type LoadOptions } from '../data/index.js';
+import { type ColumnStats, columnStats, type LoadOptions, overflowAt, ScalingOverflow } from '../data/index.js';
 import { nonPositiveInput } from '../data/checks.js';
 import { heldOutCount, tooFewRowsToSplit } from '../data/split.js';
 import { type RowChunk, readChunks } from '../data/stream.js';
@@ -90,24 +90,43 @@ export class Reservoir {
  * Count, sum, extremes and Welford's running variance of one column. The mean
  * is the plain sum over the count, as columnStats computes it; the variance
  * comes from Welford's update, which needs no second pass and stays accurate
- * when the mean is large next to the spread.
+ * when the mean is large next to the spread. The lines of the extremes locate
+ * an overflow, as loadTable-based training locates it.
  */
 class Moments {
   private count = 0;
   private sum = 0;
   private min = Number.POSITIVE_INFINITY;
   private max = Number.NEGATIVE_INFINITY;
+  private minLine = 0;
+  private maxLine = 0;
   private mean = 0;
   private m2 = 0;
 
-  add(v: number): void {
+  add(v: number, line: number): void {
     this.count++;
     this.sum += v;
-    if (v < this.min) this.min = v;
-    if (v > this.max) this.max = v;
+    if (v < this.min) {
+      this.min = v;
+      this.minLine = line;
+    }
+    if (v > this.max) {
+      this.max = v;
+      this.maxLine = line;
+    }
     const delta = v - this.mean;
     this.mean += delta / this.count;
     this.m2 += delta * (v - this.mean);
+  }
+
+  /** The value of largest magnitude, as columnStats picks it for ScalingOverflow. */
+  largest(): number {
+    return Math.abs(this.max) > Math.abs(this.min) ? this.max : this.min;
+  }
+
+  /** The first line holding `value`, when it is one of the extremes (the value an overflow names). */
+  lineOf(value: number): number {
+    return value === this.min ? this.minLine : this.maxLine;
   }
 
   /** As columnStats defines them (population std; a constant column has std 1). */
@@ -115,7 +134,9 @@ class Moments {
     if (this.count === 0) return { mean: 0, std: 1, constant: true };
     if (this.min === this.max) return { mean: this.min, std: 1, constant: true };
     const std = Math.sqrt(this.m2 / this.count);
-    return { mean: this.sum / this.count, std: std > 0 ? std : 1, constant: false };
+    const mean = this.sum / this.count;
+    if (!Number.isFinite(mean) || !Number.isFinite(this.max - this.min) || !Number.isFinite(std)) throw new ScalingOverflow(0, this.largest());
+    return { mean, std: std > 0 ? std : 1, constant: false };
   }
 }
 
@@ -196,9 +217,9 @@ export async function survey(path: string, opts: SurveyOptions): Promise<Survey>
       }
       sv.trainRows++;
       sv.sample.offer(chunk, r);
-      for (let k = 0; k < d; k++) x[k].add(chunk.x[base + k]);
-      for (let k = 0; k < logX.length; k++) logX[k].add(Math.log(chunk.x[base + k]));
-      y.add(chunk.y![r]);
+      for (let k = 0; k < d; k++) x[k].add(chunk.x[base + k], chunk.lines[r]);
+      for (let k = 0; k < logX.length; k++) logX[k].add(Math.log(chunk.x[base + k]), chunk.lines[r]);
+      y.add(chunk.y![r], chunk.lines[r]);
     }
     sv.rows += chunk.n;
     sv.droppedRows = chunk.droppedRows;
@@ -212,22 +233,29 @@ export async function survey(path: string, opts: SurveyOptions): Promise<Survey>
     throw tooFewRowsToSplit(done.rows, opts.split.fraction, done.file);
   }
   const exactStats = done.sample.complete;
-  const stats = exactStats
-    ? sampleStats(done.sample, opts.positiveInputs)
-    : { x: x.map((m) => m.stats()), y: y.stats(), logX: opts.positiveInputs ? logX.map((m) => m.stats()) : null };
+  // A column that overflows is named with the line of its largest value, as loadTable-based training names it.
+  const located = <T>(m: Moments, column: string, compute: () => T): T => {
+    try {
+      return compute();
+    } catch (err) {
+      if (!(err instanceof ScalingOverflow)) throw err;
+      throw overflowAt(err.value, { file: done.file, line: m.lineOf(err.value), column });
+    }
+  };
+  // With every training row in the sample, columnStats of it are the numbers loadTable-based training gets.
+  const sampled = exactStats ? done.sample.rows() : null;
+  const stats = {
+    x: x.map((m, k) => located(m, done.features[k], () => (sampled ? columnStats(sampled.x, sampled.n, done.d, k) : m.stats()))),
+    y: located(y, done.target, () => (sampled ? columnStats(sampled.y, sampled.n, 1, 0) : y.stats())),
+    logX: opts.positiveInputs ? (sampled ? logStats(sampled, done.d) : logX.map((m) => m.stats())) : null,
+  };
   return { ...done, stats, exactStats };
 }
 
-/** columnStats over the sample: with every training row in it, the numbers loadTable-based training gets. */
-function sampleStats(sample: Reservoir, logs: boolean): Survey['stats'] {
-  const { x, y, n } = sample.rows();
-  const d = sample.d;
-  const logX = logs ? x.map(Math.log) : null;
-  return {
-    x: Array.from({ length: d }, (_, k) => columnStats(x, n, d, k)),
-    y: columnStats(y, n, 1, 0),
-    logX: logX === null ? null : Array.from({ length: d }, (_, k) => columnStats(logX, n, d, k)),
-  };
+/** columnStats of log x over the sample (the poly scaling). */
+function logStats(rows: { x: Float64Array; n: number }, d: number): ColumnStats[] {
+  const logs = rows.x.map(Math.log);
+  return Array.from({ length: d }, (_, k) => columnStats(logs, rows.n, d, k));
 }
 
 /**

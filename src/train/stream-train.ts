@@ -30,7 +30,7 @@ import { createEvaluator } from './parallel.js';
 import { initialParams } from './start.js';
 import { fileBatches, fileGradientSum, metricsPass, type Pass } from './stream-batches.js';
 import { HashSplit, scalingOf, survey } from './stream-survey.js';
-import { dataSettings, fitSettings, initialModel, type TrainOptions, type TrainOutput, warningSink } from './train.js';
+import { checkWorkload, dataSettings, fitSettings, initialModel, type TrainOptions, type TrainOutput, warningSink } from './train.js';
 import type { FitOptions, FitOutcome, LabelledRows } from './types.js';
 import { meanSquaredError } from './validation.js';
 
@@ -111,6 +111,8 @@ export async function trainStream(options: StreamTrainOptions): Promise<StreamTr
   // As train(): without an intercept the target is only divided by its std.
   if (!s.intercept && scaling) scaling.y.mean = 0;
   const start = await initialModel(options, s, sv.features, scaling);
+  const fullBatch = s.batchSize === 'full' || s.batchSize >= sv.trainRows;
+  checkWorkload(s, options, family, sv.d, sv.trainRows, fullBatch ? 'streamFull' : 'full', warn);
   const toModelUnits = (rows: LabelledRows): LabelledRows => ({
     x: scaleInputs({ features: sv.features, scaling } as ModelFile, rows.x, rows.n),
     y: scaleTarget(rows.y, scaling),

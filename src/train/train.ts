@@ -20,6 +20,7 @@ import { loadInitModel } from './init-model.js';
 import { completeRun, nanMetrics, type TrainResult, type WarningSink } from './outcome.js';
 import type { EpochListener } from './restarts.js';
 import type { Dataset, LabelledRows } from './types.js';
+import { assertUnitCount, type GradientWork, gradientThreads, unitWarnings } from './workload.js';
 
 export type { SettingsInput } from './defaults.js';
 export { resolveSettings } from './defaults.js';
@@ -70,6 +71,8 @@ export function warningSink(onWarning?: (m: string) => void): WarningSink {
 const RELEVANCE_FORK = 0x7e1e;
 
 export async function train(options: TrainOptions): Promise<TrainOutput> {
+  // Bad settings fail before the data are read, not after.
+  resolveSettings(options);
   if (options.out) await assertNotSameFile(options.out, options.file);
   const t0 = performance.now();
   const table = await loadTable(options.file, { ...dataSettings(options), stdin: options.stdin });
@@ -121,6 +124,7 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
   }
   const valSet = valRows ? toDataset(valRows) : null;
   const start = await initialModel(options, s, table.features, scaling);
+  checkWorkload(s, options, family, table.d, trainRows.n, 'full', warn);
   const measureOn = (model: ModelFile | null, rows: LabelledRows) => (model ? metrics(predictRows(model, rows.x, rows.n), rows.y) : nanMetrics(rows.n));
 
   const { result, model } = await completeRun(
@@ -167,9 +171,30 @@ export async function initialModel(
 ): Promise<{ initialTheta?: number[][]; initialLinear?: { w: number[]; b: number } }> {
   if (!options.init) return {};
   const init = await loadInitModel(options.init, { basis: s.basis, features, units: typeof options.units === 'number' ? options.units : undefined, scaling });
+  assertUnitCount(init.theta.length, options.init);
   s.units = init.theta.length;
   s.unitsAuto = false;
   return { initialTheta: init.theta, initialLinear: { w: init.w, b: init.b } };
+}
+
+/**
+ * Caps the threads at the cores and the work, and warns about a unit count too large for
+ * the rows: once the training rows are counted, before the start search. `streamFull`:
+ * streaming full-batch gradients, summed over fixed blocks on one thread.
+ */
+export function checkWorkload(
+  s: TrainSettings,
+  options: Pick<TrainOptions, 'threads' | 'units' | 'init'>,
+  family: BasisFamily,
+  d: number,
+  trainRows: number,
+  mode: 'full' | 'streamFull',
+  warn: (m: string) => void,
+): void {
+  const batch = s.batchSize === 'full' ? trainRows : Math.min(s.batchSize, trainRows);
+  const work: GradientWork = mode === 'streamFull' ? { serial: 'the one thread a streaming full-batch gradient runs on' } : { rows: batch };
+  s.threads = gradientThreads(options.threads, s.threads, work, warn);
+  unitWarnings(s.units, typeof options.units === 'number' || options.init !== undefined, family, d, trainRows, warn);
 }
 
 /** The loader's settings from the training options. */

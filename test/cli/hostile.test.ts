@@ -5,9 +5,10 @@
  * get basisfit to do harm.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import katex from 'katex';
 import { describe, expect, it } from 'vitest';
 import { metrics } from '../../src/model/metrics.js';
 import { type CliResult, DATA_DIR, describeRun, runCli, STACK_LINE, startCli } from '../helpers/cli.js';
@@ -217,11 +218,28 @@ describe('code injection through column names', () => {
     expect(lines.slice(2).every((l) => !/^import|^\\(input|write|immediate)/.test(l))).toBe(true);
     expect(tex).not.toMatch(RAW_CONTROL);
     // Every % and backslash of a name is escaped: an unescaped % would comment out the rest of a line.
-    expect(tex).toContain('\\mathrm{q"\'\\backslash{}\\%<script>\\backslash{}x1b[31m}');
+    expect(tex).toContain('\\mathrm{q"\'\\backslash{}\\%{<}script{>}\\backslash{}x1b[31m}');
     const text = (await runCli(['export', '--model', 'm.json', '--format', 'text'], { cwd: dir })).stdout;
     expect(text.split('\n').filter((l) => l.startsWith('#'))).toHaveLength(2);
     expect(text).not.toMatch(RAW_CONTROL);
     expect(text).not.toMatch(/^import/m);
+  });
+
+  it('export --format latex: names full of TeX specials come out as valid LaTeX that runs no command', async () => {
+    const dir = caseDir();
+    const texNames = ['\\input{/etc/passwd}', 'a^^5cinput b', '~x^{}}}', 'température °C', '$x$&#_%', '<b>"q"</b>', '\\catcode`\\^^M=9', 'y'];
+    hostileCsv(join(dir, 'tex.csv'), texNames);
+    expect((await runCli(['train', 'tex.csv', '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    const r = await runCli(['export', '--model', 'm.json', '--format', 'latex'], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(0);
+    const body = r.stdout.split('\n').filter((l) => !l.startsWith('%')).join('\n');
+    // KaTeX in strict mode rejects what LaTeX would (e.g. the text accent \^{} in math mode) and runs no macro it does not know.
+    expect(() => katex.renderToString(body, { displayMode: true, throwOnError: true, strict: 'error' })).not.toThrow();
+    // Every control word in the equation is one the exporter writes itself.
+    const words = new Set([...body.matchAll(/\\([A-Za-z]+)/g)].map((m) => m[1]));
+    expect([...words].filter((w) => !['begin', 'end', 'aligned', 'mathrm', 'textrm', 'backslash', 'wedge', 'sim', 'exp', 'left', 'right', 'frac', 'times'].includes(w))).toEqual([]);
+    expect(body).toContain('\\mathrm{temp\\textrm{é}rature\\ \\textrm{°}C}');
+    expect(body).toContain('\\mathrm{a\\wedge{}\\wedge{}5cinput\\ b}');
   });
 
   it('plot: names are escaped in the SVG, which parses as XML with no script element', async () => {
@@ -301,9 +319,21 @@ describe('overflow and hints', () => {
     writeFileSync(join(dir, 'huge.csv'), `x,y\n${rows.join('\n')}\n`);
     const r = await runCli(['train', 'huge.csv', '--out', 'm.json', ...QUICK], { cwd: dir });
     expectOneError(r, 1, /huge\.csv:2: column 'x': values as large as -1\.7e\+308 overflow the column's mean and spread/);
-    // The streaming survey (src/train) does not know lines; the message still says what and what to do.
+    // The streaming survey names the same line and column.
     const streamed = await runCli(['train', 'huge.csv', '--out', 'm.json', '--stream', ...QUICK], { cwd: dir });
-    expectOneError(streamed, 1, /values as large as -1\.7e\+308 overflow the column's mean and spread/);
+    expectOneError(streamed, 1, /huge\.csv:2: column 'x': values as large as -1\.7e\+308 overflow the column's mean and spread/);
+    expect(streamed.stderr).toMatch(/^ {2}rescale the column before training/m);
+    expect(existsSync(join(dir, 'm.json'))).toBe(false);
+  });
+
+  it('--stream on a file larger than its sample names the line and column of a 1e308 target', async () => {
+    const dir = caseDir();
+    // 12,000 rows: more training rows than the survey keeps, so its running moments are what overflow.
+    const rows = Array.from({ length: 12_000 }, (_, i) => `${Math.sin(i)},${i % 7}`);
+    rows[11_000] = '0.5,1e308';
+    writeFileSync(join(dir, 'far.csv'), `a,b\n${rows.join('\n')}\n`);
+    const r = await runCli(['train', 'far.csv', '--out', 'm.json', '--stream', '--val-split', '0', ...QUICK], { cwd: dir });
+    expectOneError(r, 1, /far\.csv:11002: column 'b': values as large as 1e\+308 overflow the column's mean and spread/);
     expect(existsSync(join(dir, 'm.json'))).toBe(false);
   });
 
@@ -316,6 +346,22 @@ describe('overflow and hints', () => {
       expectOneError(r, 1, /far\.csv:3: non-finite prediction for row 2: the input is far outside the range the model was trained on/);
       expect(r.stderr).not.toMatch(/sqdist|shape/);
     }
+  });
+
+  it('predict: a non-finite prediction three chunks in leaves stdout empty, not a CSV cut short at row 8192', async () => {
+    const dir = caseDir();
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    // Rows are predicted 4096 at a time; the bad one is in the third chunk.
+    const rows = Array.from({ length: 10_000 }, (_, i) => `${(i % 100) / 10 - 5},1`);
+    rows[9_000] = '1e300,1';
+    writeFileSync(join(dir, 'late.csv'), `x,y\n${rows.join('\n')}\n`);
+    const r = await runCli(['predict', 'late.csv', '--model', 'm.json'], { cwd: dir });
+    expectOneError(r, 1, /late\.csv:9002: non-finite prediction for row 9001/);
+    expect(r.stdout).toBe('');
+    // Redirected into a file, the file holds nothing rather than the first two chunks.
+    const redirected = sh(`${BIN_CMD} predict late.csv --model m.json > out.csv`, dir);
+    expect(redirected.status).toBe(1);
+    expect(readFileSync(join(dir, 'out.csv'), 'utf8')).toBe('');
   });
 
   it('predict and eval hints name the model, not --target or --features, which they do not take', async () => {
@@ -418,10 +464,38 @@ describe('resources', () => {
     expect(m).toEqual(metrics(Float64Array.from(all), Float64Array.from(rows, (r) => r[1])));
   }, 120_000);
 
-  it('--threads 1000 is capped at the core count with a warning', async () => {
-    const r = await runCli(['train', SINC, '--out', join(dir, 't.json'), '--threads', '1000', ...QUICK]);
+  it('--threads 1000 is capped at the cores and at the work (one chunk of rows here), with a warning', async () => {
+    const r = await runCli(['train', SINC, '--out', join(dir, 't.json'), '--threads', '1000', '--json', ...QUICK]);
     expect(r.code, describeRun(r)).toBe(0);
-    expect(r.stderr).toMatch(/warning: --threads 1000 is more than the \d+ cores? here; using \d+/);
+    const warning = /--threads 1000 is more than the \d+ cores? here and the 1 chunk of 4096 rows in each gradient \(360 rows\); using 1/;
+    expect(r.stderr).toMatch(warning);
+    expect((JSON.parse(r.stdout).warnings as string[]).some((w) => warning.test(w))).toBe(true);
+    // The default (the cores) is capped at the work silently.
+    const quiet = await runCli(['train', SINC, '--out', join(dir, 't.json'), ...QUICK]);
+    expect(quiet.stderr).not.toMatch(/--threads/);
+  });
+
+  it('--threads 2 on one chunk of work warns once, in memory and with --stream', async () => {
+    for (const extra of [[], ['--stream']]) {
+      const r = await runCli(['train', SINC, '--out', join(dir, 't.json'), '--threads', '2', ...QUICK, ...extra]);
+      expect(r.code, describeRun(r)).toBe(0);
+      expect(r.stderr.match(/--threads 2 is more than/g), describeRun(r)).toHaveLength(1);
+      expect(r.stderr).toMatch(extra.length > 0 ? /the one thread a streaming full-batch gradient runs on; using 1/ : /the 1 chunk of 4096 rows in each gradient \(360 rows\); using 1/);
+    }
+  });
+
+  it('more parameters than training rows warns with a unit count that fits, in memory and with --stream', async () => {
+    for (const extra of [[], ['--stream']]) {
+      const r = await runCli(['train', SINC, '--out', join(dir, 'p.json'), '--epochs', '1', '--units', '200', '--restarts', '1', '--quiet', ...extra]);
+      expect(r.code, describeRun(r)).toBe(0);
+      // rbf on one feature: a centre and a width per unit, plus its weight, plus the intercept.
+      // (The streaming split is a hash of each row's index, so its training row count differs.)
+      const m = /warning: --units 200 gives 601 parameters for (\d+) training rows: .*--units (\d+) or fewer/.exec(r.stderr);
+      expect(m, describeRun(r)).not.toBeNull();
+      expect(Number(m![2])).toBe(Math.floor((Number(m![1]) - 1) / 3));
+    }
+    const fits = await runCli(['train', SINC, '--out', join(dir, 'p.json'), '--epochs', '1', '--units', '119', '--quiet']);
+    expect(fits.stderr).not.toMatch(/parameters for/);
   });
 
   it('--units 2000 warns before training that it may run for minutes', async () => {
@@ -429,6 +503,41 @@ describe('resources', () => {
     await cli.waitForStderr(/warning: --units 2000 is a lot/, 20_000);
     cli.child.kill('SIGKILL');
     await cli.done;
+  });
+
+  it('--units beyond 10,000 is a usage error at once (10^8 ran out of memory after minutes), from train, --init and cv', async () => {
+    const dir2 = caseDir();
+    const r = await runCli(['train', SINC, '--units', '100000000', '--out', 'm.json'], { cwd: dir2, timeoutMs: 20_000 });
+    expectOneError(r, 2, /--units 100000000: basisfit fits at most 10000 units/);
+    const cv = await runCli(['cv', SINC, '--units', '3,100000000', '--folds', '2', '--epochs', '1', '--quiet'], { cwd: dir2, timeoutMs: 20_000 });
+    expectOneError(cv, 2, /--units 100000000: basisfit fits at most 10000 units/);
+    // A model file of 10,001 units (its units repeated) as the start.
+    expect((await runCli(['train', SINC, '--out', 'small.json', ...QUICK], { cwd: dir2 })).code).toBe(0);
+    const small = JSON.parse(readFileSync(join(dir2, 'small.json'), 'utf8'));
+    const J = 10_001;
+    small.theta = Array.from({ length: J }, (_, i) => small.theta[i % 3]);
+    small.w = Array.from({ length: J }, (_, i) => small.w[i % 3]);
+    // Its standard errors belong to the 3 units.
+    delete small.uncertainty;
+    writeFileSync(join(dir2, 'big.json'), JSON.stringify(small));
+    const init = await runCli(['train', SINC, '--init', 'big.json', '--out', 'm.json', '--epochs', '1'], { cwd: dir2, timeoutMs: 20_000 });
+    expectOneError(init, 2, /--init big\.json has 10001 units: basisfit fits at most 10000 units/);
+    expect(init.stderr).toMatch(/start from a model with fewer units/);
+    expect(existsSync(join(dir2, 'm.json'))).toBe(false);
+  });
+
+  it('--bootstrap beyond the 10,000 refits a model file may hold is refused before training, not after days', async () => {
+    const dir2 = caseDir();
+    const r = await runCli(['train', SINC, '--bootstrap', '100000000', '--out', 'm.json', ...QUICK], { cwd: dir2, timeoutMs: 20_000 });
+    expectOneError(r, 2, /--bootstrap 100000000: basisfit runs at most 10000 refits/);
+    expect(existsSync(join(dir2, 'm.json'))).toBe(false);
+  });
+
+  it('cv --workers 1000 is capped at the cores with a warning', async () => {
+    const r = await runCli(['cv', SINC, '--folds', '2', '--units', '3', '--epochs', '1', '--workers', '1000', '--json'], { timeoutMs: 60_000 });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stderr).toMatch(/warning: --workers 1000 is more than the \d+ cores? here; using \d+/);
+    expect(JSON.parse(r.stdout).folds).toBe(2);
   });
 
   it('a model file over the size limit is refused without reading it all; the limit can be raised', async () => {
@@ -444,6 +553,72 @@ describe('resources', () => {
   });
 });
 
+describe('a cv results folder from elsewhere', () => {
+  /** A finished two-fold run's folder, copied per case so each tampering starts clean. */
+  async function results(): Promise<{ dir: string; line: string }> {
+    const dir = caseDir();
+    const r = await runCli(['cv', SINC, '--folds', '2', '--units', '3', '--epochs', '1', '--workers', '1', '--quiet', '--results', 'R'], { cwd: dir, timeoutMs: 60_000 });
+    expect(r.code, describeRun(r)).toBe(0);
+    const line = readdirSync(join(dir, 'R')).find((n) => n.startsWith('fit-'))!;
+    return { dir, line: join(dir, 'R', line) };
+  }
+
+  it('a FIFO or /dev/zero as a result line is refused at once, not read for ever', async () => {
+    for (const swap of ['fifo', 'zero'] as const) {
+      const { dir, line } = await results();
+      rmSync(line);
+      if (swap === 'fifo') expect(spawnSync('mkfifo', [line]).status).toBe(0);
+      else symlinkSync('/dev/zero', line);
+      const r = await runCli(['cv', 'collect', 'R'], { cwd: dir, timeoutMs: 20_000 });
+      expectOneError(r, 1, /fit-\d+\.jsonl: is not a regular file/);
+    }
+  });
+
+  it('result lines of the wrong shape, and a cv.json that would enumerate 10^12 tasks, are clear errors', async () => {
+    for (const text of ['null', '[]', '{"run":1}', '"x"']) {
+      const { dir, line } = await results();
+      writeFileSync(line, text);
+      expectOneError(await runCli(['cv', 'collect', 'R'], { cwd: dir }), 1, /is not a result line cv writes|belongs to another run/);
+    }
+    const { dir } = await results();
+    const specPath = join(dir, 'R', 'cv.json');
+    const spec = JSON.parse(readFileSync(specPath, 'utf8'));
+    writeFileSync(specPath, JSON.stringify({ ...spec, tasks: 1e12 }));
+    const r = await runCli(['cv', 'collect', 'R'], { cwd: dir, timeoutMs: 20_000 });
+    expectOneError(r, 1, /cv\.json is not a basisfit cv spec: tasks 1000000000000 is not the grid's 1 cells × 2 folds/);
+    writeFileSync(specPath, JSON.stringify({ ...spec, axes: { ...spec.axes, units: Array.from({ length: 2000 }, (_, i) => i + 1), lr: Array.from({ length: 2000 }, () => 0.1) } }));
+    expectOneError(await runCli(['cv', 'collect', 'R'], { cwd: dir, timeoutMs: 20_000 }), 1, /\(at most 1000000\)/);
+  }, 120_000);
+
+  it('cv --refit is checked before any fit: not the results folder\'s cv.json, not a missing folder, not -', async () => {
+    const dir = caseDir();
+    const cv = ['cv', SINC, '--folds', '2', '--units', '3', '--epochs', '1', '--workers', '1', '--quiet'];
+    expectOneError(await runCli([...cv, '--results', 'R', '--refit', 'R/cv.json'], { cwd: dir }), 2, /--refit R\/cv\.json is a file of the --results folder R; the model would replace it/);
+    expectOneError(await runCli([...cv, '--refit', 'nodir/m.json'], { cwd: dir }), 2, /cannot write --refit nodir\/m\.json: the folder .*nodir does not exist/);
+    expectOneError(await runCli([...cv, '--refit', '-'], { cwd: dir }), 2, /--refit - would write the model to standard output/);
+    // No fit ran: the folder was never created.
+    expect(readdirSync(dir)).toEqual([]);
+    // After a run, collect --refit onto cv.json (by a symlink too) is refused and the folder stays whole.
+    expect((await runCli([...cv, '--results', 'R'], { cwd: dir, timeoutMs: 60_000 })).code).toBe(0);
+    const spec = readFileSync(join(dir, 'R', 'cv.json'), 'utf8');
+    symlinkSync('R/cv.json', join(dir, 'link.json'));
+    expectOneError(await runCli(['cv', 'collect', 'R', '--refit', 'R/cv.json'], { cwd: dir }), 2, /is a file of the --results folder/);
+    expectOneError(await runCli(['cv', 'collect', 'R', '--refit', 'link.json'], { cwd: dir }), 2, /--refit link\.json is the cross-validation spec/);
+    expect(readFileSync(join(dir, 'R', 'cv.json'), 'utf8')).toBe(spec);
+  }, 120_000);
+
+  it('JOB_COMPLETIONS beyond 2^53 is refused, not read as the shard 0/1e+23', async () => {
+    const r = await runCli(['cv', SINC, '--folds', '2', '--units', '3', '--epochs', '1', '--quiet'], { env: { JOB_COMPLETION_INDEX: '0', JOB_COMPLETIONS: '99999999999999999999999' } });
+    expectOneError(r, 2, /JOB_COMPLETION_INDEX\/JOB_COMPLETIONS must be i\/N with 0 <= i < N/);
+  });
+
+  it('a grid of more than a million fits is refused before any runs', async () => {
+    const units = Array.from({ length: 1001 }, (_, i) => i + 1).join(',');
+    const r = await runCli(['cv', SINC, '--units', units, '--lr', units, '--folds', '2', '--quiet'], { timeoutMs: 20_000 });
+    expectOneError(r, 2, /the grid has 2004002 fits \(cells × folds\); cv runs at most 1000000/);
+  });
+});
+
 describe('wide files', () => {
   it('more than 10,000 feature columns are refused at the header, not after minutes and gigabytes', async () => {
     const dir = caseDir();
@@ -455,6 +630,29 @@ describe('wide files', () => {
     expectOneError(r, 1, /wide\.csv:1: 20000 feature columns: basisfit fits at most 10000/);
   });
 
+  it('a one-line header of a million cells is refused before it is parsed, by every command that reads a CSV', async () => {
+    const dir = caseDir();
+    const header = Array.from({ length: 1_000_000 }, (_, i) => `c${i}`).join(',');
+    writeFileSync(join(dir, 'million.csv'), `${header}\n${header.replace(/c\d+/g, '1')}\n`);
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    for (const args of [['train', 'million.csv', ...QUICK], ['train', 'million.csv', '--stream', ...QUICK], ['predict', 'million.csv', '--model', 'm.json']]) {
+      const r = await runCli(args, { cwd: dir });
+      expectOneError(r, 1, /million\.csv:1: more than 100000 columns on the first line: basisfit reads at most 100000/);
+    }
+    expect(existsSync(join(dir, 'model.json'))).toBe(false);
+  });
+
+  it('100,000 columns are read, and --features picks the columns of the model from them', async () => {
+    const dir = caseDir();
+    const n = 100_000;
+    const header = Array.from({ length: n }, (_, i) => `c${i}`).join(',');
+    const rows = Array.from({ length: 30 }, (_, r) => Array.from({ length: n }, (_, i) => String((i * 7 + r * 3) % 11)).join(','));
+    writeFileSync(join(dir, 'wide.csv'), `${header}\n${rows.join('\n')}\n`);
+    const r = await runCli(['train', 'wide.csv', '--features', 'c1,c2', '--target', 'c99999', '--out', 'm.json', '--json', ...QUICK], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).features).toEqual(['c1', 'c2']);
+  });
+
   it('a warning per column is shown for the first 20, then counted', async () => {
     const dir = caseDir();
     const n = 31;
@@ -463,7 +661,8 @@ describe('wide files', () => {
     const r = await runCli(['train', 'flat.csv', '--out', 'm.json', ...QUICK], { cwd: dir });
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.stderr.match(/is constant over the training rows/g)).toHaveLength(20);
-    expect(r.stderr).toMatch(/… and 9 more warnings \(--json lists them all\)/);
+    // 9 more constant columns, and the 3 units' 94 parameters for 27 training rows.
+    expect(r.stderr).toMatch(/… and 10 more warnings \(--json lists them all\)/);
     const json = await runCli(['train', 'flat.csv', '--out', 'm.json', '--json', ...QUICK], { cwd: dir });
     expect((JSON.parse(json.stdout).warnings as string[]).filter((w) => /is constant/.test(w))).toHaveLength(29);
   });

@@ -174,7 +174,7 @@ describe('exportModel', () => {
     const x = rowsFor('tanh', 3);
     const expected = predictRows(m, x, 3);
     for (let i = 0; i < 3; i++) close(mod.predict({ 'horse power': x[2 * i], class: x[2 * i + 1] }), expected[i]);
-    expect(exportModel(m, 'latex')).toContain('\\mathrm{horse power}');
+    expect(exportModel(m, 'latex')).toContain('\\mathrm{horse\\ power}');
   });
 
   it('writes indexed and special names in LaTeX', () => {

@@ -2,7 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule, Options } from 'yargs';
 import type { CvArgs, CollectArgs } from '../run/cv.js';
 import { GRID_OPTIONS } from '../../cv/grid.js';
 import { UsageError } from '../../errors.js';
-import { fileArg, positiveInteger, single } from '../options.js';
+import { fileArg, outputPath, positiveInteger, single } from '../options.js';
 import { trainOptions } from './train.js';
 
 const CV = 'Cross-validation:';
@@ -62,7 +62,7 @@ function cvOptions(y: Argv): Argv {
 
 function choiceOptions(y: Argv): Argv {
   return y
-    .option('refit', { group: CV, type: 'string', describe: 'train the chosen cell on all rows and write the model here', coerce: single(String) })
+    .option('refit', { group: CV, type: 'string', describe: 'train the chosen cell on all rows and write the model here', coerce: single(outputPath('refit')) })
     .option('choose', { group: CV, choices: ['best', '1se'], default: '1se', describe: 'which cell --refit trains: the best mean RMSE, or the simplest within one standard error of it', coerce: single(String) });
 }
 

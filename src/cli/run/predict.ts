@@ -2,7 +2,7 @@ import { loadModelInput, predictAll, predictTable } from '../model-input.js';
 import { printable } from '../../util/printable.js';
 import { printJson } from '../io.js';
 import { INTERVAL_COLUMNS, intervalCells, intervalJson, parseLevel } from '../../uncertainty/cli.js';
-import { predictIntervals, requireUncertainty } from '../../uncertainty/intervals.js';
+import { type Intervals, predictIntervals, requireUncertainty } from '../../uncertainty/intervals.js';
 
 export interface PredictArgs {
   file: string;
@@ -31,12 +31,17 @@ export async function runPredict(a: PredictArgs): Promise<void> {
   if (column !== 'prediction') {
     process.stderr.write(`basisfit: warning: the input already has a column 'prediction'; the new one is called '${printable(column)}'\n`);
   }
+  // Every row is predicted, a chunk at a time, before the first byte goes out: a
+  // non-finite prediction on a late row then fails the run with nothing on stdout, rather
+  // than with a CSV cut short that `> out.csv` or the next tool in a pipe would take for
+  // the whole output. The rows are in memory already; this keeps N predictions beside them
+  // (and, with --interval, four bounds a row), not the N×J basis.
+  const predicted: { start: number; pred: Float64Array; iv: Intervals | undefined }[] = [];
+  for (const [start, pred] of predictTable(model, table)) predicted.push({ start, pred, iv: intervals(start, pred) });
   const out = new CsvOut();
-  out.add(`${[...table.header, column, ...(level === undefined ? [] : INTERVAL_COLUMNS)].map(quote).join(',')}\n`);
+  await out.add(`${[...table.header, column, ...(level === undefined ? [] : INTERVAL_COLUMNS)].map(quote).join(',')}\n`);
   const rows = table.raw ?? [];
-  // Each chunk's rows go out as soon as they are predicted, so memory stays bounded.
-  for (const [start, pred] of predictTable(model, table)) {
-    const iv = intervals(start, pred);
+  for (const { start, pred, iv } of predicted) {
     for (let i = 0; i < pred.length; i++) await out.add(`${[...rows[start + i].map(quote), String(pred[i]), ...(iv ? intervalCells(iv, i) : [])].join(',')}\n`);
   }
   await out.flush();

@@ -9,7 +9,6 @@ import type { MissingPolicy } from '../../data/index.js';
 import type { RidgeOption, UnitsOption } from '../../train/defaults.js';
 import type { Solver } from '../../train/fit.js';
 import type { OptimizerName } from '../../train/optimizer.js';
-import { defaultThreads } from '../../train/parallel.js';
 import { type TrainOutput, type TrainResult, train } from '../../train/train.js';
 import { channels, printJson } from '../io.js';
 import { assertRereadable, numericHeaderWarning } from '../input-checks.js';
@@ -69,8 +68,6 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   if (a.stream) await assertRereadable(a.file);
   // Said once the data have loaded: when loading fails, the error's own hint already says it.
   const numericHeader = a.header ? await numericHeaderWarning(a.file, a.delimiter) : null;
-  const threads = capThreads(a.threads, warnEarly);
-  if (typeof a.units === 'number') warnUnits(a.units, warnEarly);
   const progress = createProgress({ mode: a.quiet ? 'none' : io.interactive ? 'bar' : 'lines', color: io.color });
   let interrupted = false;
   // SIGTERM and SIGHUP (a closed terminal, a CI timeout) save the best model like Ctrl-C.
@@ -114,7 +111,8 @@ export async function runTrain(a: TrainArgs): Promise<void> {
       relevance: a.relevance,
       restarts: a.restarts,
       bootstrap: a.bootstrap,
-      threads,
+      // The trainer caps the count at the cores and the work, with a warning for an asked-for count.
+      threads: a.threads ?? 'auto',
       out: a.out,
       onEpoch: (e) => progress.update(e),
       onRefit: (done, of) => progress.update({ epoch: done, epochs: of, trainLoss: null, validationLoss: null, restart: 1, restarts: 1, unit: 'bootstrap refit' }),
@@ -164,24 +162,4 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   else if (checks.some((c) => !c.ok)) process.exitCode = 3;
 }
 
-/**
- * More threads than cores only adds workers that wait for each other (1000 would start
- * 1000 workers): the cap is the core count. The model does not depend on the count.
- */
-function capThreads(asked: number | undefined, warn: (m: string) => void): number {
-  const cores = defaultThreads();
-  if (asked === undefined) return cores;
-  if (asked > cores) warn(`--threads ${asked} is more than the ${cores} cores here; using ${cores}`);
-  return Math.min(asked, cores);
-}
-
 const MAX_SHOWN_WARNINGS = 20;
-
-/** Above this many units the start search alone takes minutes on one core, silently. */
-const MANY_UNITS = 500;
-
-function warnUnits(units: number, warn: (m: string) => void): void {
-  if (units > MANY_UNITS) {
-    warn(`--units ${units} is a lot: the start search and each epoch cost about N×J² and this may run for minutes; fewer units (e.g. 80) usually fit as well`);
-  }
-}
