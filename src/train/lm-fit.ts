@@ -60,8 +60,10 @@ function lmProblem(X: Tensor, y: Float64Array, opts: FitOptions, rng: Rng) {
  */
 function verdict(stop: StopReason | null, convergence: Convergence): { stopped: StopReason; convergence: string } {
   const converged = CONVERGED.has(convergence);
-  const stopped: StopReason = stop === 'interrupted' ? 'interrupted' : converged || stop === 'early-stop' ? 'early-stop' : 'max-epochs';
-  return { stopped, convergence: converged || stop !== 'early-stop' ? convergence : 'validation' };
+  // A Jacobian that cannot be computed ends the run as a converged one does: more epochs cannot help.
+  const ended = converged || convergence === 'not-finite';
+  const stopped: StopReason = stop === 'interrupted' ? 'interrupted' : ended || stop === 'early-stop' ? 'early-stop' : 'max-epochs';
+  return { stopped, convergence: ended || stop !== 'early-stop' ? convergence : 'validation' };
 }
 
 export async function fitLm(train: Dataset, validation: Dataset | null, opts: FitOptions, rng: Rng): Promise<FitOutcome> {
@@ -119,6 +121,8 @@ export async function fitLm(train: Dataset, validation: Dataset | null, opts: Fi
   const { convergence } = result;
   if (convergence === 'max-iterations' || convergence === 'max-evaluations') {
     opts.onWarning?.(`lm did not converge in ${result.iterations} iterations (${convergence}): raise --epochs, or loosen --tol`);
+  } else if (convergence === 'not-finite') {
+    opts.onWarning?.(`lm stopped after ${result.iterations} iterations: the basis functions' derivatives overflow near the fit (try --ridge, or fewer --units)`);
   }
   const v = verdict(stop, convergence);
   return outcome(result.iterations, v.stopped, v.convergence);
