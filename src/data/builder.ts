@@ -46,6 +46,8 @@ export class TableBuilder {
     private readonly opts: LoadOptions,
     private readonly delimiter: string,
     private readonly chunkRows = 0,
+    /** The rows to make room for at once (a size estimate); growth takes over beyond it. */
+    private readonly expectedRows = 0,
   ) {
     if (opts.keepRaw) this.raw = [];
   }
@@ -83,7 +85,8 @@ export class TableBuilder {
     this.features = selection.features;
     this.target = selection.target;
     this.d = selection.features.length;
-    this.allocate(this.chunkRows > 0 ? this.chunkRows : INITIAL_ROWS);
+    // A few percent over the estimate: rows later in a file may be shorter than the first ones.
+    this.allocate(this.chunkRows > 0 ? this.chunkRows : Math.max(INITIAL_ROWS, Math.ceil(this.expectedRows * 1.02)));
   }
 
   private allocate(rows: number): void {
@@ -228,9 +231,14 @@ export class TableBuilder {
   }
 }
 
-/** Copies to the exact length so the spare capacity can be freed. */
+/**
+ * The first `length` entries. A little spare capacity (an estimate's margin)
+ * stays behind a view, since copying would hold both buffers at the peak;
+ * more is copied away so that it can be freed.
+ */
 function trimTo<T extends Float64Array | Uint32Array>(buffer: T, length: number): T {
-  return (buffer.length === length ? buffer : buffer.slice(0, length)) as T;
+  if (buffer.length === length) return buffer;
+  return (buffer.length - length <= length / 16 ? buffer.subarray(0, length) : buffer.slice(0, length)) as T;
 }
 
 function printable(delimiter: string): string {
