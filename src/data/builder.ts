@@ -232,13 +232,14 @@ export class TableBuilder {
 }
 
 /**
- * The first `length` entries. A little spare capacity (an estimate's margin)
- * stays behind a view, since copying would hold both buffers at the peak;
- * more is copied away so that it can be freed.
+ * The first `length` entries. Spare capacity up to half the rows (an
+ * estimate's margin: the first block's rows can be shorter than the rest)
+ * stays behind a view: pages never written are never resident, while a copy
+ * would hold both buffers at the peak. More is copied away so that it can be freed.
  */
 function trimTo<T extends Float64Array | Uint32Array>(buffer: T, length: number): T {
   if (buffer.length === length) return buffer;
-  return (buffer.length - length <= length / 16 ? buffer.subarray(0, length) : buffer.slice(0, length)) as T;
+  return (buffer.length - length <= length / 2 ? buffer.subarray(0, length) : buffer.slice(0, length)) as T;
 }
 
 function printable(delimiter: string): string {
