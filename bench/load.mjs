@@ -45,15 +45,22 @@ try {
   const rows = await writeCsv(megabytes * 1e6);
   const size = (await stat(path)).size;
   const rssBefore = process.resourceUsage().maxRSS;
+  const cpu0 = process.cpuUsage();
   const start = performance.now();
   const table = await loadTable(path, { features: ['x1', 'x2', 'x3', 'x4'], target: 'y' });
   const seconds = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  // CPU seconds (user + system, this process's threads) are steadier than wall time on a shared machine.
+  const cpuSeconds = (cpu.user + cpu.system) / 1e6;
   if (table.n !== rows) throw new Error(`loaded ${table.n} rows, wrote ${rows}`);
   const numericMB = (table.x.byteLength + table.y.byteLength + table.lines.byteLength) / 1e6;
   console.log(`file        ${(size / 1e6).toFixed(1)} MB, ${rows} rows x 6 columns (4 features + target used)`);
-  console.log(`load        ${seconds.toFixed(2)} s, ${(size / 1e6 / seconds).toFixed(1)} MB/s`);
+  console.log(`load        ${seconds.toFixed(2)} s, ${(size / 1e6 / seconds).toFixed(1)} MB/s (${cpuSeconds.toFixed(2)} CPU s, ${(size / 1e6 / cpuSeconds).toFixed(1)} MB per CPU s)`);
   console.log(`numbers     ${numericMB.toFixed(1)} MB (x, y and line numbers)`);
-  console.log(`peak RSS    ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB (${(rssBefore / 1024).toFixed(0)} MB before loading)`);
+  const peak = process.resourceUsage().maxRSS;
+  console.log(
+    `peak RSS    ${(peak / 1024).toFixed(0)} MB (${(rssBefore / 1024).toFixed(0)} MB before loading: ${((peak - rssBefore) / 1024 / (numericMB / 1.048576)).toFixed(2)}× the numbers)`,
+  );
 } finally {
   await rm(path, { force: true });
 }

@@ -29,7 +29,8 @@
 // BENCH_TIMEFIT_LONG (basisfit's long runs, ';'-separated option strings),
 // BENCH_TIMEFIT_LRS (0.001,0.003,0.01,0.03,0.1), BENCH_TIMEFIT_GRID_S (2), BENCH_TIMEFIT_LONG_S
 // (15), BENCH_TIMEFIT_SKLEARN_S (20 s of fits at most), BENCH_TIMEFIT_MAX_ITER (8192),
-// BENCH_FRAMEWORKS (torch,sklearn), BENCH_PYTHON (/usr/bin/python3).
+// BENCH_FRAMEWORKS (torch,sklearn), BENCH_PYTHON (/usr/bin/python3), BENCH_TIMEFIT_SOLVERS (lm: other
+// --solver values timed the same way, budget by budget, as rows of their own; '' for none).
 import { spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -102,6 +103,7 @@ const longRuns = (process.env.BENCH_TIMEFIT_LONG ?? '--solver varpro --epochs 20
   .map((s) => s.trim().split(/\s+/).filter(Boolean))
   .filter((a) => a.length > 0);
 const frameworks = envList('BENCH_FRAMEWORKS', ['torch', 'sklearn']);
+const solvers = envList('BENCH_TIMEFIT_SOLVERS', ['lm']);
 const torchJob = {
   lrs: envList('BENCH_TIMEFIT_LRS', ['0.001', '0.003', '0.01', '0.03', '0.1']).map(Number),
   grid_seconds: envNumber('BENCH_TIMEFIT_GRID_S', 2),
@@ -159,16 +161,23 @@ function basisfitRun(files, basis, extra, dir) {
   return run;
 }
 
-function basisfitAll(files, basis, dir) {
+/** --epochs 1, 2, 4, … (with `extra` options) until a run stops before its budget. */
+function budgetLadder(files, basis, dir, extra = []) {
   const budgets = [];
   for (let e = 1; e <= maxEpochs; e *= 2) {
-    const r = basisfitRun(files, basis, ['--epochs', String(e)], dir);
+    const r = basisfitRun(files, basis, [...extra, '--epochs', String(e)], dir);
     budgets.push({ budget: e, ...r });
-    log(`  basisfit --epochs ${e}: ${r.wall_s.toFixed(2)} s, test RMSE ${r.test_rmse.toPrecision(5)}${r.stopped ? ` (${r.epochs} epochs, ${r.stopped})` : ` (${r.error})`}`);
+    log(`  basisfit ${extra.join(' ')} --epochs ${e}: ${r.wall_s.toFixed(2)} s, test RMSE ${r.test_rmse.toPrecision(5)}${r.stopped ? ` (${r.epochs} epochs, ${r.stopped})` : ` (${r.error})`}`);
     // Nothing in a run depends on the budget until it is reached: a run that stopped early
     // (or failed) is also what every larger budget gives.
     if (r.stopped !== 'max-epochs') break;
   }
+  return budgets;
+}
+
+function basisfitAll(files, basis, dir) {
+  const budgets = budgetLadder(files, basis, dir);
+  const others = Object.fromEntries(solvers.map((solver) => [solver, { budgets: budgetLadder(files, basis, dir, ['--solver', solver]) }]));
   const defaultRun = basisfitRun(files, basis, [], dir);
   log(`  basisfit (defaults): ${defaultRun.wall_s.toFixed(2)} s, test RMSE ${defaultRun.test_rmse.toPrecision(5)}`);
   const long = longRuns.map((extra) => {
@@ -176,7 +185,7 @@ function basisfitAll(files, basis, dir) {
     log(`  basisfit ${extra.join(' ')}: ${r.wall_s.toFixed(2)} s, test RMSE ${r.test_rmse.toPrecision(5)}`);
     return r;
   });
-  return { budgets, default: defaultRun, long };
+  return { budgets, default: defaultRun, long, solvers: others };
 }
 
 function python(mode, job, dir) {
@@ -220,7 +229,7 @@ function sklearnReach(s, target) {
 function ownBest(p) {
   const min = (values) => values.filter(Number.isFinite).reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
   return {
-    basisfit: min([...p.basisfit.budgets, p.basisfit.default, ...p.basisfit.long].map((r) => r.test_rmse)),
+    basisfit: min([...p.basisfit.budgets, p.basisfit.default, ...p.basisfit.long, ...Object.values(p.basisfit.solvers).flatMap((o) => o.budgets)].map((r) => r.test_rmse)),
     basisfit_budgets: min(p.basisfit.budgets.map((r) => r.test_rmse)),
     torch: p.torch?.runs ? min(p.torch.runs.flatMap((r) => r.points.map((q) => q[3]))) : Number.POSITIVE_INFINITY,
     sklearn: p.sklearn?.runs ? min(p.sklearn.runs.map((r) => r.test_rmse)) : Number.POSITIVE_INFINITY,
@@ -233,6 +242,8 @@ const sig = (v) => (Number.isFinite(v) ? v.toPrecision(4) : '–');
 
 function tableFor(problems, tol) {
   let met = 0;
+  const otherMet = {};
+  const otherBeatsDefault = {};
   const rows = problems.map((p) => {
     const target = p.best * (1 + tol);
     const b = basisfitReach(p.basisfit, target);
@@ -241,9 +252,17 @@ function tableFor(problems, tol) {
     const missing = (own) => `not reached (best ${pct(own, p.best)})`;
     const cell = (reach, own, ran) => (ran === undefined ? 'n/a' : reach ? fmtS(reach) : Number.isFinite(own) ? missing(own) : 'failed');
     const rival = [t, s].filter((x) => x !== undefined);
-    const fastest = b !== null && rival.every((x) => x === null || b.seconds < x.seconds);
+    const beats = (own) => own !== null && rival.every((x) => x === null || own.seconds < x.seconds);
+    const fastest = beats(b);
     if (fastest) met++;
-    p.reach[tol] = { target, basisfit: b, torch: t ?? null, sklearn: s ?? null, basisfit_fastest: fastest };
+    const other = solvers.map((solver) => {
+      const reach = basisfitReach(p.basisfit.solvers[solver], target);
+      const own = Math.min(...p.basisfit.solvers[solver].budgets.map((r) => r.test_rmse).filter(Number.isFinite));
+      if (beats(reach)) otherMet[solver] = (otherMet[solver] ?? 0) + 1;
+      if (reach !== null && (b === null || reach.seconds < b.seconds)) otherBeatsDefault[solver] = (otherBeatsDefault[solver] ?? 0) + 1;
+      return { solver, reach, own };
+    });
+    p.reach[tol] = { target, basisfit: b, torch: t ?? null, sklearn: s ?? null, basisfit_fastest: fastest, solvers: Object.fromEntries(other.map((o) => [o.solver, o.reach])) };
     return [
       p.dataset,
       p.basis,
@@ -255,13 +274,26 @@ function tableFor(problems, tol) {
       t === undefined ? 'n/a' : b && t ? ratio(t.seconds, b.seconds) : '–',
       s === undefined ? 'n/a' : b && s ? ratio(s.seconds, b.seconds) : '–',
       fastest ? 'yes' : 'no',
+      ...other.flatMap((o) => [cell(o.reach, o.own, true), t === undefined ? 'n/a' : o.reach && t ? ratio(t.seconds, o.reach.seconds) : '–', beats(o.reach) ? 'yes' : 'no']),
     ];
   });
   const table = markdownTable(
-    ['data set', 'basis', 'J', 'best test RMSE (by)', 'basisfit s (epochs)', 'torch/Adam s (lr, epochs)', 'sklearn s (iters)', 'torch ÷ basisfit', 'sklearn ÷ basisfit', 'basisfit fastest'],
+    [
+      'data set',
+      'basis',
+      'J',
+      'best test RMSE (by)',
+      'basisfit s (epochs)',
+      'torch/Adam s (lr, epochs)',
+      'sklearn s (iters)',
+      'torch ÷ basisfit',
+      'sklearn ÷ basisfit',
+      'basisfit fastest',
+      ...solvers.flatMap((solver) => [`--solver ${solver} s (epochs)`, `torch ÷ ${solver}`, `${solver} fastest`]),
+    ],
     rows,
   );
-  return { table, met, of: problems.length };
+  return { table, met, of: problems.length, solvers: Object.fromEntries(solvers.map((x) => [x, { fastest: otherMet[x] ?? 0, faster_than_default: otherBeatsDefault[x] ?? 0 }])) };
 }
 
 /** CPU seconds (user + system, every thread) to the points the wall-time table reports: steadier than wall time on a shared machine. */
@@ -358,7 +390,12 @@ async function main() {
       `scikit-learn ${sklearnInfo?.versions?.sklearn ?? '–'}: MLPRegressor((J,), tanh, lbfgs), start-up + the first fresh fit with max_iter 1, 2, 4, … within the tolerance. ` +
       `"not reached" gives that implementation's own best above the best. Ratios above 1 mean basisfit was faster. ` +
       `Long basisfit runs that only help set the best: ${longRuns.map((a) => `\`${a.join(' ')}\``).join(', ')}.`,
-    ...tables.map((t) => `\n**Within ${(t.tol * 100).toFixed(0)}% of the best** (basisfit fastest on ${t.met} of ${t.of})\n\n${t.table}`),
+    ...tables.map(
+      (t) =>
+        `\n**Within ${(t.tol * 100).toFixed(0)}% of the best** (basisfit fastest on ${t.met} of ${t.of}${Object.entries(t.solvers)
+          .map(([x, c]) => `; --solver ${x} fastest on ${c.fastest}, faster than the default solver on ${c.faster_than_default}`)
+          .join('')})\n\n${t.table}`,
+    ),
     `\n**CPU seconds to the same points, within ${(tols[0] * 100).toFixed(0)}%** (– not reached)\n\n${cpuTable(problems, tols[0])}`,
     `\n**Best test RMSE each reached, and basisfit's default run** (noise floor: the clean function's test RMSE, generated data only; "best" is the lowest test RMSE at any check or budget, so it is chosen on the test rows)\n\n${contextTable(problems)}`,
     `\nLoad average ${loadBefore[0]} before, ${machineLoad()[0]} after; ${((performance.now() - started) / 1000).toFixed(0)} s in all.` +
@@ -377,7 +414,7 @@ async function main() {
     build_time: build.builtAt,
     load_before: loadBefore,
     load_after: machineLoad(),
-    summary: tables.map((t) => ({ tolerance: t.tol, basisfit_fastest: t.met, problems: t.of })),
+    summary: tables.map((t) => ({ tolerance: t.tol, basisfit_fastest: t.met, problems: t.of, solvers: t.solvers })),
     problems: problems.map(({ own, ...p }) => ({ ...p, own_best: own })),
     markdown: md,
   });

@@ -46,6 +46,8 @@ export class TableBuilder {
     private readonly opts: LoadOptions,
     private readonly delimiter: string,
     private readonly chunkRows = 0,
+    /** The rows to make room for at once (a size estimate); growth takes over beyond it. */
+    private readonly expectedRows = 0,
   ) {
     if (opts.keepRaw) this.raw = [];
   }
@@ -83,7 +85,8 @@ export class TableBuilder {
     this.features = selection.features;
     this.target = selection.target;
     this.d = selection.features.length;
-    this.allocate(this.chunkRows > 0 ? this.chunkRows : INITIAL_ROWS);
+    // A few percent over the estimate: rows later in a file may be shorter than the first ones.
+    this.allocate(this.chunkRows > 0 ? this.chunkRows : Math.max(INITIAL_ROWS, Math.ceil(this.expectedRows * 1.02)));
   }
 
   private allocate(rows: number): void {
@@ -229,9 +232,15 @@ export class TableBuilder {
   }
 }
 
-/** Copies to the exact length so the spare capacity can be freed. */
+/**
+ * The first `length` entries. Spare capacity up to half the rows (an
+ * estimate's margin: the first block's rows can be shorter than the rest)
+ * stays behind a view: pages never written are never resident, while a copy
+ * would hold both buffers at the peak. More is copied away so that it can be freed.
+ */
 function trimTo<T extends Float64Array | Uint32Array>(buffer: T, length: number): T {
-  return (buffer.length === length ? buffer : buffer.slice(0, length)) as T;
+  if (buffer.length === length) return buffer;
+  return (buffer.length - length <= length / 2 ? buffer.subarray(0, length) : buffer.slice(0, length)) as T;
 }
 
 function printable(delimiter: string): string {

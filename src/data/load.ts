@@ -16,8 +16,8 @@ import type { LoadOptions, Table } from './table.js';
  * and column; an invalid delimiter option is a UsageError.
  */
 export async function loadTable(path: string, opts: LoadOptions = {}): Promise<Table> {
-  const { file, delimiter, bytes } = await openCsv(path, opts);
-  const builder = new TableBuilder(file, opts, delimiter);
+  const { file, delimiter, bytes, expectedRows } = await openCsv(path, opts);
+  const builder = new TableBuilder(file, opts, delimiter, 0, expectedRows);
   const parser = new RecordParser((cells, line) => builder.add(cells, line), delimiter);
   try {
     // The parser hands records to the builder itself; this sink only lets the pipeline finish.
@@ -36,6 +36,8 @@ export interface OpenCsv {
   delimiter: string;
   /** Every byte of the input, the first line included. */
   bytes: AsyncIterable<Buffer>;
+  /** About how many lines a file holds (its size over the first block's bytes per line); undefined for standard input. */
+  expectedRows?: number;
 }
 
 /** Opens the input and settles the delimiter: the start every CSV reader shares. */
@@ -43,13 +45,26 @@ export async function openCsv(path: string, opts: Pick<LoadOptions, 'delimiter' 
   const given = opts.delimiter === undefined ? undefined : normalizeDelimiter(opts.delimiter);
   const source = await openSource(path, opts.stdin);
   try {
-    const { firstLine, all } = await peekFirstLine(source);
+    const { firstLine, head, all } = await peekFirstLine(source);
     const delimiter = given ?? detectDelimiter(firstLine);
     assertColumnCount(firstLine, delimiter, source.name);
-    return { file: source.name, delimiter, bytes: all };
+    return { file: source.name, delimiter, bytes: all, expectedRows: estimateRows(source.size, head) };
   } catch (err) {
     throw explainLoadError(err, source.name, undefined, null);
   }
+}
+
+/**
+ * Lines in a file of `size` bytes at the rate of its first block. Sizing the
+ * columns once from this spares the copies of growing them (each growth holds
+ * the old and the new buffers at once), which set the peak memory of a load.
+ */
+function estimateRows(size: number | undefined, head: Buffer): number | undefined {
+  if (size === undefined || head.length === 0) return undefined;
+  let lines = 0;
+  for (let i = head.indexOf(0x0a); i >= 0; i = head.indexOf(0x0a, i + 1)) lines++;
+  if (lines === 0 || head.length >= size) return lines + 1;
+  return Math.ceil(((lines + 1) * size) / head.length);
 }
 
 /** Maps whatever stopped the pipeline to a DataError; anything unrecognised is a bug and passes through. */

@@ -11,6 +11,8 @@ export interface Source {
   /** What messages call the input: the path, or '<stdin>'. */
   name: string;
   chunks: AsyncIterable<Buffer | string>;
+  /** Bytes in the file; unknown for standard input. */
+  size?: number;
 }
 
 /** Turns an operating-system error while opening or reading into a clear DataError. */
@@ -34,13 +36,16 @@ export function ioError(err: unknown, file: string): DataError | undefined {
 /** Opens a CSV path, or standard input for '-'; missing files and directories fail here. */
 export async function openSource(path: string, stdin?: NodeJS.ReadableStream): Promise<Source> {
   if (path === '-') return { name: STDIN_NAME, chunks: stdin ?? process.stdin };
+  let size: number;
   try {
     // stat first: a directory would otherwise only fail on the first read, with EISDIR.
-    if ((await stat(path)).isDirectory()) throw Object.assign(new Error(path), { code: 'EISDIR' });
+    const info = await stat(path);
+    if (info.isDirectory()) throw Object.assign(new Error(path), { code: 'EISDIR' });
+    size = info.size;
   } catch (err) {
     throw ioError(err, path) ?? err;
   }
-  return { name: path, chunks: createReadStream(path, { highWaterMark: 1024 * 1024 }) };
+  return { name: path, chunks: createReadStream(path, { highWaterMark: 1024 * 1024 }), size };
 }
 
 /**
@@ -98,7 +103,7 @@ function toBuffer(chunk: Buffer | string): Buffer {
  * Reads just enough of the input to see its first line, and returns that line
  * plus a stream that replays everything, the first line included.
  */
-export async function peekFirstLine(source: Source): Promise<{ firstLine: string; all: AsyncIterable<Buffer> }> {
+export async function peekFirstLine(source: Source): Promise<{ firstLine: string; head: Buffer; all: AsyncIterable<Buffer> }> {
   const iterator = source.chunks[Symbol.asyncIterator]();
   const head: Buffer[] = [];
   let size = 0;
@@ -139,5 +144,5 @@ export async function peekFirstLine(source: Source): Promise<{ firstLine: string
       await iterator.return?.();
     }
   }
-  return { firstLine, all: replay() };
+  return { firstLine, head: first, all: replay() };
 }

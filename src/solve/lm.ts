@@ -43,6 +43,8 @@ export interface LeastSquaresProblem {
  * - max-iterations / max-evaluations: the caps (info 5);
  * - ftol-too-small / xtol-too-small / gtol-too-small: no further reduction is possible in
  *   floating point (info 6, 7, 8): the tolerance asked for more than rounding allows;
+ * - not-finite: the Jacobian is not finite even after stepping back (a derivative of f overflows
+ *   where f itself does not), or the step itself came out non-finite;
  * - interrupted: onIteration asked to stop.
  */
 export type Convergence =
@@ -56,6 +58,7 @@ export type Convergence =
   | 'ftol-too-small'
   | 'xtol-too-small'
   | 'gtol-too-small'
+  | 'not-finite'
   | 'interrupted';
 
 /**
@@ -75,7 +78,12 @@ export interface LmOptions {
   gtol?: number;
   /** Outer iterations (Jacobian evaluations), default 100·(n + 1). */
   maxIterations?: number;
-  /** Residual evaluations, default 200·(n + 1) (MINPACK's lmder1 takes 100·(n + 1) with a Jacobian as well). */
+  /**
+   * Residual evaluations, default min(200·(n + 1), TRIALS_PER_ITERATION · maxIterations).
+   * MINPACK's 200·(n + 1) (lmder1: 100·(n + 1) with a Jacobian as well) is a
+   * budget for a few parameters; with hundreds, each trial costs a damped
+   * solve of O(n³), and the iteration cap is what the caller chose.
+   */
   maxEvaluations?: number;
   /** Initial Δ = factor·‖D x₀‖ (or factor when that is 0); MINPACK's default 100. */
   factor?: number;
@@ -106,6 +114,21 @@ export interface LmResult {
   last: Linearization;
 }
 
+/**
+ * Trial steps an iteration takes on average at most before max-evaluations:
+ * Moré reports 1–2, each failed trial shrinks Δ at least twofold, so ten
+ * leave room for a start far from the region where the linear model holds.
+ */
+export const TRIALS_PER_ITERATION = 10;
+
+/** A linearisation every entry of which is a number (a non-finite derivative poisons every later step). */
+function finite(lin: Linearization): boolean {
+  if (!Number.isFinite(lin.fnorm)) return false;
+  for (const v of lin.r) if (!Number.isFinite(v)) return false;
+  for (const v of lin.qtf) if (!Number.isFinite(v)) return false;
+  return true;
+}
+
 /** lmder: minimises ½‖f(x)‖² from x0. */
 export async function levenbergMarquardt(problem: LeastSquaresProblem, x0: Float64Array, opts: LmOptions = {}): Promise<LmResult> {
   const n = problem.size;
@@ -113,7 +136,7 @@ export async function levenbergMarquardt(problem: LeastSquaresProblem, x0: Float
   const xtol = opts.xtol ?? DEFAULT_TOL;
   const gtol = opts.gtol ?? 0;
   const maxIterations = opts.maxIterations ?? 100 * (n + 1);
-  const maxEvaluations = opts.maxEvaluations ?? 200 * (n + 1);
+  const maxEvaluations = opts.maxEvaluations ?? Math.min(200 * (n + 1), TRIALS_PER_ITERATION * maxIterations);
   const factor = opts.factor ?? 100;
   if (!(ftol >= 0 && xtol >= 0 && gtol >= 0 && factor > 0)) throw new RangeError('levenbergMarquardt: tolerances must be ≥ 0 and factor > 0');
 
@@ -128,10 +151,28 @@ export async function levenbergMarquardt(problem: LeastSquaresProblem, x0: Float
   let iterations = 0;
   let convergence: Convergence | null = null;
   let lin: Linearization = { r: new Float64Array(n * n), qtf: new Float64Array(n), fnorm };
+  // The last point with a finite linearisation and the step that left it, to return to.
+  let previous: { x: Float64Array; lin: Linearization } | null = null;
+  let lastPnorm = 0;
 
   while (convergence === null) {
-    lin = problem.linearize(x);
+    const next = problem.linearize(x);
     iterations++;
+    if (finite(next)) {
+      lin = next;
+      previous = { x: Float64Array.from(x), lin };
+    } else if (previous === null || iterations >= maxIterations) {
+      convergence = 'not-finite';
+      break;
+    } else {
+      // f is finite here but J is not (an underflowed width, an overflowing
+      // derivative): take the step back and retry it from a smaller region,
+      // as after a failed trial.
+      x.set(previous.x);
+      lin = previous.lin;
+      xnorm = scaledNorm(diag, x);
+      delta = 0.1 * Math.min(delta, lastPnorm);
+    }
     fnorm = lin.fnorm;
     const qtf = Float64Array.from(lin.qtf);
     const { r, ipvt, acnorm } = pivotedQr(lin.r, n, qtf);
@@ -171,6 +212,11 @@ export async function levenbergMarquardt(problem: LeastSquaresProblem, x0: Float
         trial[j] = x[j] + step[j];
       }
       const pnorm = scaledNorm(diag, step);
+      if (!Number.isFinite(pnorm)) {
+        convergence = 'not-finite';
+        break;
+      }
+      lastPnorm = pnorm;
       if (iterations === 1) delta = Math.min(delta, pnorm);
       let fnorm1 = problem.residualNorm(trial);
       evaluations++;

@@ -91,6 +91,25 @@ export class TriangularAccumulator {
     this.rows += m;
   }
 
+  /**
+   * Adds the factor of another block of rows (R upper-triangular n × n, its
+   * Qᵀb and tail, as this class leaves them): the rows R·x ≈ qtb stand for
+   * the block exactly, so blocks factored apart (on other threads) and added
+   * in a fixed order give the same bits whoever factored them.
+   */
+  addFactor(r: Float64Array, qtb: Float64Array, tail: number, rows: number): void {
+    if (this.rows === 0) {
+      this.r.set(r);
+      this.qtb.set(qtb);
+      this.tail = tail;
+    } else {
+      this.addRows(r, qtb, this.n);
+      this.tail += tail;
+      this.rows -= this.n;
+    }
+    this.rows += rows;
+  }
+
   get rowCount(): number {
     return this.rows;
   }

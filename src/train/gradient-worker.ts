@@ -3,7 +3,8 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { families } from '../basis/index.js';
 import type { BasisName } from '../basis/index.js';
 import { Tensor } from '../engine/index.js';
-import { DONE, runChunks, type WorkerSetup } from './parallel.js';
+import { DONE, runChunks, runFactors, type WorkerSetup } from './parallel.js';
+import { type BlockKind, blockLayout } from './projection.js';
 
 const setup = workerData as WorkerSetup;
 const family = families[setup.family as BasisName];
@@ -12,6 +13,7 @@ const flatParams = new Float64Array(setup.params);
 let x: Float64Array = new Float64Array(0);
 let y: Float64Array = new Float64Array(0);
 let results: Float64Array = new Float64Array(0);
+let factorSlots: Float64Array = new Float64Array(0);
 const width = 1 + flatParams.length;
 
 // Parameter tensors are views on the shared parameters the main thread writes before each step.
@@ -30,6 +32,23 @@ parentPort!.on('message', (m: { type: string; [k: string]: unknown }) => {
     x = new Float64Array(m.x as SharedArrayBuffer);
     y = new Float64Array(m.y as SharedArrayBuffer);
     results = new Float64Array(m.results as SharedArrayBuffer);
+    return;
+  }
+  if (m.type === 'factor-slots') {
+    factorSlots = new Float64Array(m.slots as SharedArrayBuffer);
+    return;
+  }
+  if (m.type === 'factor') {
+    // Block factors of the projected problem (parallel.ts factors()); params hold θ's raw tensors.
+    try {
+      const layout = blockLayout(family, { shapes: setup.shapes, intercept: m.intercept as boolean });
+      const rows = m.rows as number;
+      const d = m.d as number;
+      runFactors(layout, m.kind as BlockKind, setup.thread, setup.threads, x.subarray(0, rows * d), y.subarray(0, rows), d, params, m.first as number, m.count as number, factorSlots);
+    } finally {
+      Atomics.add(ctrl, DONE, 1);
+      Atomics.notify(ctrl, DONE);
+    }
     return;
   }
   const rows = m.rows as number;

@@ -22,6 +22,8 @@ import type { Rng } from '../util/rng.js';
 import type { Dataset, FitOptions, FitOutcome, StopReason } from './types.js';
 import { modelTheta } from './objective.js';
 import { EpochLog } from './params.js';
+import { CHUNK_ROWS } from './chunked.js';
+import { createBlockRunner } from './parallel.js';
 import { projectedProblem } from './projection.js';
 import { meanSquaredError } from './validation.js';
 import { chooseStart, MIN_START_RIDGE, RIDGE_GRID, startSelection } from './start.js';
@@ -44,14 +46,17 @@ function lmProblem(X: Tensor, y: Float64Array, opts: FitOptions, rng: Rng) {
   const start = chooseStart(family, X, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, auto ? RIDGE_GRID : [Math.max(opts.ridge as number, MIN_START_RIDGE)], given);
   const ridge = auto ? start.lambda : (opts.ridge as number);
   const raw0 = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
+  const shapes = raw0.map((t) => t.shape);
+  // Threads only where there is more than one block of rows to share.
+  const blocks = X.shape[0] > CHUNK_ROWS ? createBlockRunner(family, opts.threads ?? 1, shapes) : null;
   const problem = projectedProblem(
     family,
     X,
     y,
-    raw0.map((t) => t.shape),
-    { ridge, intercept: opts.intercept ?? true },
+    shapes,
+    { ridge, intercept: opts.intercept ?? true, blocks: blocks ?? undefined },
   );
-  return { start, ridge, problem, x0: problem.flatten(raw0) };
+  return { start, ridge, problem, x0: problem.flatten(raw0), blocks };
 }
 
 /**
@@ -60,8 +65,10 @@ function lmProblem(X: Tensor, y: Float64Array, opts: FitOptions, rng: Rng) {
  */
 function verdict(stop: StopReason | null, convergence: Convergence): { stopped: StopReason; convergence: string } {
   const converged = CONVERGED.has(convergence);
-  const stopped: StopReason = stop === 'interrupted' ? 'interrupted' : converged || stop === 'early-stop' ? 'early-stop' : 'max-epochs';
-  return { stopped, convergence: converged || stop !== 'early-stop' ? convergence : 'validation' };
+  // A Jacobian that cannot be computed ends the run as a converged one does: more epochs cannot help.
+  const ended = converged || convergence === 'not-finite';
+  const stopped: StopReason = stop === 'interrupted' ? 'interrupted' : ended || stop === 'early-stop' ? 'early-stop' : 'max-epochs';
+  return { stopped, convergence: ended || stop !== 'early-stop' ? convergence : 'validation' };
 }
 
 export async function fitLm(train: Dataset, validation: Dataset | null, opts: FitOptions, rng: Rng): Promise<FitOutcome> {
@@ -72,7 +79,7 @@ export async function fitLm(train: Dataset, validation: Dataset | null, opts: Fi
   const XV = validation ? family.prepare(new Tensor(validation.x, [validation.n, d])) : null;
   const t0 = performance.now();
 
-  const { start, ridge, problem, x0 } = lmProblem(X, train.y, opts, rng);
+  const { start, ridge, problem, x0, blocks } = lmProblem(X, train.y, opts, rng);
 
   /** The model at θ (flat, raw): w, b solved exactly, and its training MSE. */
   const at = (x: Float64Array) => {
@@ -119,11 +126,14 @@ export async function fitLm(train: Dataset, validation: Dataset | null, opts: Fi
   const { convergence } = result;
   if (convergence === 'max-iterations' || convergence === 'max-evaluations') {
     opts.onWarning?.(`lm did not converge in ${result.iterations} iterations (${convergence}): raise --epochs, or loosen --tol`);
+  } else if (convergence === 'not-finite') {
+    opts.onWarning?.(`lm stopped after ${result.iterations} iterations: the basis functions' derivatives overflow near the fit (try --ridge, or fewer --units)`);
   }
   const v = verdict(stop, convergence);
   return outcome(result.iterations, v.stopped, v.convergence);
 
   function outcome(iterations: number | null, stopped: StopReason, convergence: string | undefined): FitOutcome {
+    void blocks?.close();
     const epochs = iterations ?? 0;
     let state = latest;
     if (validating && (log.best.epoch > 0 || Number.isFinite(log.best.loss))) state = log.best.state;

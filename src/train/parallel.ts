@@ -8,7 +8,8 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BasisFamily } from '../basis/index.js';
 import { Tensor } from '../engine/index.js';
-import { chunkCount, chunkLossAndGrad, combineChunks, type GradientEvaluator, serialEvaluator } from './chunked.js';
+import { CHUNK_ROWS, chunkCount, chunkLossAndGrad, combineChunks, type GradientEvaluator, serialEvaluator } from './chunked.js';
+import { type BlockFactor, type BlockKind, type BlockLayout, type BlockRunner, type BlockSpec, blockFactor, blockLayout } from './projection.js';
 
 export const DONE = 0;
 
@@ -27,6 +28,19 @@ export function defaultThreads(): number {
 }
 
 /**
+ * Block factors of the projected problem (projection.ts) on `threads` threads:
+ * the same workers as the gradient's, sent θ's raw tensors (of `shapes`)
+ * instead of the model's parameters. Null for one thread (the problem then
+ * factors its blocks itself, with the same result).
+ */
+export function createBlockRunner(family: BasisFamily, threads: number, shapes: readonly (readonly number[])[]): (BlockRunner & { close(): Promise<void> }) | null {
+  return threads <= 1 ? null : new ParallelEvaluator(family, threads, shapes);
+}
+
+/** Entries of one block factor's slot: R (width²), Qᵀb (width) and the tail. */
+export const factorSlotSize = (width: number) => width * width + width + 1;
+
+/**
  * A serial evaluator for one thread; otherwise a pool of threads − 1 workers with
  * the calling thread as the last member.
  */
@@ -35,7 +49,7 @@ export function createEvaluator(family: BasisFamily, threads: number, paramShape
   return new ParallelEvaluator(family, threads, paramShapes);
 }
 
-class ParallelEvaluator implements GradientEvaluator {
+class ParallelEvaluator implements GradientEvaluator, BlockRunner {
   private readonly workers: Worker[] = [];
   private readonly ctrl: Int32Array;
   private readonly params: Float64Array;
@@ -45,6 +59,9 @@ class ParallelEvaluator implements GradientEvaluator {
   private y: Float64Array = new Float64Array(0);
   private readonly serial: GradientEvaluator;
   private failure: Error | null = null;
+  private factorSlots: Float64Array = new Float64Array(0);
+  /** The data already in the shared x, y (block factors reuse them from call to call). */
+  private loaded: Float64Array | null = null;
 
   constructor(
     private readonly family: BasisFamily,
@@ -96,24 +113,70 @@ class ParallelEvaluator implements GradientEvaluator {
     this.ensureCapacity(rows, d, chunks);
     this.x.set(x.data.subarray(0, rows * d));
     this.y.set(y.data.subarray(0, rows));
+    this.loaded = null;
+    this.setParams(params);
+    Atomics.store(this.ctrl, DONE, 0);
+    for (const w of this.workers) w.postMessage({ type: 'step', rows, d, argnums });
+    this.computeChunks(0, rows, d, params, argnums);
+    this.awaitWorkers();
+    const slots: Float64Array[] = [];
+    for (let c = 0; c < chunks; c++) slots.push(this.slot(c, argnums, params));
+    return combineChunks(slots, params, argnums, rows, ridge);
+  }
+
+  private setParams(params: readonly Tensor[]): void {
     let o = 0;
     for (const p of params) {
       this.params.set(p.data, o);
       o += p.size;
     }
-    Atomics.store(this.ctrl, DONE, 0);
-    for (const w of this.workers) w.postMessage({ type: 'step', rows, d, argnums });
-    this.computeChunks(0, rows, d, params, argnums);
-    // Wait for the workers; a short timeout lets a crashed worker surface as an error.
+  }
+
+  /** Waits for every worker's share; a short timeout lets a crashed worker surface as an error. */
+  private awaitWorkers(): void {
     for (;;) {
       const done = Atomics.load(this.ctrl, DONE);
       if (done >= this.workers.length) break;
       if (this.failure) throw this.failure;
       Atomics.wait(this.ctrl, DONE, done, 100);
     }
-    const slots: Float64Array[] = [];
-    for (let c = 0; c < chunks; c++) slots.push(this.slot(c, argnums, params));
-    return combineChunks(slots, params, argnums, rows, ridge);
+  }
+
+  /**
+   * Block factors in rounds of 2 blocks per thread, so the slots hold a few
+   * factors (O(P²) memory whatever N); each round is added in block order.
+   */
+  factors(kind: BlockKind, spec: BlockSpec, X: Tensor, y: Float64Array, raw: readonly Tensor[], add: (f: BlockFactor, rows: number) => void): void {
+    if (this.failure) throw this.failure;
+    const [rows, d] = X.shape;
+    const chunks = chunkCount(rows);
+    const layout = blockLayout(this.family, spec);
+    const width = kind === 'solve' ? layout.nA : layout.nA + layout.P;
+    const slotSize = factorSlotSize(width);
+    const round = 2 * this.threads;
+    if (this.loaded !== X.data) {
+      this.ensureCapacity(rows, d, 1);
+      this.x.set(X.data.subarray(0, rows * d));
+      this.y.set(y.subarray(0, rows));
+      this.loaded = X.data;
+    }
+    if (this.factorSlots.length < round * slotSize) {
+      this.factorSlots = new Float64Array(new SharedArrayBuffer(8 * round * slotSize));
+      for (const w of this.workers) w.postMessage({ type: 'factor-slots', slots: this.factorSlots.buffer });
+    }
+    this.setParams(raw);
+    for (let first = 0; first < chunks; first += round) {
+      const count = Math.min(round, chunks - first);
+      Atomics.store(this.ctrl, DONE, 0);
+      for (const w of this.workers) w.postMessage({ type: 'factor', kind, rows, d, first, count, intercept: spec.intercept });
+      runFactors(layout, kind, 0, this.threads, this.x.subarray(0, rows * d), this.y.subarray(0, rows), d, raw, first, count, this.factorSlots);
+      this.awaitWorkers();
+      for (let k = 0; k < count; k++) {
+        const s = this.factorSlots.subarray(k * slotSize, (k + 1) * slotSize);
+        const m = Math.min(rows, (first + k + 1) * CHUNK_ROWS) - (first + k) * CHUNK_ROWS;
+        add({ r: s.subarray(0, width * width), qtb: s.subarray(width * width, width * width + width), tail: s[width * width + width] }, m);
+      }
+    }
   }
 
   /** The results of chunk c, packed as chunkLossAndGrad writes them. */
@@ -150,5 +213,33 @@ export function runChunks(
 ): void {
   for (let c = thread; c < chunkCount(y.size); c += threads) {
     chunkLossAndGrad(family, x, y, c, params, argnums, slot(c));
+  }
+}
+
+/** Blocks first + thread, first + thread + threads, … below first + count, each into its slot (k = block − first). */
+export function runFactors(
+  layout: BlockLayout,
+  kind: BlockKind,
+  thread: number,
+  threads: number,
+  x: Float64Array,
+  y: Float64Array,
+  d: number,
+  raw: readonly Tensor[],
+  first: number,
+  count: number,
+  slots: Float64Array,
+): void {
+  const rows = y.length;
+  const width = kind === 'solve' ? layout.nA : layout.nA + layout.P;
+  const slotSize = factorSlotSize(width);
+  for (let k = thread; k < count; k += threads) {
+    const start = (first + k) * CHUNK_ROWS;
+    const end = Math.min(rows, start + CHUNK_ROWS);
+    const f = blockFactor(layout, kind, new Tensor(x.subarray(start * d, end * d), [end - start, d]), y.subarray(start, end), raw);
+    const o = k * slotSize;
+    slots.set(f.r, o);
+    slots.set(f.qtb, o + width * width);
+    slots[o + width * width + width] = f.tail;
   }
 }

@@ -73,6 +73,33 @@ export interface ProjectionOptions {
   intercept: boolean;
   /** Rows per block (default CHUNK_ROWS); only memory depends on it, up to rounding. */
   blockRows?: number;
+  /** Factors the CHUNK_ROWS blocks elsewhere (worker threads); used at the default block size only. */
+  blocks?: BlockRunner;
+}
+
+/** Which matrix a block factor reduces: [Φ 1 | y] for the linear solve, [Φ 1 T | y] for the linearisation. */
+export type BlockKind = 'solve' | 'linearize';
+
+/** What a thread needs to factor blocks besides the data and θ. */
+export interface BlockSpec {
+  shapes: readonly (readonly number[])[];
+  intercept: boolean;
+}
+
+/** One block's triangular factor as TriangularAccumulator leaves it (all NaN where the block overflowed). */
+export interface BlockFactor {
+  r: Float64Array;
+  qtb: Float64Array;
+  tail: number;
+}
+
+/**
+ * Factors every CHUNK_ROWS block of (X, y) at θ = raw (each block on its own,
+ * as blockFactor does) and hands them to `add` in block order, which is what
+ * makes the result independent of who factored which block.
+ */
+export interface BlockRunner {
+  factors(kind: BlockKind, spec: BlockSpec, X: Tensor, y: Float64Array, raw: readonly Tensor[], add: (f: BlockFactor, rows: number) => void): void;
 }
 
 /** Pivots below this fraction of the largest count as zero in the linear solve (rank detection without a ridge). */
@@ -101,9 +128,23 @@ export function projectedProblem(family: BasisFamily, X: Tensor, y: Float64Array
     const end = Math.min(N, start + block);
     return { m: end - start, xc: new Tensor(X.data.subarray(start * D, end * D), [end - start, D]), yc: y.subarray(start, end) };
   };
-  const features = (xc: Tensor, raw: readonly Tensor[]) => family.features(xc, modelTheta(family, raw));
 
-  const fillA = (out: Float64Array, width: number, m: number, phi: Float64Array) => fillLinearColumns(out, width, m, phi, J, opts.intercept);
+  const spec: BlockSpec = { shapes, intercept: opts.intercept };
+  const layout = blockLayout(family, spec);
+  // Every block factored on its own and added in order, here or by opts.blocks: the same bits either way.
+  const factorAll = (kind: BlockKind, raw: readonly Tensor[], width: number): TriangularAccumulator => {
+    const acc = new TriangularAccumulator(width);
+    if (opts.blocks && block === CHUNK_ROWS && N > block) {
+      opts.blocks.factors(kind, spec, X, y, raw, (f, rows) => acc.addFactor(f.r, f.qtb, f.tail, rows));
+      return acc;
+    }
+    for (let start = 0; start < N; start += block) {
+      const { m, xc, yc } = rowsOf(start);
+      const f = blockFactor(layout, kind, xc, yc, raw);
+      acc.addFactor(f.r, f.qtb, f.tail, m);
+    }
+    return acc;
+  };
 
   const addRidgeRows = (acc: TriangularAccumulator, width: number) => ridgeRows(acc, width, J, ridgeRow);
 
@@ -117,14 +158,9 @@ export function projectedProblem(family: BasisFamily, X: Tensor, y: Float64Array
   let cache: { x: Float64Array; s: LinearSolution } | null = null;
   const solve = (x: Float64Array): LinearSolution => {
     if (cache && cache.x.length === x.length && cache.x.every((v, i) => v === x[i])) return cache.s;
-    const raw = tensors(x);
-    const acc = new TriangularAccumulator(nA);
-    for (let start = 0; start < N; start += block) {
-      const { m, xc, yc } = rowsOf(start);
-      const a = new Float64Array(m * nA);
-      fillA(a, nA, m, features(xc, raw).data);
-      acc.addRows(a, yc, m);
-    }
+    const acc = factorAll('solve', tensors(x), nA);
+    // A block that overflowed: a point LM must not step to (residualNorm says so).
+    if (!Number.isFinite(acc.tail)) throw new NumericError('projection', 'the basis functions overflow at this θ');
     addRidgeRows(acc, nA);
     const { c, rank, unexplained } = linearFrom(acc, nA);
     const s = solution(c, rank, acc.tail + unexplained);
@@ -132,20 +168,12 @@ export function projectedProblem(family: BasisFamily, X: Tensor, y: Float64Array
     return s;
   };
 
-  const tangentBlock = (xc: Tensor, m: number, raw: readonly Tensor[]) => compressedTangents({ shapes, sizes, perUnit, P, J, features }, xc, m, raw);
+  const tangentBlock = (xc: Tensor, m: number, raw: readonly Tensor[]) => compressedTangents(layout, xc, m, raw);
 
   const linearize = (x: Float64Array): Linearization => {
-    const raw = tensors(x);
     const width = nA + P;
-    const acc = new TriangularAccumulator(width);
-    for (let start = 0; start < N; start += block) {
-      const { m, xc, yc } = rowsOf(start);
-      const { phi, t } = tangentBlock(xc, m, raw);
-      const rows = new Float64Array(m * width);
-      fillA(rows, width, m, phi);
-      for (let r = 0; r < m; r++) for (let p = 0; p < P; p++) rows[r * width + nA + p] = t[r * P + p];
-      acc.addRows(rows, yc, m);
-    }
+    // Not finite where a block overflowed: LM steps back from such a point.
+    const acc = factorAll('linearize', tensors(x), width);
     addRidgeRows(acc, width);
     const { c, rank, unexplained } = linearFrom(acc, width);
     // The unit each θ column belongs to, for the column scaling by w_j.
@@ -239,6 +267,49 @@ interface TangentLayout {
   P: number;
   J: number;
   features: (xc: Tensor, raw: readonly Tensor[]) => Tensor;
+}
+
+export interface BlockLayout extends TangentLayout {
+  nA: number;
+  intercept: boolean;
+}
+
+export function blockLayout(family: BasisFamily, spec: BlockSpec): BlockLayout {
+  const { shapes } = spec;
+  const J = shapes[0][0];
+  const sizes = shapes.map((s) => s.reduce((a, b) => a * b, 1));
+  const P = sizes.reduce((a, b) => a + b, 0);
+  const features = (xc: Tensor, raw: readonly Tensor[]) => family.features(xc, modelTheta(family, raw));
+  return { shapes, sizes, perUnit: sizes.map((s) => s / J), P, J, features, nA: J + (spec.intercept ? 1 : 0), intercept: spec.intercept };
+}
+
+/**
+ * The triangular factor of one block's [Φ 1 | y] ('solve') or [Φ 1 T | y]
+ * ('linearize'), from a fresh accumulator; all NaN where the block's basis
+ * functions or tangents overflow, so that every thread finishes its share.
+ */
+export function blockFactor(L: BlockLayout, kind: BlockKind, xc: Tensor, yc: Float64Array, raw: readonly Tensor[]): BlockFactor {
+  const m = xc.shape[0];
+  const { nA, P, J } = L;
+  const width = kind === 'solve' ? nA : nA + P;
+  const acc = new TriangularAccumulator(width);
+  try {
+    const rows = new Float64Array(m * width);
+    if (kind === 'solve') {
+      fillLinearColumns(rows, width, m, L.features(xc, raw).data, J, L.intercept);
+    } else {
+      const { phi, t } = compressedTangents(L, xc, m, raw);
+      fillLinearColumns(rows, width, m, phi, J, L.intercept);
+      for (let r = 0; r < m; r++) for (let p = 0; p < P; p++) rows[r * width + nA + p] = t[r * P + p];
+    }
+    acc.addRows(rows, yc, m);
+  } catch (e) {
+    if (!(e instanceof NumericError)) throw e;
+    acc.r.fill(Number.NaN);
+    acc.qtb.fill(Number.NaN);
+    acc.tail = Number.NaN;
+  }
+  return { r: acc.r, qtb: acc.qtb, tail: acc.tail };
 }
 
 /**

@@ -277,6 +277,27 @@ describe('sources', () => {
     }
   });
 
+  it('sizes the columns from the first block and still holds every row when later rows are longer or shorter', async () => {
+    // The estimate comes from the first 1 MB read: rows after it four times longer make it
+    // too high (spare capacity to shed), four times shorter make it too low (growth).
+    const short = (i: number) => `${i % 10},${i % 7}`;
+    const long = (i: number) => `${(i % 10).toFixed(6)},${(i % 7).toFixed(6)}`;
+    for (const [name, first, second] of [['longer-later', short, long], ['shorter-later', long, short]] as const) {
+      const rows = 600_000;
+      const split = name === 'longer-later' ? 400_000 : 150_000;
+      const path = join(dir, `${name}.csv`);
+      writeFileSync(path, `x,y\n${Array.from({ length: rows }, (_, i) => (i < split ? first(i) : second(i))).join('\n')}\n`);
+      const t = await loadTable(path);
+      expect(t.n).toBe(rows);
+      expect(t.x.length).toBe(rows);
+      expect(t.y!.length).toBe(rows);
+      expect(t.lines.length).toBe(rows);
+      for (const i of [0, split - 1, split, rows - 1]) {
+        expect([t.x[i], t.y![i], t.lines[i]]).toEqual([i % 10, i % 7, i + 2]);
+      }
+    }
+  });
+
   it('detects the delimiter when the first line is longer than one read chunk', async () => {
     const { Readable } = await import('node:stream');
     const names = Array.from({ length: 5000 }, (_, i) => `column_${i}`);

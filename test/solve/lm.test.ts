@@ -5,7 +5,7 @@
  * against direct products.
  */
 import { describe, expect, it } from 'vitest';
-import { denseProblem, levenbergMarquardt, lmpar } from '../../src/solve/lm.js';
+import { denseProblem, levenbergMarquardt, lmpar, TRIALS_PER_ITERATION } from '../../src/solve/lm.js';
 import { enorm, inverseGram, pivotedQr, qrsolv, solveUpper, TriangularAccumulator } from '../../src/solve/qr.js';
 import { Rng } from '../../src/util/rng.js';
 
@@ -193,5 +193,34 @@ describe('levenbergMarquardt', () => {
     const capped = await levenbergMarquardt(p, Float64Array.from([-1.2, 1]), { maxIterations: 3 });
     expect(capped.convergence).toBe('max-iterations');
     expect(capped.iterations).toBe(3);
+  });
+
+  it('steps back from a point where f is finite but J is not, instead of spinning on NaN', async () => {
+    // f = x − 2 has its Jacobian poisoned on [1.5, 2.5]: the Gauss-Newton step from 0 lands
+    // at 2 (f = 0 there, J = NaN), and every later step must stop short of the band.
+    const poisoned = (x: Float64Array) => x[0] >= 1.5 && x[0] <= 2.5;
+    const p = denseProblem(
+      1,
+      (x) => Float64Array.of(x[0] - 2),
+      (x) => Float64Array.of(poisoned(x) ? Number.NaN : 1),
+    );
+    const r = await levenbergMarquardt(p, Float64Array.of(0), { maxIterations: 200 });
+    expect(Number.isFinite(r.fnorm)).toBe(true);
+    expect(poisoned(r.x)).toBe(false);
+    expect(r.x[0]).toBeGreaterThan(1.4);
+    expect(r.x[0]).toBeLessThan(1.5);
+    expect(r.convergence).not.toBe('max-evaluations');
+    expect(r.evaluations).toBeLessThanOrEqual(TRIALS_PER_ITERATION * 200);
+  });
+
+  it('ends with not-finite when the Jacobian at the start is not finite', async () => {
+    const p = denseProblem(
+      1,
+      (x) => Float64Array.of(x[0] - 2),
+      () => Float64Array.of(Number.NaN),
+    );
+    const r = await levenbergMarquardt(p, Float64Array.of(0));
+    expect(r.convergence).toBe('not-finite');
+    expect(r.x[0]).toBe(0);
   });
 });
