@@ -15,6 +15,7 @@ import { exportCommand } from './commands/export.js';
 import { gradCommand } from './commands/grad.js';
 import { plotCommand } from './commands/plot.js';
 import { predictCommand } from './commands/predict.js';
+import { reportCommand } from './commands/report.js';
 import { traceCommand } from './commands/trace.js';
 import { trainCommand } from './commands/train.js';
 
@@ -57,10 +58,11 @@ async function main(): Promise<void> {
     .command(plotCommand)
     .command(exportCommand)
     .command(cvCommand)
+    .command(reportCommand)
     .option('json', { type: 'boolean', describe: 'print one JSON document on stdout, everything else on stderr', global: true })
     .option('color', { type: 'boolean', describe: 'colour on stderr/stdout (--no-color or NO_COLOR to turn off)', default: true, global: true })
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors', global: true, hidden: true })
-    .demandCommand(1, 'name a command: train, predict, eval, grad, trace, plot, export or cv')
+    .demandCommand(1, 'name a command: train, predict, eval, grad, trace, plot, export, cv or report')
     .recommendCommands()
     .strict()
     .parserConfiguration({ 'duplicate-arguments-array': true })

@@ -7,7 +7,7 @@ import { trainOptions } from './train.js';
 
 const CV = 'Cross-validation:';
 /** train options that make no sense per fit under cv: cv writes no model per fit (nor its uncertainty), and its workers take the cores. */
-const NOT_FOR_CV = new Set(['stream', 'threads', 'out', 'plot', 'expect', 'bootstrap']);
+const NOT_FOR_CV = new Set(['stream', 'threads', 'out', 'plot', 'report', 'timestamp', 'expect', 'bootstrap']);
 
 /** train's option definitions, read by running its builder on a recorder instead of yargs. */
 function trainOptionSpecs(): [string, Options][] {
