@@ -1,0 +1,200 @@
+/// <reference lib="dom" />
+/// <reference lib="dom.iterable" />
+/**
+ * The HTML report in a real browser, opened from disk with the network cut
+ * off: it must render every chart from its inlined runtimes, plot each row
+ * where its numbers say, show those numbers on hover, and link the units
+ * across charts. A report with hostile column names must render them as text.
+ */
+import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelFile } from '../../src/model/index.js';
+import { describeRun, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { useTmpdir } from '../helpers/tmp.js';
+import { label } from '../../src/report/html/spec.js';
+import { launchChromium } from './browser.js';
+
+const dir = useTmpdir('basisfit-browser-').path;
+const OUTPUT = join(REPO_ROOT, 'test', '.output');
+const N = 60;
+
+function model(feature: string, target: string): ModelFile {
+  return {
+    format: 'basisfit-model',
+    version: 1,
+    basis: 'tanh',
+    features: [feature],
+    target,
+    theta: [
+      [1.5, 0.2],
+      [-0.7, 1],
+      [0.4, -0.5],
+    ],
+    w: [0.9, 0.4, -0.3],
+    b: 0.1,
+    scaling: null,
+    training: { seed: 7, epochs: 3, best_epoch: 3 },
+    history: { train: [0.5, 0.3, 0.2], validation: [0.55, 0.35, 0.28] },
+  };
+}
+
+/** A CSV cell, quoted as RFC 4180 asks. */
+const cell = (s: string) => `"${s.replace(/"/g, '""')}"`;
+
+async function writeReport(name: string, feature: string, target: string): Promise<string> {
+  const csv = join(dir, `${name}.csv`);
+  const rows = Array.from({ length: N }, (_, i) => {
+    const x = -2 + (4 * i) / (N - 1);
+    return `${x},${Math.tanh(1.5 * x) + 0.05 * Math.sin(7 * i)}`;
+  });
+  writeFileSync(csv, `${cell(feature)},${cell(target)}\n${rows.join('\n')}\n`);
+  writeFileSync(join(dir, `${name}.json`), JSON.stringify(model(feature, target)));
+  const out = join(dir, `${name}.html`);
+  const r = await runCli(['report', csv, '--model', join(dir, `${name}.json`), '--out', out, '--no-timestamp'], { cwd: dir, env: { NO_COLOR: '1' } });
+  if (r.code !== 0) throw new Error(describeRun(r));
+  return out;
+}
+
+/** What the report page exposes: its Vega views, of which the tests use data and scales. */
+interface ReportWindow {
+  basisfitViews: Record<string, { data(name: string): Record<string, number>[]; scale(name: string): { invert(v: number): number; domain(): number[] } }>;
+}
+
+interface Opened {
+  page: Page;
+  consoleErrors: string[];
+  failedRequests: string[];
+  ms: number;
+}
+
+let browser: BrowserContext;
+let closeBrowser: () => Promise<void> = async () => {};
+let plain: string;
+let hostile: string;
+const HOSTILE = `x</script><img src=x onerror="window.pwned=1">'"\u2028end`;
+
+beforeAll(async () => {
+  [plain, hostile] = await Promise.all([writeReport('plain', 'x', 'y'), writeReport('hostile', HOSTILE, '<b>y</b>')]);
+  const t0 = performance.now();
+  ({ context: browser, close: closeBrowser } = await launchChromium());
+  console.log(`chromium started in ${Math.round(performance.now() - t0)} ms`);
+}, 90_000);
+
+afterAll(async () => {
+  await closeBrowser();
+});
+
+/** Opens a report from disk; any request that is not for a file is aborted and counted as failed. */
+async function open(path: string): Promise<Opened> {
+  const page = await browser.newPage();
+  const consoleErrors: string[] = [];
+  const failedRequests: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  page.on('requestfailed', (r) => failedRequests.push(r.url()));
+  await page.route('**/*', (route) => (route.request().url().startsWith('file:') ? route.continue() : route.abort()));
+  const t0 = performance.now();
+  await page.goto(pathToFileURL(path).href);
+  await page.waitForSelector('body[data-rendered]', { timeout: 30_000 });
+  const ms = performance.now() - t0;
+  return { page, consoleErrors, failedRequests, ms };
+}
+
+/** Moves the mouse onto the middle of an element, scrolled into view first (a move outside the viewport hovers nothing). */
+async function pointAt(page: Page, target: ReturnType<Page['locator']>): Promise<void> {
+  await target.scrollIntoViewIfNeeded();
+  const box = (await target.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+}
+
+describe('the report in Chromium', () => {
+  let opened: Opened;
+  beforeAll(async () => {
+    opened = await open(plain);
+    console.log(`report rendered in ${Math.round(opened.ms)} ms`);
+  }, 60_000);
+
+  it('renders every chart offline, with no console errors and no failed requests', async () => {
+    expect(await opened.page.getAttribute('body', 'data-rendered')).toBe('true');
+    expect(opened.consoleErrors).toEqual([]);
+    expect(opened.failedRequests).toEqual([]);
+    expect(await opened.page.locator('#chart-fit svg').count()).toBe(1);
+    expect(await opened.page.locator('#chart-loss svg').count()).toBe(1);
+  });
+
+  it('plots one point per row, each where its data value says', async () => {
+    const r = await opened.page.evaluate(() => {
+      const w = window as unknown as ReportWindow;
+      const view = w.basisfitViews.fit;
+      const data = view.data('points');
+      const paths = [...document.querySelectorAll('#chart-fit .points_marks path')];
+      const at = (i: number) => (paths[i].getAttribute('transform') ?? '').match(/translate\(([-\d.e]+),([-\d.e]+)\)/)!.slice(1).map(Number);
+      const check = [0, 17, data.length - 1].map((i) => {
+        const [px, py] = at(i);
+        return { x: data[i].x, y: data[i].y, fromX: view.scale('fit_x').invert(px), fromY: view.scale('fit_y').invert(py) };
+      });
+      return { rows: data.length, marks: paths.length, check, xSpan: view.scale('fit_x').domain(), ySpan: view.scale('fit_y').domain() };
+    });
+    expect(r.rows).toBe(N);
+    expect(r.marks).toBe(N);
+    const tol = (span: number[]) => 1e-3 * Math.abs(span[1] - span[0]);
+    for (const c of r.check) {
+      expect(Math.abs(c.fromX - c.x)).toBeLessThan(tol(r.xSpan));
+      expect(Math.abs(c.fromY - c.y)).toBeLessThan(tol(r.ySpan));
+    }
+  });
+
+  it('shows the hovered row in a tooltip', async () => {
+    const { page } = opened;
+    const i = 17;
+    const datum = await page.evaluate((k) => (window as unknown as ReportWindow).basisfitViews.fit.data('points')[k], i);
+    await pointAt(page, page.locator('#chart-fit .points_marks path').nth(i));
+    const tip = page.locator('#vg-tooltip-element.visible');
+    await tip.waitFor({ timeout: 5000 });
+    const cells = await tip.locator('tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
+    // d3-format writes negative numbers with a true minus sign.
+    const shown = Object.fromEntries(cells.map(([k, v]) => [k, v.replace(/\u2212/g, '-')]));
+    expect(Number(shown.row)).toBe(datum.row);
+    expect(Number(shown.x)).toBeCloseTo(datum.x, 4);
+    expect(Number(shown.y)).toBeCloseTo(datum.y, 4);
+    expect(Number(shown.fitted)).toBeCloseTo(datum.fitted, 4);
+  });
+
+  it('highlights a hovered unit in the basis-function chart too', async () => {
+    const { page } = opened;
+    const highlighted = () => page.locator('#chart-fit .basis_marks path[stroke="#f58518"]').count();
+    expect(await highlighted()).toBe(0);
+    await pointAt(page, page.locator('#chart-fit .units_marks path').nth(1));
+    await expect.poll(highlighted, { timeout: 5000 }).toBe(1);
+  });
+
+  it('saves a screenshot (and the README picture with UPDATE_SCREENSHOT=1)', async () => {
+    const { page } = opened;
+    await page.mouse.move(0, 0);
+    mkdirSync(OUTPUT, { recursive: true });
+    const shot = join(OUTPUT, 'report.png');
+    await page.screenshot({ path: shot, fullPage: true });
+    if (process.env.UPDATE_SCREENSHOT === '1') copyFileSync(shot, join(REPO_ROOT, 'docs', 'report.png'));
+  });
+});
+
+describe('a report with hostile column names in Chromium', () => {
+  it('shows the names as text and runs none of them', async () => {
+    const { page, consoleErrors, failedRequests } = await open(hostile);
+    expect(await page.getAttribute('body', 'data-rendered')).toBe('true');
+    expect(consoleErrors).toEqual([]);
+    expect(failedRequests).toEqual([]);
+    expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
+    expect(await page.locator('img').count()).toBe(0);
+    expect(await page.title()).toBe(`basisfit report: <b>y</b> from ${HOSTILE}`);
+    expect(await page.locator('#columns td').first().textContent()).toBe(HOSTILE);
+    // The chart's axis title is the same text drawn by Vega, on one line.
+    const titles = await page.locator('#chart-fit text').allTextContents();
+    expect(titles).toContain(label(HOSTILE));
+  });
+});
