@@ -18,6 +18,15 @@ export const VIEWS = {
   loss: 'loss',
 } as const;
 
+/**
+ * A column name as chart text. Vega-Lite copies titles into Vega expressions
+ * (the marks' ARIA descriptions) without escaping line terminators, and a
+ * U+2028 there is a parse error that blanks the chart; a title is one line anyway.
+ */
+export function label(name: string): string {
+  return name.replace(/[\n\r\u2028\u2029]/g, ' ');
+}
+
 const WIDE = 600;
 const SQUARE = 280;
 const SET_COLOURS = ['#7f7f7f', '#e45756', '#54a24b', '#b279a2'];
@@ -78,7 +87,8 @@ function unitsPanel(data: ReportData) {
   };
 }
 
-function curveSpec(data: ReportData, c: CurveData): TopLevelSpec {
+function curveSpec(data: ReportData, raw: CurveData): TopLevelSpec {
+  const c = { ...raw, feature: label(raw.feature), target: label(raw.target) };
   const x = { field: 'x', type: 'quantitative', title: c.feature, scale: { zero: false, nice: false } };
   const y = { field: 'y', type: 'quantitative', title: c.target, scale: { domain: c.yDomain, nice: true, zero: false } };
   const layers: object[] = [];
@@ -158,7 +168,8 @@ function rowHover(views: string[]) {
   return { name: 'row', select: { type: 'point', on: 'pointerover', clear: 'pointerout', fields: ['row'], nearest: true }, views };
 }
 
-function scatterSpec(data: ReportData, s: ScatterData): TopLevelSpec {
+function scatterSpec(data: ReportData, raw: ScatterData): TopLevelSpec {
+  const s = { ...raw, features: raw.features.map(label), target: label(raw.target) };
   const tooltip = [
     { field: 'row', type: 'quantitative', title: 'row' },
     { field: 'set', type: 'nominal', title: 'set' },
