@@ -9,6 +9,7 @@ import { fsReason } from '../model/fs-errors.js';
 import { printable } from '../util/printable.js';
 import { EXPRESSION_MARK, STDIN_TOKEN, takeCoerceError } from './options.js';
 import { exitOnSignals } from './signals.js';
+import { suggestion } from './suggest.js';
 import { cvCommand } from './commands/cv.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
@@ -47,7 +48,9 @@ function guardStreams(): void {
 async function main(): Promise<void> {
   guardStreams();
   exitOnSignals();
-  await yargs(argv)
+  // At a failure this instance holds the options of the command being parsed, which the typo suggestions draw from.
+  const cli = yargs(argv);
+  await cli
     .scriptName('basisfit')
     .usage('$0 <command> FILE [options]\n\nFit f(x) = w·Φθ(x) + b to CSV data with adaptive basis functions.')
     .command(trainCommand)
@@ -62,15 +65,16 @@ async function main(): Promise<void> {
     .option('json', { type: 'boolean', describe: 'print one JSON document on stdout, everything else on stderr', global: true })
     .option('color', { type: 'boolean', describe: 'colour on stderr/stdout (--no-color or NO_COLOR to turn off)', default: true, global: true })
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors', global: true, hidden: true })
-    .demandCommand(1, 'name a command: train, predict, eval, grad, trace, plot, export, cv or report')
+    .demandCommand(1, 'name a command: train, predict, eval, grad, trace, plot, export, cv, report or completion')
     .recommendCommands()
     .strict()
     .parserConfiguration({ 'duplicate-arguments-array': true })
     .exitProcess(false)
+    .completion('completion', 'print a bash/zsh completion script: basisfit completion >> ~/.bashrc')
     .fail((msg, err) => {
       if (err instanceof BasisfitError) throw err;
       const text = msg ?? err?.message;
-      throw takeCoerceError(text) ?? new UsageError(oneLine(text ?? 'bad usage'), 'see basisfit --help');
+      throw takeCoerceError(text) ?? new UsageError(oneLine(text ?? 'bad usage', knownOptions(cli as unknown as OptionSource)), 'see basisfit --help');
     })
     .help()
     .alias('h', 'help')
@@ -102,17 +106,36 @@ function traceExpressionArgs(args: string[]): string[] {
   return out;
 }
 
+/** The long option names of the command being parsed (yargs' keys include aliases and camel-cased copies). */
+interface OptionSource {
+  getOptions(): { key: Record<string, unknown> };
+}
+
+function knownOptions(y: OptionSource): string[] {
+  const keys = Object.keys(y.getOptions().key ?? {});
+  return keys.filter((k) => k.length > 1 && !/[A-Z]/.test(k) && k !== '$0');
+}
+
 /** yargs' own messages run over several lines; an error here is one line and a hint. */
-function oneLine(message: string): string {
+function oneLine(message: string, known: string[] = []): string {
   const choice = /Argument: (\S+), Given: (.*?), Choices: (.*)/s.exec(message);
   if (choice) return `invalid value ${choice[2].trim()} for --${choice[1]}: choose one of ${choice[3].trim()}`;
+  const command = /^Did you mean (\S+)\?/.exec(message.trim());
+  if (command) return `unknown command '${argv[0]}': did you mean ${command[1]}?`;
   const unknown = /^Unknown arguments?: (.*)$/s.exec(message.trim());
   if (unknown) {
     const names = unknown[1].split(',').map((n) => n.trim());
     // yargs lists each dashed name twice, once camel-cased.
     const kebab = names.filter((n) => !/[A-Z]/.test(n) || !names.includes(n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
-    const asOption = (n: string) => argv.some((a) => a === `-${n}` || a.startsWith(`--${n}`) || a.startsWith(`--no-${n}`));
-    const options = kebab.filter(asOption).map((n) => (n.length === 1 ? `-${n}` : `--${n}`));
+    const given = (n: string) => argv.some((a) => a === `-${n}` || a === `--${n}` || a.startsWith(`--${n}=`));
+    // yargs reads --no-x as x = false and reports the unknown 'x': name the option as typed.
+    const negated = (n: string) => !given(n) && argv.some((a) => a === `--no-${n}` || a.startsWith(`--no-${n}=`));
+    const asOption = (n: string) => given(n) || negated(n) || argv.some((a) => a.startsWith(`--${n}`));
+    const typed = (n: string) => (n.length === 1 ? `-${n}` : negated(n) ? `--no-${n}` : `--${n}`);
+    const options = kebab.filter(asOption).map((n) => {
+      const near = n.length > 1 ? suggestion(n, known) : null;
+      return near ? `${typed(n)} (did you mean ${negated(n) ? `--no-${near}` : `--${near}`}?)` : typed(n);
+    });
     const extra = kebab.filter((n) => !asOption(n)).map((n) => `'${n}'`);
     return [options.length > 0 ? `unknown option ${options.join(', ')}` : '', extra.length > 0 ? `unexpected argument ${extra.join(', ')}` : '']
       .filter((p) => p !== '')
