@@ -1,10 +1,13 @@
 /** What people expect of a CLI: completion, --version, examples in --help, and suggestions for typos. */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { useTmpdir } from '../helpers/tmp.js';
 import { describe, expect, it } from 'vitest';
 import { levenshtein, suggestion } from '../../src/cli/suggest.js';
 import { REPO_ROOT, runCli } from '../helpers/cli.js';
 
 const cli = (args: string[]) => runCli(args, { env: { NO_COLOR: '1' } });
+const tmp = useTmpdir('basisfit-conventions-');
 
 describe('CLI conventions', () => {
   it('prints a bash/zsh completion script that completes the options of a command', async () => {
@@ -49,6 +52,15 @@ describe('CLI conventions', () => {
     const r = await cli(['trian', 'data/sinc.csv']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain("unknown command 'trian': did you mean train?");
+  });
+
+  it('draws plot --format png as a PNG image', async () => {
+    const dir = tmp.path;
+    writeFileSync(join(dir, 'm.json'), JSON.stringify({ format: 'basisfit-model', version: 1, basis: 'tanh', features: ['x'], target: 'y', theta: [[1, 0]], w: [1], b: 0, scaling: null, training: { seed: 1, epochs: 1 } }));
+    writeFileSync(join(dir, 'd.csv'), 'x,y\n0,0\n1,0.7\n2,0.9\n');
+    const r = await runCli(['plot', 'd.csv', '--model', 'm.json', '--out', 'fit.img', '--format', 'png'], { cwd: dir });
+    expect(r.code, r.stderr).toBe(0);
+    expect([...readFileSync(join(dir, 'fit.img')).subarray(0, 8)]).toEqual([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
   });
 
   it('measures edit distance', () => {

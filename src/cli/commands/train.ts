@@ -59,7 +59,7 @@ export function trainOptions(y: Argv): Argv {
       .option('threads', { group: OPT, describe: 'threads per gradient (default: the number of cores); the model does not depend on it', coerce: single(positiveInteger('threads')) })
       .option('seed', { group: OPT, describe: 'seed for all randomness', default: DEFAULTS.seed, coerce: single(integer('seed')) })
       .option('out', { group: OUT, type: 'string', default: 'model.json', describe: "model file (written atomically); '-': standard output (not with --json)", coerce: single(outputPath('out')) })
-      .option('plot', { group: OUT, type: 'string', describe: "also draw the fit and the loss by epoch as SVG to this path; '-': standard output (not with --json)", coerce: single(outputPath('plot')) })
+      .option('plot', { group: OUT, type: 'string', describe: "also draw the fit and the loss by epoch as SVG (PNG for a path ending in .png) to this path; '-': standard output (not with --json)", coerce: single(outputPath('plot')) })
       .option('report', { group: OUT, type: 'string', describe: 'also write a self-contained, interactive HTML report to this path', coerce: single(outputPath('report')) })
       .option('timestamp', { group: OUT, type: 'boolean', default: true, describe: 'the --report file has a line with the time of writing (--no-timestamp: same inputs, same bytes)' })
       .option('quiet', { group: OUT, type: 'boolean', describe: 'no progress output' })

@@ -15,6 +15,7 @@ import { channels, printJson } from '../io.js';
 import { assertRereadable, numericHeaderWarning } from '../input-checks.js';
 import { checkOutputs } from '../outputs.js';
 import { printable } from '../../util/printable.js';
+import { plotFormat } from '../../report/png.js';
 import { writeTrainReport } from './report.js';
 
 export interface TrainArgs {
@@ -67,7 +68,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   await checkOutputs(
     [
       { flag: '--out', path: a.out, what: 'model' },
-      ...(a.plot !== undefined ? [{ flag: '--plot', path: a.plot, what: 'SVG' }] : []),
+      ...(a.plot !== undefined ? [{ flag: '--plot', path: a.plot, what: plotFormat(a.plot).toUpperCase() }] : []),
       ...(a.report !== undefined ? [{ flag: '--report', path: a.report, what: 'HTML report' }] : []),
     ],
     [{ what: 'input data file', path: a.file }],
@@ -143,10 +144,8 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   const { result, model, rows } = output;
   if (a.plot !== undefined && model !== null) {
     const { writeFitPlot } = await import('../../report/plot-render.js');
-    await writeFitPlot(a.plot, model, [
-      { name: 'train', rows: rows.train },
-      ...(rows.validation ? [{ name: 'validation', rows: rows.validation }] : []),
-    ]);
+    const sets = [{ name: 'train', rows: rows.train }, ...(rows.validation ? [{ name: 'validation', rows: rows.validation }] : [])];
+    await writeFitPlot(a.plot, model, sets, plotFormat(a.plot));
   }
   if (a.report !== undefined && model !== null) {
     await writeTrainReport(a.report, { model, rows, result, timestamp: a.timestamp });
