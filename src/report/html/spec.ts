@@ -6,6 +6,7 @@
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { extent } from '../plot-data.js';
+import { setColours } from '../plot.js';
 import type { CurveData, ReportData, ScatterData } from './data.js';
 
 /** Names of the views and datasets, which the browser test and a reader's console use to find them. */
@@ -29,7 +30,6 @@ export function label(name: string): string {
 
 const WIDE = 600;
 const SQUARE = 280;
-const SET_COLOURS = ['#7f7f7f', '#e45756', '#54a24b', '#b279a2'];
 const CURVE = '#1f4e9c';
 const BAND = '#9ecae9';
 const UNIT = '#4c78a8';
@@ -49,15 +49,9 @@ export function reportSpecs(data: ReportData): { fit: TopLevelSpec; loss: TopLev
   return { fit: data.fit.kind === 'curve' ? curveSpec(data, data.fit) : scatterSpec(data, data.fit), loss: lossSpec(data) };
 }
 
+/** Each set of rows in its own colour, as in the SVG plot. */
 function setColour(data: ReportData) {
-  const names = data.rows.sets.map((s) => s.name);
-  return {
-    field: 'set',
-    type: 'nominal',
-    title: null,
-    scale: { domain: names, range: SET_COLOURS.slice(0, Math.max(names.length, 1)) },
-    legend: names.length > 1 ? { orient: 'top', direction: 'horizontal' } : null,
-  };
+  return setColours(data.rows.sets);
 }
 
 /** Hovering a unit (a bar, or its basis function) highlights it in every chart of units. */
