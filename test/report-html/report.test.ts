@@ -10,7 +10,9 @@ import { useTmpdir } from '../helpers/tmp.js';
 
 const dir = useTmpdir('basisfit-report-html-').path;
 const cli = (args: string[]) => runCli(args, { cwd: dir, env: { NO_COLOR: '1' }, timeoutMs: 60_000 });
-const HOSTILE = `a</script><script>alert(1)</script>"'\u2028<!--`;
+const HOSTILE = `a</script><script>alert(1)</script>"'\u2028<!--\x1b[2J\u202e`;
+/** HOSTILE as the page shows it: the line separator, ESC and the bidi override as visible stand-ins, the markup as text. */
+const SHOWN = `a</script><script>alert(1)</script>"'\ufffd<!--\u241b[2J\ufffd`;
 const N = 30;
 
 const model = (features: string[], target: string): ModelFile => ({
@@ -64,12 +66,14 @@ describe('basisfit report', () => {
     // The only </script> tags are the page's own: one per script element.
     expect(html.match(/<\/script>/g)).toHaveLength(html.match(/<script[\s>]/g)!.length);
     expect(html).not.toContain('<script>alert(1)');
-    expect(html).toContain(escapeHtml(HOSTILE));
-    // U+2028 is plain text in HTML, but the JSON element carries it escaped.
+    expect(html).toContain(`<td>${escapeHtml(SHOWN)}</td>`);
+    // Outside the inlined runtimes no control character, line separator or bidi override is left.
+    const ours = html.slice(0, html.indexOf('<script data-runtime='));
+    expect(ours).not.toMatch(/[\x1b\u2028\u202e]/);
     const json = /<script type="application\/json" id="basisfit-data">(.*?)<\/script>/s.exec(html)![1];
-    expect(json).not.toMatch(/[<\u2028]/);
+    expect(json).not.toMatch(/[<>&]/);
     const data = embedded(html);
-    expect(JSON.stringify(data)).toContain(JSON.stringify(HOSTILE.replace('\u2028', ' ')).slice(1, -1));
+    expect(JSON.stringify(data)).toContain(JSON.stringify(SHOWN).slice(1, -1));
   });
 
   it('gives the same bytes for the same inputs with --no-timestamp', async () => {
@@ -91,7 +95,7 @@ describe('basisfit report', () => {
   it('refuses to write over its inputs', async () => {
     const r = await cli(['report', 'two.csv', '--model', 'two.json', '--out', 'two.json']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('the report path two.json is the model file two.json');
+    expect(r.stderr).toContain('--out two.json is the model file two.json; writing the HTML report there would destroy it');
   });
 
   it('is written by train --report beside the model', async () => {

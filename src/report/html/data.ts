@@ -5,6 +5,7 @@
  * renders it with escaping.
  */
 import type { ModelFile } from '../../model/index.js';
+import { pictured } from '../../util/printable.js';
 import { metrics, type Metrics } from '../../model/metrics.js';
 import { predictRows } from '../../model/predict.js';
 import { type Diagnostics, diagnose } from '../diagnostics.js';
@@ -128,7 +129,8 @@ export interface ReportData {
 export const PARTIAL_GRID = 40;
 export const PARTIAL_ROWS = 200;
 
-export function reportData(input: ReportInput): ReportData {
+export function reportData(raw: ReportInput): ReportData {
+  const input = shownNames(raw);
   const { model, sets } = input;
   const d = model.features.length;
   const all = concatSets(sets, d);
@@ -142,7 +144,7 @@ export function reportData(input: ReportInput): ReportData {
     target: model.target,
     seed: model.training.seed,
     version: input.version,
-    command: commandLine(input.command),
+    command: pictured(commandLine(input.command)),
     timestamp: input.timestamp,
     rows: { total: all.n, shown: fit.points.length, sets: sets.map((s) => ({ name: s.name, n: s.rows.n })) },
     columns: columnSummaries(model, all),
@@ -153,6 +155,21 @@ export function reportData(input: ReportInput): ReportData {
     fit,
     loss: lossView(model),
     bestEpoch: typeof model.training.best_epoch === 'number' ? model.training.best_epoch : null,
+  };
+}
+
+/**
+ * Column and file names as the page shows them: control characters, line separators and
+ * bidirectional overrides become visible stand-ins (as in the SVG plot), so a header can
+ * neither reorder the text around it nor break a chart title, which Vega-Lite copies
+ * into expressions unescaped. Markup characters are left to the page's escaping.
+ */
+function shownNames(input: ReportInput): ReportInput {
+  const { model, sets } = input;
+  return {
+    ...input,
+    model: { ...model, features: model.features.map(pictured), target: pictured(model.target) },
+    sets: sets.map((s) => ({ ...s, name: pictured(s.name) })),
   };
 }
 

@@ -2,7 +2,8 @@
  * The report's interactive charts as Vega-Lite specifications. Data fields have
  * fixed names (x, y, f0, residual, ...); column names only ever appear as titles,
  * which Vega renders as text, so a hostile name can neither break a field
- * reference nor become an expression.
+ * reference nor become an expression (reportData has already made their control
+ * characters and line separators visible).
  */
 import type { TopLevelSpec } from 'vega-lite';
 import { extent } from '../plot-data.js';
@@ -18,15 +19,6 @@ export const VIEWS = {
   residuals: 'residuals',
   loss: 'loss',
 } as const;
-
-/**
- * A column name as chart text. Vega-Lite copies titles into Vega expressions
- * (the marks' ARIA descriptions) without escaping line terminators, and a
- * U+2028 there is a parse error that blanks the chart; a title is one line anyway.
- */
-export function label(name: string): string {
-  return name.replace(/[\n\r\u2028\u2029]/g, ' ');
-}
 
 const WIDE = 600;
 const SQUARE = 280;
@@ -81,8 +73,7 @@ function unitsPanel(data: ReportData) {
   };
 }
 
-function curveSpec(data: ReportData, raw: CurveData): TopLevelSpec {
-  const c = { ...raw, feature: label(raw.feature), target: label(raw.target) };
+function curveSpec(data: ReportData, c: CurveData): TopLevelSpec {
   const x = { field: 'x', type: 'quantitative', title: c.feature, scale: { zero: false, nice: false } };
   const y = { field: 'y', type: 'quantitative', title: c.target, scale: { domain: c.yDomain, nice: true, zero: false } };
   const layers: object[] = [];
@@ -162,8 +153,7 @@ function rowHover(views: string[]) {
   return { name: 'row', select: { type: 'point', on: 'pointerover', clear: 'pointerout', fields: ['row'], nearest: true }, views };
 }
 
-function scatterSpec(data: ReportData, raw: ScatterData): TopLevelSpec {
-  const s = { ...raw, features: raw.features.map(label), target: label(raw.target) };
+function scatterSpec(data: ReportData, s: ScatterData): TopLevelSpec {
   const tooltip = [
     { field: 'row', type: 'quantitative', title: 'row' },
     { field: 'set', type: 'nominal', title: 'set' },
