@@ -2,7 +2,7 @@
  * The entry point: parses argv with yargs and is the one place where a failure
  * becomes a message on stderr and an exit code (docs/contract.md section 5).
  */
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BasisfitError, UsageError } from '../errors.js';
 import { fsReason } from '../model/fs-errors.js';
@@ -10,6 +10,7 @@ import { printable } from '../util/printable.js';
 import { EXPRESSION_MARK, STDIN_TOKEN, takeCoerceError } from './options.js';
 import { exitOnSignals } from './signals.js';
 import { suggestion } from './suggest.js';
+import { completionCommand } from './commands/completion.js';
 import { cvCommand } from './commands/cv.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
@@ -19,6 +20,9 @@ import { predictCommand } from './commands/predict.js';
 import { reportCommand } from './commands/report.js';
 import { traceCommand } from './commands/trace.js';
 import { trainCommand } from './commands/train.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: yargs' command modules differ in their argument types.
+const COMMANDS: CommandModule<object, any>[] = [trainCommand, predictCommand, evalCommand, gradCommand, traceCommand, plotCommand, exportCommand, cvCommand, reportCommand, completionCommand];
 
 const argv = traceExpressionArgs(hideBin(process.argv).map((a) => (a === '-' ? STDIN_TOKEN : a)));
 const debug = argv.includes('--debug');
@@ -53,15 +57,7 @@ async function main(): Promise<void> {
   await cli
     .scriptName('basisfit')
     .usage('$0 <command> FILE [options]\n\nFit f(x) = w·Φθ(x) + b to CSV data with adaptive basis functions.')
-    .command(trainCommand)
-    .command(predictCommand)
-    .command(evalCommand)
-    .command(gradCommand)
-    .command(traceCommand)
-    .command(plotCommand)
-    .command(exportCommand)
-    .command(cvCommand)
-    .command(reportCommand)
+    .command(COMMANDS)
     .option('json', { type: 'boolean', describe: 'print one JSON document on stdout, everything else on stderr', global: true })
     .option('color', { type: 'boolean', describe: 'colour on stderr/stdout (--no-color or NO_COLOR to turn off)', default: true, global: true })
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors', global: true, hidden: true })
@@ -70,16 +66,18 @@ async function main(): Promise<void> {
     .strict()
     .parserConfiguration({ 'duplicate-arguments-array': true })
     .exitProcess(false)
-    .completion('completion', 'print a bash/zsh completion script: basisfit completion >> ~/.bashrc')
     .fail((msg, err) => {
       if (err instanceof BasisfitError) throw err;
       const text = msg ?? err?.message;
-      throw takeCoerceError(text) ?? new UsageError(oneLine(text ?? 'bad usage', knownOptions(cli as unknown as OptionSource)), 'see basisfit --help');
+      throw takeCoerceError(text) ?? new UsageError(oneLine(text ?? 'bad usage', knownOptions(cli as unknown as OptionSource)), `see ${helpFor()}`);
     })
     .help()
     .alias('h', 'help')
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
+    .example('$0 train data/sinc.csv --basis rbf --report report.html', 'fit, write model.json and an HTML report')
+    .example('$0 predict new.csv --model model.json > predictions.csv', 'predict with the model')
+    .example('$0 <command> --help', 'the options and examples of one command')
     .epilogue('Exit codes: 0 success, 1 failed run, 2 bad usage, 3 an --expect check failed, 130 interrupted, 141 stdout closed by its reader.')
     .parseAsync();
 }
@@ -114,6 +112,12 @@ interface OptionSource {
 function knownOptions(y: OptionSource): string[] {
   const keys = Object.keys(y.getOptions().key ?? {});
   return keys.filter((k) => k.length > 1 && !/[A-Z]/.test(k) && k !== '$0');
+}
+
+/** The help that lists the options of the command being parsed, or the top-level help. */
+function helpFor(): string {
+  const names = COMMANDS.map((c) => String(c.command).split(' ')[0]);
+  return names.includes(argv[0]) ? `basisfit ${argv[0]} --help` : 'basisfit --help';
 }
 
 /** yargs' own messages run over several lines; an error here is one line and a hint. */

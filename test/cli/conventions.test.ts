@@ -26,17 +26,20 @@ describe('CLI conventions', () => {
   });
 
   it('has examples in every command\'s --help', async () => {
-    for (const command of ['train', 'predict', 'eval', 'grad', 'trace', 'plot', 'export', 'report']) {
-      const r = await cli([command, '--help']);
-      expect(r.code, command).toBe(0);
-      expect(r.stdout, command).toMatch(/Examples:\n\s+basisfit /);
+    for (const command of [[], ['train'], ['predict'], ['eval'], ['grad'], ['trace'], ['plot'], ['export'], ['cv'], ['cv', 'collect'], ['report'], ['completion']]) {
+      const r = await cli([...command, '--help']);
+      expect(r.code, command.join(' ')).toBe(0);
+      expect(r.stdout, command.join(' ')).toMatch(/Examples:\n\s+basisfit /);
     }
+    // --help of completion is its help, not the script.
+    expect((await cli(['completion', '--help'])).stdout).not.toContain('###-begin-basisfit-completions-###');
   });
 
   it('suggests the option a typo meant', async () => {
     const r = await cli(['train', 'data/sinc.csv', '--bassis', 'rbf']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('unknown option --bassis (did you mean --basis?)');
+    expect(r.stderr).toContain('see basisfit train --help');
     const negated = await cli(['train', 'data/sinc.csv', '--no-standardise']);
     expect(negated.stderr).toContain('unknown option --no-standardise (did you mean --no-standardize?)');
   });

@@ -6,7 +6,7 @@ import { outputPath, single } from '../options.js';
 
 export const plotCommand: CommandModule<object, PlotArgs> = {
   command: 'plot <file>',
-  describe: 'draw a model against labelled rows as SVG: the fit (or predicted vs actual and residuals) and the loss by epoch',
+  describe: 'draw a model against labelled rows as SVG or PNG: the fit (or predicted vs actual and residuals) and the loss by epoch',
   builder: (y: Argv) =>
     y
       .positional('file', fileArg)
