@@ -9,12 +9,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type BrowserContext, chromium } from 'playwright-core';
 
-const CANDIDATES = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'].filter((p): p is string => !!p);
+/** CHROMIUM_PATH when set (and then only it: a wrong one should not pass on another browser), else the usual places. */
+const CANDIDATES = process.env.CHROMIUM_PATH ? [process.env.CHROMIUM_PATH] : ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
 export function chromiumPath(): string {
   const found = CANDIDATES.find((p) => existsSync(p));
   if (!found) {
-    throw new Error(`no Chromium found (looked for ${CANDIDATES.join(', ')}): install it with 'apt-get install -y chromium', or set CHROMIUM_PATH`);
+    throw new Error(`no Chromium found (looked for ${CANDIDATES.join(', ')}): install it with 'apt-get install -y chromium', or set CHROMIUM_PATH to a Chromium or Chrome binary`);
   }
   return found;
 }

@@ -6,19 +6,36 @@
  * where its numbers say, show those numbers on hover, and link the units
  * across charts. A report with hostile column names must render them as text.
  */
-import { copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelFile } from '../../src/model/index.js';
-import { describeRun, REPO_ROOT, runCli } from '../helpers/cli.js';
+import { DATA_DIR, describeRun, REPO_ROOT, runCli } from '../helpers/cli.js';
 import { useTmpdir } from '../helpers/tmp.js';
 import { launchChromium } from './browser.js';
 
 const dir = useTmpdir('basisfit-browser-').path;
 const OUTPUT = join(REPO_ROOT, 'test', '.output');
+const SINC = join(DATA_DIR, 'sinc.csv');
+/** data/sinc.csv as numbers: every x there is distinct, so x finds a row. */
+const SINC_ROWS = readFileSync(SINC, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',').map(Number));
 const N = 60;
+
+/** The README's own command (with --no-timestamp, and quiet), in a folder laid out like the repository's, so the report's command line reads as the README's. */
+async function trainReport(): Promise<string> {
+  mkdirSync(join(dir, 'data'));
+  copyFileSync(SINC, join(dir, 'data', 'sinc.csv'));
+  const r = await runCli(['train', 'data/sinc.csv', '--basis', 'rbf', '--report', 'report.html', '--no-timestamp', '--quiet'], { cwd: dir, env: { NO_COLOR: '1' }, timeoutMs: 120_000 });
+  if (r.code !== 0) throw new Error(describeRun(r));
+  return join(dir, 'report.html');
+}
+
+/** The row of data/sinc.csv whose x is nearest. */
+function sincRow(x: number): number[] {
+  return SINC_ROWS.reduce((best, row) => (Math.abs(row[0] - x) < Math.abs(best[0] - x) ? row : best));
+}
 
 function model(feature: string, target: string): ModelFile {
   return {
@@ -78,7 +95,7 @@ const HOSTILE = `x</script><img src=x onerror="window.pwned=1">'"\u2028end\x1b]0
 const SHOWN = `x</script><img src=x onerror="window.pwned=1">'"\ufffdend\u241b]0;title\u2407\ufffdevil`;
 
 beforeAll(async () => {
-  [plain, hostile] = await Promise.all([writeReport('plain', 'x', 'y'), writeReport('hostile', HOSTILE, '<b>y</b>')]);
+  [plain, hostile] = await Promise.all([trainReport(), writeReport('hostile', HOSTILE, '<b>y</b>')]);
   const t0 = performance.now();
   ({ context: browser, close: closeBrowser } = await launchChromium());
   console.log(`chromium started in ${Math.round(performance.now() - t0)} ms`);
@@ -128,31 +145,40 @@ describe('the report in Chromium', () => {
     expect(await opened.page.locator('#chart-loss svg').count()).toBe(1);
   });
 
-  it('plots one point per row, each where its data value says', async () => {
+  it('plots one point per row of the file, each where its values in the file say', async () => {
     const r = await opened.page.evaluate(() => {
       const w = window as unknown as ReportWindow;
       const view = w.basisfitViews.fit;
       const data = view.data('points');
       const paths = [...document.querySelectorAll('#chart-fit .points_marks path')];
       const at = (i: number) => (paths[i].getAttribute('transform') ?? '').match(/translate\(([-\d.e]+),([-\d.e]+)\)/)!.slice(1).map(Number);
-      const check = [0, 17, data.length - 1].map((i) => {
+      const check = [0, 17, 200, data.length - 1].map((i) => {
         const [px, py] = at(i);
         return { x: data[i].x, y: data[i].y, fromX: view.scale('fit_x').invert(px), fromY: view.scale('fit_y').invert(py) };
       });
       return { rows: data.length, marks: paths.length, check, xSpan: view.scale('fit_x').domain(), ySpan: view.scale('fit_y').domain() };
     });
-    expect(r.rows).toBe(N);
-    expect(r.marks).toBe(N);
-    const tol = (span: number[]) => 1e-3 * Math.abs(span[1] - span[0]);
+    expect(r.rows).toBe(SINC_ROWS.length);
+    expect(r.marks).toBe(SINC_ROWS.length);
+    // Half a thousandth of the axis: well under the gap between neighbouring points of the file.
+    const tol = (span: number[]) => 5e-4 * Math.abs(span[1] - span[0]);
     for (const c of r.check) {
-      expect(Math.abs(c.fromX - c.x)).toBeLessThan(tol(r.xSpan));
-      expect(Math.abs(c.fromY - c.y)).toBeLessThan(tol(r.ySpan));
+      const [x, y] = sincRow(c.fromX);
+      expect([c.x, c.y]).toEqual([x, y]);
+      expect(Math.abs(c.fromX - x)).toBeLessThan(tol(r.xSpan));
+      expect(Math.abs(c.fromY - y)).toBeLessThan(tol(r.ySpan));
     }
   });
 
-  it('shows the hovered row in a tooltip', async () => {
+  it('shows the hovered row in a tooltip: its values in the file, and the fit there', async () => {
     const { page } = opened;
-    const i = 17;
+    // The point farthest from any other on screen, so the one under the pointer is that one.
+    const i = await page.evaluate(() => {
+      const paths = [...document.querySelectorAll('#chart-fit .points_marks path')];
+      const at = paths.map((p) => (p.getAttribute('transform') ?? '').match(/translate\(([-\d.e]+),([-\d.e]+)\)/)!.slice(1).map(Number));
+      const gap = (k: number) => Math.min(...at.map(([x, y], j) => (j === k ? Infinity : Math.hypot(x - at[k][0], y - at[k][1]))));
+      return at.reduce((best, _, k) => (gap(k) > gap(best) ? k : best), 0);
+    });
     const datum = await page.evaluate((k) => (window as unknown as ReportWindow).basisfitViews.fit.data('points')[k], i);
     await pointAt(page, page.locator('#chart-fit .points_marks path').nth(i));
     const tip = page.locator('#vg-tooltip-element.visible');
@@ -160,10 +186,13 @@ describe('the report in Chromium', () => {
     const cells = await tip.locator('tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     // d3-format writes negative numbers with a true minus sign.
     const shown = Object.fromEntries(cells.map(([k, v]) => [k, v.replace(/\u2212/g, '-')]));
+    const [x, y] = sincRow(Number(shown.x));
     expect(Number(shown.row)).toBe(datum.row);
-    expect(Number(shown.x)).toBeCloseTo(datum.x, 4);
-    expect(Number(shown.y)).toBeCloseTo(datum.y, 4);
-    expect(Number(shown.fitted)).toBeCloseTo(datum.fitted, 4);
+    // Six significant digits, as the tooltip formats them.
+    expect(Number(shown.x)).toBeCloseTo(x, 5);
+    expect(Number(shown.y)).toBeCloseTo(y, 5);
+    expect(Number(shown.fitted)).toBeCloseTo(datum.fitted, 5);
+    expect(Number(shown.residual)).toBeCloseTo(y - datum.fitted, 5);
   });
 
   it('highlights a hovered unit in the basis-function chart too', async () => {
