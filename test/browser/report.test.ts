@@ -195,6 +195,33 @@ describe('the report in Chromium', () => {
     expect(Number(shown.residual)).toBeCloseTo(y - datum.fitted, 5);
   });
 
+  it('draws the 95% bands of a model that has an uncertainty around the fit', async () => {
+    const trained = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as ModelFile;
+    expect(trained.uncertainty).toBeDefined();
+    const r = await opened.page.evaluate(() => {
+      const view = (window as unknown as ReportWindow).basisfitViews.fit;
+      const height = (sel: string) => [...document.querySelectorAll(`#chart-fit ${sel} path`)].map((p) => (p as SVGGraphicsElement).getBBox().height);
+      return {
+        mean: height('.band_mean_marks'),
+        obs: height('.band_obs_marks'),
+        curve: view.data('curve').map((c) => [c.obs_lo, c.mean_lo, c.y, c.mean_hi, c.obs_hi]),
+        text: document.querySelector('#chart-fit')!.textContent ?? '',
+      };
+    });
+    expect(r.mean).toHaveLength(1);
+    expect(r.obs).toHaveLength(1);
+    expect(r.mean[0]).toBeGreaterThan(0);
+    expect(r.obs[0]).toBeGreaterThan(r.mean[0]);
+    expect(r.curve.length).toBeGreaterThan(0);
+    for (const [obsLo, meanLo, y, meanHi, obsHi] of r.curve) {
+      expect(obsLo).toBeLessThan(meanLo);
+      expect(meanLo).toBeLessThan(y);
+      expect(y).toBeLessThan(meanHi);
+      expect(meanHi).toBeLessThan(obsHi);
+    }
+    expect(r.text).toContain('shaded: 95% bands of the mean');
+  });
+
   it('highlights a hovered unit in the basis-function chart too', async () => {
     const { page } = opened;
     const highlighted = () => page.locator('#chart-fit .basis_marks path[stroke="#f58518"]').count();
@@ -221,6 +248,8 @@ describe('a report with hostile column names in Chromium', () => {
     expect(failedRequests).toEqual([]);
     expect(await page.evaluate(() => (window as unknown as { pwned?: number }).pwned)).toBeUndefined();
     expect(await page.locator('img').count()).toBe(0);
+    // Its model has no uncertainty, so no band either.
+    expect(await page.locator('#chart-fit .band_mean_marks path, #chart-fit .band_obs_marks path').count()).toBe(0);
     expect(await page.title()).toBe(`basisfit report: <b>y</b> from ${SHOWN}`);
     expect(await page.locator('#columns td').first().textContent()).toBe(SHOWN);
     // The chart's axis title is the same text drawn by Vega, on one line.

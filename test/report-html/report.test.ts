@@ -3,7 +3,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelFile } from '../../src/model/index.js';
+import { modelBand } from '../../src/report/html/band.js';
 import { reportData } from '../../src/report/html/data.js';
+import { predictIntervals } from '../../src/uncertainty/index.js';
 import { escapeHtml, inlineScript, jsonScript } from '../../src/report/html/escape.js';
 import { describeRun, parseJsonOutput, runCli } from '../helpers/cli.js';
 import { useTmpdir } from '../helpers/tmp.js';
@@ -38,6 +40,8 @@ beforeAll(() => {
   const two = Array.from({ length: N }, (_, i) => `${i / 10},${(i % 7) / 3},${Math.sin(i / 10) + (i % 7) / 9}`);
   writeFileSync(join(dir, 'two.csv'), `u,v,z\n${two.join('\n')}\n`);
   writeFileSync(join(dir, 'two.json'), JSON.stringify(model(['u', 'v'], 'z')));
+  const noisy = Array.from({ length: 80 }, (_, i) => `${(3 * i) / 79},${Math.sin((3 * i) / 79) + 0.1 * Math.sin(37 * i)}`);
+  writeFileSync(join(dir, 'band.csv'), `x,y\n${noisy.join('\n')}\n`);
 });
 
 /** The JSON data element of a report, parsed. */
@@ -116,13 +120,35 @@ describe('report data', () => {
   const y = x.map(Math.sin);
   const base = { model: model(['x'], 'y'), sets: [{ name: 'train', rows: { x, y, n: N } }], command: [], version: '0', timestamp: null };
 
-  it('draws a band only when an interval is given, from the arrays it returns', () => {
-    expect(reportData(base).fit).toMatchObject({ band: false });
-    const withBand = reportData({ ...base, interval: (g, n) => ({ lower: Array.from(g.subarray(0, n), (v) => v - 1), upper: Array.from(g.subarray(0, n), (v) => v + 1) }) });
+  it('draws bands only when an interval is given, from the arrays it returns', () => {
+    expect(reportData(base).fit).toMatchObject({ band: null });
+    const shift = (g: Float64Array, n: number, d: number) => Array.from(g.subarray(0, n), (v) => v + d);
+    const interval = (g: Float64Array, n: number) => ({ level: 0.9, method: 'test', meanLower: shift(g, n, -1), meanUpper: shift(g, n, 1), obsLower: shift(g, n, -2), obsUpper: shift(g, n, 2) });
+    const withBand = reportData({ ...base, interval });
     if (withBand.fit.kind !== 'curve') throw new Error('expected a curve');
-    expect(withBand.fit.band).toBe(true);
+    expect(withBand.fit.band).toEqual({ level: 0.9, method: 'test' });
     const c = withBand.fit.curve[10];
-    expect([c.lower, c.upper]).toEqual([c.x - 1, c.x + 1]);
+    expect([c.obs_lo, c.mean_lo, c.mean_hi, c.obs_hi]).toEqual([c.x - 2, c.x - 1, c.x + 1, c.x + 2]);
+  });
+
+  it('takes the bands of a model with an uncertainty from predict --interval\'s computation', async () => {
+    const r = await cli(['train', 'band.csv', '--basis', 'rbf', '--units', '6', '--quiet', '--out', 'band.json']);
+    expect(r.code, describeRun(r)).toBe(0);
+    const trained = JSON.parse(readFileSync(join(dir, 'band.json'), 'utf8')) as ModelFile;
+    expect(trained.uncertainty).toBeDefined();
+    const band = modelBand(trained)!;
+    const grid = Float64Array.of(0.5, 1.5, 2.5);
+    const b = band(grid, 3);
+    const iv = predictIntervals(trained, grid, 3, 0.95);
+    expect(b).toMatchObject({ level: 0.95, method: iv.method });
+    const all = (...a: ArrayLike<number>[]) => a.flatMap((v) => Array.from(v));
+    expect(all(b.meanLower, b.meanUpper, b.obsLower, b.obsUpper)).toEqual(all(iv.meanLower, iv.meanUpper, iv.obsLower, iv.obsUpper));
+    for (let i = 0; i < 3; i++) {
+      expect(b.obsLower[i]).toBeLessThan(b.meanLower[i]);
+      expect(b.meanLower[i]).toBeLessThan(b.meanUpper[i]);
+      expect(b.meanUpper[i]).toBeLessThan(b.obsUpper[i]);
+    }
+    expect(modelBand({ ...trained, uncertainty: undefined })).toBeNull();
   });
 
   it('summarises each column and carries standard errors where known', () => {

@@ -11,10 +11,14 @@ import { predictRows } from '../../model/predict.js';
 import { type Diagnostics, diagnose } from '../diagnostics.js';
 import { type CurveView, extent, fitView, type LossPoint, lossView, type PlotSet, thinned, yDomain as plotDomain } from '../plot-data.js';
 
-/** The mean's interval at given rows (e.g. mean_ci_lower / mean_ci_upper of an uncertainty-capable model). */
+/** Interval bands at given rows: of the mean (mean_ci_*) and of a new observation (obs_ci_*), as predict --interval gives them. */
 export interface Band {
-  lower: ArrayLike<number>;
-  upper: ArrayLike<number>;
+  level: number;
+  method: string;
+  meanLower: ArrayLike<number>;
+  meanUpper: ArrayLike<number>;
+  obsLower: ArrayLike<number>;
+  obsUpper: ArrayLike<number>;
 }
 
 /** Computes a Band for N raw rows (N × D row-major, the model's feature order). */
@@ -36,8 +40,8 @@ export interface ReportInput {
   version: string;
   /** ISO time of writing, or null for a report whose bytes depend on its inputs alone. */
   timestamp: string | null;
-  /** When given, the fit of a one-feature model is drawn with this band around it. */
-  interval?: IntervalFn;
+  /** The bands a one-feature fit is drawn with (see band.ts's modelBand); none when absent. */
+  interval?: IntervalFn | null;
   stderr?: StdErrors | null;
 }
 
@@ -78,9 +82,9 @@ export interface CurveData {
   feature: string;
   target: string;
   points: CurvePoint[];
-  /** f on an even grid, with the band's lower and upper bounds when there is one. */
-  curve: { x: number; y: number; lower?: number; upper?: number }[];
-  band: boolean;
+  /** f on an even grid, with the bands' bounds when there are bands. */
+  curve: { x: number; y: number; mean_lo?: number; mean_hi?: number; obs_lo?: number; obs_hi?: number }[];
+  band: { level: number; method: string } | null;
   components: CurveView['components'];
   intercept: number;
   yDomain: [number, number];
@@ -208,15 +212,15 @@ function curveData(input: ReportInput): CurveData {
     offset += rows.n;
   }
   let curve: CurveData['curve'] = view.curve;
-  let band = false;
+  let band: CurveData['band'] = null;
   if (input.interval) {
     const grid = Float64Array.from(view.curve, (c) => c.x);
     const b = input.interval(grid, grid.length);
-    curve = view.curve.map((c, i) => ({ ...c, lower: b.lower[i], upper: b.upper[i] }));
-    band = true;
+    curve = view.curve.map((c, i) => ({ ...c, mean_lo: b.meanLower[i], mean_hi: b.meanUpper[i], obs_lo: b.obsLower[i], obs_hi: b.obsUpper[i] }));
+    band = { level: b.level, method: b.method };
   }
-  // The basis terms have a chart of their own here, so the fit's range holds only the data, the curve and the band.
-  const yDomain = plotDomain([...points.map((p) => p.y), ...curve.flatMap((c) => (band ? [c.y, c.lower!, c.upper!] : [c.y]))], []);
+  // The basis terms have a chart of their own here, so the fit's range holds only the data, the curve and the bands.
+  const yDomain = plotDomain([...points.map((p) => p.y), ...curve.flatMap((c) => (band ? [c.y, c.obs_lo!, c.obs_hi!] : [c.y]))], []);
   return { kind: 'curve', feature: view.feature, target: view.target, points, curve, band, components: view.components, intercept: view.intercept, yDomain };
 }
 

@@ -73,17 +73,25 @@ function unitsPanel(data: ReportData) {
   };
 }
 
+function bandNote(band: CurveData['band']): string {
+  if (!band) return '';
+  const pct = `${Math.round(100 * band.level)}%`;
+  return `; shaded: ${pct} bands of the mean (darker) and of a new observation (${band.method})`;
+}
+
 function curveSpec(data: ReportData, c: CurveData): TopLevelSpec {
   const x = { field: 'x', type: 'quantitative', title: c.feature, scale: { zero: false, nice: false } };
   const y = { field: 'y', type: 'quantitative', title: c.target, scale: { domain: c.yDomain, nice: true, zero: false } };
   const layers: object[] = [];
   if (c.band) {
-    layers.push({
-      name: 'band',
+    // The observation band, wider and fainter, under the mean's; the SVG plot draws them alike.
+    const area = (name: string, lo: string, hi: string, opacity: number) => ({
+      name,
       data: { name: 'curve' },
-      mark: { type: 'area', clip: true, color: BAND, opacity: 0.5 },
-      encoding: { x, y: { ...y, field: 'lower' }, y2: { field: 'upper' } },
+      mark: { type: 'area', clip: true, color: BAND, opacity },
+      encoding: { x, y: { ...y, field: lo }, y2: { field: hi } },
     });
+    layers.push(area('band_obs', 'obs_lo', 'obs_hi', 0.3), area('band_mean', 'mean_lo', 'mean_hi', 0.6));
   }
   layers.push(
     {
@@ -115,7 +123,7 @@ function curveSpec(data: ReportData, c: CurveData): TopLevelSpec {
   );
   const fitPanel = {
     name: VIEWS.fit,
-    title: { text: `${c.target} against ${c.feature}`, subtitle: `data, the fit${c.band ? ' and its interval band' : ''}; drag to pan, scroll to zoom, hover a point for its numbers` },
+    title: { text: `${c.target} against ${c.feature}`, subtitle: `data and the fit${bandNote(c.band)}; drag to pan, scroll to zoom, hover a point for its numbers` },
     width: WIDE,
     height: 340,
     layer: layers,

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { BasisfitError } from '../../errors.js';
 import { fsReason } from '../../model/fs-errors.js';
 import { writeFileAtomic } from '../../model/index.js';
+import { modelBand } from './band.js';
 import { type ReportInput, reportData } from './data.js';
 import { reportPage } from './page.js';
 import { browserRuntimes } from './runtime.js';
@@ -14,10 +15,10 @@ export function basisfitVersion(): string {
   return pkg.version;
 }
 
-export type ReportOptions = Omit<ReportInput, 'version' | 'timestamp'> & { timestamp: boolean };
+export type ReportOptions = Omit<ReportInput, 'version' | 'timestamp' | 'interval'> & { timestamp: boolean };
 
 export async function reportHtml(opts: ReportOptions): Promise<string> {
-  const data = reportData({ ...opts, version: basisfitVersion(), timestamp: opts.timestamp ? new Date().toISOString() : null });
+  const data = reportData({ ...opts, interval: modelBand(opts.model), version: basisfitVersion(), timestamp: opts.timestamp ? new Date().toISOString() : null });
   return reportPage({ data, charts: reportSpecs(data), runtimes: await browserRuntimes() });
 }
 
