@@ -73,10 +73,11 @@ function unitsPanel(data: ReportData) {
   };
 }
 
-function bandNote(band: CurveData['band']): string {
-  if (!band) return '';
-  const pct = `${Math.round(100 * band.level)}%`;
-  return `; shaded: ${pct} bands of the mean (darker) and of a new observation (${band.method})`;
+/** The fit's subtitle: how to use the chart, and a second line on the bands when there are any. */
+function fitSubtitle(band: CurveData['band']): string[] {
+  const first = 'data and the fit; drag to pan, scroll to zoom, hover a point for its numbers';
+  if (!band) return [first];
+  return [first, `shaded: ${Math.round(100 * band.level)}% bands of the mean (darker) and of a new observation; ${band.method}`];
 }
 
 function curveSpec(data: ReportData, c: CurveData): TopLevelSpec {
@@ -123,7 +124,7 @@ function curveSpec(data: ReportData, c: CurveData): TopLevelSpec {
   );
   const fitPanel = {
     name: VIEWS.fit,
-    title: { text: `${c.target} against ${c.feature}`, subtitle: `data and the fit${bandNote(c.band)}; drag to pan, scroll to zoom, hover a point for its numbers` },
+    title: { text: `${c.target} against ${c.feature}`, subtitle: fitSubtitle(c.band) },
     width: WIDE,
     height: 340,
     layer: layers,
