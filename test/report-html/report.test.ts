@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { ModelFile } from '../../src/model/index.js';
-import { modelBand } from '../../src/report/html/band.js';
+import { modelBand, modelStderr } from '../../src/report/html/uncertainty.js';
 import { reportData } from '../../src/report/html/data.js';
 import { predictIntervals } from '../../src/uncertainty/index.js';
 import { escapeHtml, inlineScript, jsonScript } from '../../src/report/html/escape.js';
@@ -149,6 +149,18 @@ describe('report data', () => {
       expect(b.meanUpper[i]).toBeLessThan(b.obsUpper[i]);
     }
     expect(modelBand({ ...trained, uncertainty: undefined })).toBeNull();
+  });
+
+  it('recovers the standard errors train reported from the model file, delta method and bootstrap alike', async () => {
+    for (const extra of [[], ['--bootstrap', '20']]) {
+      const r = await cli(['train', 'band.csv', '--basis', 'rbf', '--units', '6', '--quiet', '--json', '--out', 'se.json', ...extra]);
+      expect(r.code, describeRun(r)).toBe(0);
+      const reported = (parseJsonOutput(r) as { uncertainty: { stderr: { w: number[]; b: number; theta: (number | null)[][] } } }).uncertainty.stderr;
+      const se = modelStderr(JSON.parse(readFileSync(join(dir, 'se.json'), 'utf8')))!;
+      se.w.forEach((v, j) => expect(v).toBeCloseTo(reported.w[j], 10));
+      expect(se.b).toBeCloseTo(reported.b, 10);
+      se.theta.forEach((row, j) => row.forEach((v, k) => (reported.theta[j][k] === null ? expect(v).toBeNull() : expect(v).toBeCloseTo(reported.theta[j][k]!, 10))));
+    }
   });
 
   it('summarises each column and carries standard errors where known', () => {

@@ -1,5 +1,5 @@
 import type { ModelFile } from '../../model/index.js';
-import { stderrOf } from '../../report/html/data.js';
+import { modelStderr } from '../../report/html/uncertainty.js';
 import { writeReport } from '../../report/html/write.js';
 import type { TrainOutput, TrainResult } from '../../train/train.js';
 import { printable } from '../../util/printable.js';
@@ -27,20 +27,20 @@ export async function runReport(a: ReportArgs): Promise<void> {
     model,
     sets: [{ name: table.file, rows: { x: table.x, y: table.y!, n: table.n } }],
     command: process.argv.slice(2),
-    stderr: stderrOf(model),
+    stderr: modelStderr(model),
     timestamp: a.timestamp,
   });
   if (a.json) printJson({ report: a.out, kind: model.features.length === 1 ? 'curve' : 'scatter', rows: table.n });
   else if (a.out !== '-') channels({ color: a.color }).out(`report written to ${printable(a.out)}\n`);
 }
 
-/** The report of a finished training run: its train and validation rows, and standard errors when the result has them. */
+/** The report of a finished training run: its train and validation rows. */
 export async function writeTrainReport(path: string, t: { model: ModelFile; rows: TrainOutput['rows']; result: TrainResult; timestamp: boolean }): Promise<void> {
   await writeReport(path, {
     model: t.model,
     sets: [{ name: 'train', rows: t.rows.train }, ...(t.rows.validation ? [{ name: 'validation', rows: t.rows.validation }] : [])],
     command: process.argv.slice(2),
-    stderr: stderrOf(t.result) ?? stderrOf(t.model),
+    stderr: modelStderr(t.model),
     timestamp: t.timestamp,
   });
 }

@@ -40,7 +40,7 @@ export interface ReportInput {
   version: string;
   /** ISO time of writing, or null for a report whose bytes depend on its inputs alone. */
   timestamp: string | null;
-  /** The bands a one-feature fit is drawn with (see band.ts's modelBand); none when absent. */
+  /** The bands a one-feature fit is drawn with (see uncertainty.ts's modelBand); none when absent. */
   interval?: IntervalFn | null;
   stderr?: StdErrors | null;
 }
@@ -314,15 +314,4 @@ function parameterTable(model: ModelFile, se: StdErrors | null, dx: Diagnostics)
 export function commandLine(args: readonly string[]): string {
   const quote = (a: string) => (a !== '' && /^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
   return ['basisfit', ...args.map(quote)].join(' ');
-}
-
-/**
- * The standard errors in a train result or model document, when it has them
- * (the SPEC's `uncertainty: {stderr: {w, b, theta}}`); null otherwise, and the
- * report then leaves the column out.
- */
-export function stderrOf(doc: unknown): StdErrors | null {
-  const se = (doc as { uncertainty?: { stderr?: unknown } } | null)?.uncertainty?.stderr as Partial<StdErrors> | undefined;
-  if (!se || !Array.isArray(se.w) || !Array.isArray(se.theta)) return null;
-  return { w: se.w, b: typeof se.b === 'number' ? se.b : null, theta: se.theta };
 }

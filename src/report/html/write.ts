@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { BasisfitError } from '../../errors.js';
 import { fsReason } from '../../model/fs-errors.js';
 import { writeFileAtomic } from '../../model/index.js';
-import { modelBand } from './band.js';
+import { modelBand } from './uncertainty.js';
 import { type ReportInput, reportData } from './data.js';
 import { reportPage } from './page.js';
 import { browserRuntimes } from './runtime.js';
