@@ -157,9 +157,15 @@ describe('report data', () => {
       expect(r.code, describeRun(r)).toBe(0);
       const reported = (parseJsonOutput(r) as { uncertainty: { stderr: { w: number[]; b: number; theta: (number | null)[][] } } }).uncertainty.stderr;
       const se = modelStderr(JSON.parse(readFileSync(join(dir, 'se.json'), 'utf8')))!;
-      se.w.forEach((v, j) => expect(v).toBeCloseTo(reported.w[j], 10));
+      for (const [j, v] of se.w.entries()) expect(v).toBeCloseTo(reported.w[j], 10);
       expect(se.b).toBeCloseTo(reported.b, 10);
-      se.theta.forEach((row, j) => row.forEach((v, k) => (reported.theta[j][k] === null ? expect(v).toBeNull() : expect(v).toBeCloseTo(reported.theta[j][k]!, 10))));
+      for (const [j, row] of se.theta.entries()) {
+        for (const [k, v] of row.entries()) {
+          const want = reported.theta[j][k];
+          if (want === null) expect(v).toBeNull();
+          else expect(v).toBeCloseTo(want, 10);
+        }
+      }
     }
   });
 

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { BasisfitError } from '../../errors.js';
+import { fsReason } from '../../model/fs-errors.js';
 
 const require = createRequire(import.meta.url);
 
@@ -32,7 +33,8 @@ export async function browserRuntimes(): Promise<Runtime[]> {
         path = join(dirname(require.resolve(name)), file);
         return { name, source: await readFile(path, 'utf8') };
       } catch (err) {
-        throw new BasisfitError(`cannot read the ${name} browser bundle${path ? ` at ${path}` : ''}: ${(err as Error).message}`, {
+        const reason = path ? fsReason(err) : 'the package is not installed';
+        throw new BasisfitError(`cannot read the ${name} browser bundle${path ? ` at ${path}` : ''}: ${reason}`, {
           hint: 'the installation of basisfit is incomplete; reinstall it (npm install)',
         });
       }
