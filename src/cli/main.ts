@@ -2,21 +2,27 @@
  * The entry point: parses argv with yargs and is the one place where a failure
  * becomes a message on stderr and an exit code (docs/contract.md section 5).
  */
-import yargs from 'yargs';
+import yargs, { type CommandModule } from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { BasisfitError, UsageError } from '../errors.js';
 import { fsReason } from '../model/fs-errors.js';
 import { printable } from '../util/printable.js';
 import { EXPRESSION_MARK, STDIN_TOKEN, takeCoerceError } from './options.js';
 import { exitOnSignals } from './signals.js';
+import { suggestion } from './suggest.js';
+import { completionCommand } from './commands/completion.js';
 import { cvCommand } from './commands/cv.js';
 import { evalCommand } from './commands/eval.js';
 import { exportCommand } from './commands/export.js';
 import { gradCommand } from './commands/grad.js';
 import { plotCommand } from './commands/plot.js';
 import { predictCommand } from './commands/predict.js';
+import { reportCommand } from './commands/report.js';
 import { traceCommand } from './commands/trace.js';
 import { trainCommand } from './commands/train.js';
+
+// biome-ignore lint/suspicious/noExplicitAny: yargs' command modules differ in their argument types.
+const COMMANDS: CommandModule<object, any>[] = [trainCommand, predictCommand, evalCommand, gradCommand, traceCommand, plotCommand, exportCommand, cvCommand, reportCommand, completionCommand];
 
 const argv = traceExpressionArgs(hideBin(process.argv).map((a) => (a === '-' ? STDIN_TOKEN : a)));
 const debug = argv.includes('--debug');
@@ -46,21 +52,16 @@ function guardStreams(): void {
 async function main(): Promise<void> {
   guardStreams();
   exitOnSignals();
-  await yargs(argv)
+  // At a failure this instance holds the options of the command being parsed, which the typo suggestions draw from.
+  const cli = yargs(argv);
+  await cli
     .scriptName('basisfit')
     .usage('$0 <command> FILE [options]\n\nFit f(x) = w·Φθ(x) + b to CSV data with adaptive basis functions.')
-    .command(trainCommand)
-    .command(predictCommand)
-    .command(evalCommand)
-    .command(gradCommand)
-    .command(traceCommand)
-    .command(plotCommand)
-    .command(exportCommand)
-    .command(cvCommand)
+    .command(COMMANDS)
     .option('json', { type: 'boolean', describe: 'print one JSON document on stdout, everything else on stderr', global: true })
     .option('color', { type: 'boolean', describe: 'colour on stderr/stdout (--no-color or NO_COLOR to turn off)', default: true, global: true })
     .option('debug', { type: 'boolean', describe: 'print stack traces of errors', global: true, hidden: true })
-    .demandCommand(1, 'name a command: train, predict, eval, grad, trace, plot, export or cv')
+    .demandCommand(1, 'name a command: train, predict, eval, grad, trace, plot, export, cv, report or completion')
     .recommendCommands()
     .strict()
     .parserConfiguration({ 'duplicate-arguments-array': true })
@@ -68,12 +69,15 @@ async function main(): Promise<void> {
     .fail((msg, err) => {
       if (err instanceof BasisfitError) throw err;
       const text = msg ?? err?.message;
-      throw takeCoerceError(text) ?? new UsageError(oneLine(text ?? 'bad usage'), 'see basisfit --help');
+      throw takeCoerceError(text) ?? new UsageError(oneLine(text ?? 'bad usage', knownOptions(cli as unknown as OptionSource)), `see ${helpFor()}`);
     })
     .help()
     .alias('h', 'help')
     .version()
     .wrap(Math.min(110, process.stdout.columns || 100))
+    .example('$0 train data/sinc.csv --basis rbf --report report.html', 'fit, write model.json and an HTML report')
+    .example('$0 predict new.csv --model model.json > predictions.csv', 'predict with the model')
+    .example('$0 <command> --help', 'the options and examples of one command')
     .epilogue('Exit codes: 0 success, 1 failed run, 2 bad usage, 3 an --expect check failed, 130 interrupted, 141 stdout closed by its reader.')
     .parseAsync();
 }
@@ -100,17 +104,42 @@ function traceExpressionArgs(args: string[]): string[] {
   return out;
 }
 
+/** The long option names of the command being parsed (yargs' keys include aliases and camel-cased copies). */
+interface OptionSource {
+  getOptions(): { key: Record<string, unknown> };
+}
+
+function knownOptions(y: OptionSource): string[] {
+  const keys = Object.keys(y.getOptions().key ?? {});
+  return keys.filter((k) => k.length > 1 && !/[A-Z]/.test(k) && k !== '$0');
+}
+
+/** The help that lists the options of the command being parsed, or the top-level help. */
+function helpFor(): string {
+  const names = COMMANDS.map((c) => String(c.command).split(' ')[0]);
+  return names.includes(argv[0]) ? `basisfit ${argv[0]} --help` : 'basisfit --help';
+}
+
 /** yargs' own messages run over several lines; an error here is one line and a hint. */
-function oneLine(message: string): string {
+function oneLine(message: string, known: string[] = []): string {
   const choice = /Argument: (\S+), Given: (.*?), Choices: (.*)/s.exec(message);
   if (choice) return `invalid value ${choice[2].trim()} for --${choice[1]}: choose one of ${choice[3].trim()}`;
+  const command = /^Did you mean (\S+)\?/.exec(message.trim());
+  if (command) return `unknown command '${argv[0]}': did you mean ${command[1]}?`;
   const unknown = /^Unknown arguments?: (.*)$/s.exec(message.trim());
   if (unknown) {
     const names = unknown[1].split(',').map((n) => n.trim());
     // yargs lists each dashed name twice, once camel-cased.
     const kebab = names.filter((n) => !/[A-Z]/.test(n) || !names.includes(n.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)));
-    const asOption = (n: string) => argv.some((a) => a === `-${n}` || a.startsWith(`--${n}`) || a.startsWith(`--no-${n}`));
-    const options = kebab.filter(asOption).map((n) => (n.length === 1 ? `-${n}` : `--${n}`));
+    const given = (n: string) => argv.some((a) => a === `-${n}` || a === `--${n}` || a.startsWith(`--${n}=`));
+    // yargs reads --no-x as x = false and reports the unknown 'x': name the option as typed.
+    const negated = (n: string) => !given(n) && argv.some((a) => a === `--no-${n}` || a.startsWith(`--no-${n}=`));
+    const asOption = (n: string) => given(n) || negated(n) || argv.some((a) => a.startsWith(`--${n}`));
+    const typed = (n: string) => (n.length === 1 ? `-${n}` : negated(n) ? `--no-${n}` : `--${n}`);
+    const options = kebab.filter(asOption).map((n) => {
+      const near = n.length > 1 ? suggestion(n, known) : null;
+      return near ? `${typed(n)} (did you mean ${negated(n) ? `--no-${near}` : `--${near}`}?)` : typed(n);
+    });
     const extra = kebab.filter((n) => !asOption(n)).map((n) => `'${n}'`);
     return [options.length > 0 ? `unknown option ${options.join(', ')}` : '', extra.length > 0 ? `unexpected argument ${extra.join(', ')}` : '']
       .filter((p) => p !== '')

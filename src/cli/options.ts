@@ -50,6 +50,8 @@ function numberOption(accept: (n: number) => boolean, mustBe: string, defaultExa
     };
 }
 
+const EXAMPLE_PATHS: Record<string, string> = { plot: 'fit.svg', out: 'model.json', report: 'report.html' };
+
 /**
  * An output path option: '-' is standard output (see README), and an empty string is a
  * mistake (an unset shell variable) rather than "write nothing".
@@ -57,7 +59,7 @@ function numberOption(accept: (n: number) => boolean, mustBe: string, defaultExa
 export function outputPath(name: string) {
   return (v: unknown): string => {
     const path = v === STDIN_TOKEN ? '-' : String(v);
-    if (path === '') throw usage(`--${name} needs a path, got an empty string`, `e.g. --${name} ${name === 'plot' ? 'fit.svg' : name === 'out' ? 'model.json' : 'FILE'}`);
+    if (path === '') throw usage(`--${name} needs a path, got an empty string`, `e.g. --${name} ${EXAMPLE_PATHS[name] ?? 'FILE'}`);
     return path;
   };
 }

@@ -72,7 +72,7 @@ export function writesPending(): boolean {
  * nothing yet) is replaced atomically. A folder, socket or block device is refused:
  * renaming over it would destroy it.
  */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(path: string, text: string | Uint8Array): Promise<void> {
   // A TargetError's message is its reason, which fsReason passes through.
   const target = await classifyTarget(path);
   if (target.kind === 'stdout') {
@@ -93,7 +93,7 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
 }
 
 /** Resolves once `text` is handed to the operating system (or rejects with its error). */
-function writeStdout(text: string): Promise<void> {
+function writeStdout(text: string | Uint8Array): Promise<void> {
   return new Promise((resolve, reject) => {
     process.stdout.write(text, (err) => (err ? reject(err) : resolve()));
   });
@@ -105,7 +105,7 @@ function writeStdout(text: string): Promise<void> {
  * new one, never a partial one. On any failure the temp file is removed and the target is
  * left as it was; the original file-system error is rethrown for the caller to word.
  */
-async function replaceFile(target: string, text: string): Promise<void> {
+async function replaceFile(target: string, text: string | Uint8Array): Promise<void> {
   const mode = await stat(target).then(
     (s) => s.mode & 0o777,
     () => 0o666,

@@ -136,7 +136,7 @@ function totalRows(sets: readonly PlotSet[]): number {
 }
 
 /** Indices of an evenly spaced subset of one set's n rows, each set keeping its share of MAX_POINTS. */
-function thinned(n: number, sets: readonly PlotSet[]): number[] {
+export function thinned(n: number, sets: readonly PlotSet[]): number[] {
   const total = totalRows(sets);
   const keep = total <= MAX_POINTS ? n : Math.max(1, Math.floor((n * MAX_POINTS) / total));
   return Array.from({ length: Math.min(n, keep) }, (_, i) => Math.floor((i * n) / Math.min(n, keep)));

@@ -9,6 +9,7 @@ import { BasisfitError } from '../errors.js';
 import { fsReason } from '../model/fs-errors.js';
 import { type ModelFile, writeFileAtomic } from '../model/index.js';
 import type { PlotSet } from './plot-data.js';
+import type { ImageFormat } from './png.js';
 import { plotSpec } from './plot.js';
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
@@ -30,11 +31,16 @@ export async function fitPlotSvg(model: ModelFile, sets: readonly PlotSet[]): Pr
   return renderSvg(plotSpec(model, sets));
 }
 
-/** Renders first, then replaces `path` atomically, so a failed plot never leaves a partial file. */
-export async function writeFitPlot(path: string, model: ModelFile, sets: readonly PlotSet[]): Promise<void> {
+/**
+ * Renders first (and rasterises, for PNG), then replaces `path` atomically, so a failed
+ * plot never leaves a partial file.
+ */
+export async function writeFitPlot(path: string, model: ModelFile, sets: readonly PlotSet[], format: ImageFormat = 'svg'): Promise<void> {
   const svg = await fitPlotSvg(model, sets);
+  // resvg is a native module: loaded only when a PNG is asked for.
+  const bytes = format === 'png' ? await (await import('./png.js')).svgToPng(svg) : svg;
   try {
-    await writeFileAtomic(path, svg);
+    await writeFileAtomic(path, bytes);
   } catch (err) {
     throw new BasisfitError(`cannot write the plot ${path}: ${fsReason(err)}`, { exitCode: 1, hint: 'choose a path in an existing, writable folder' });
   }

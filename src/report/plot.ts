@@ -55,7 +55,7 @@ function heading(model: ModelFile, shown: { points: number; rows: number }): str
   return `${model.basis} basis, ${units} unit${units === 1 ? '' : 's'}: ${model.target} from ${model.features.join(', ')}${thinned}`;
 }
 
-function setColours(sets: readonly PlotSet[]) {
+export function setColours(sets: readonly { name: string }[]) {
   const names = sets.map((s) => s.name);
   return {
     field: 'set',

@@ -77,7 +77,7 @@ function copyReplicate(r: BootstrapReplicate): BootstrapReplicate {
   return { theta: r.theta.map((row) => [...row]), w: [...r.w], b: r.b };
 }
 
-function sampleSd(v: readonly number[]): number {
+export function sampleSd(v: readonly number[]): number {
   const m = v.reduce((s, x) => s + x, 0) / v.length;
   return Math.sqrt(v.reduce((s, x) => s + (x - m) ** 2, 0) / Math.max(v.length - 1, 1));
 }

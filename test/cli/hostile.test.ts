@@ -167,6 +167,27 @@ describe('data loss', () => {
     expect(r.stdout.trimEnd()).toMatch(/<\/svg>$/);
   });
 
+  it('--report is checked before training like --out and --plot: the data file, the --plot path, a missing folder', async () => {
+    const dir = caseDir();
+    copyFileSync(SINC, join(dir, 'd.csv'));
+    const before = readFileSync(join(dir, 'd.csv'));
+    symlinkSync('d.csv', join(dir, 'r.html'));
+    expectOneError(await runCli(['train', 'd.csv', '--out', 'm.json', '--report', 'r.html', ...QUICK], { cwd: dir }), 2, /--report r\.html is the input data file d\.csv; writing the HTML report there would destroy it/);
+    expectOneError(await runCli(['train', 'd.csv', '--out', 'm.json', '--plot', 'x.html', '--report', 'x.html', ...QUICK], { cwd: dir }), 2, /--report x\.html is also the --plot SVG path/);
+    expectOneError(await runCli(['train', 'd.csv', '--out', 'm.json', '--report', 'nodir/r.html', ...QUICK], { cwd: dir }), 2, /cannot write --report nodir\/r\.html: the folder .*nodir does not exist/);
+    expect(readFileSync(join(dir, 'd.csv'))).toEqual(before);
+    expect(existsSync(join(dir, 'm.json'))).toBe(false);
+  });
+
+  it('--report - writes the HTML to stdout, and is refused with --json', async () => {
+    const dir = caseDir();
+    const r = await runCli(['train', SINC, '--out', 'm.json', '--report', '-', ...QUICK], { cwd: dir, timeoutMs: 60_000 });
+    expect(r.code, describeRun(r)).toBe(0);
+    expect(r.stdout).toMatch(/^<!doctype html>/);
+    expect(r.stdout.trimEnd()).toMatch(/<\/html>$/);
+    expectOneError(await runCli(['train', SINC, '--report', '-', '--json', ...QUICK], { cwd: dir }), 2, /--report - writes the HTML report to standard output, which --json reserves/);
+  });
+
   it('--model - reads the model from stdin; with FILE - too it is a usage error', async () => {
     const dir = caseDir();
     expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
@@ -252,6 +273,21 @@ describe('code injection through column names', () => {
     expect(svg).not.toMatch(RAW_CONTROL);
     expect(svg).toContain('y\u241b]0;title\u2407');
     expect(svg).toContain('&lt;script&gt;');
+  });
+
+  it('report: names are text in the HTML, never markup or script, with no raw control character', async () => {
+    const dir = await trained();
+    const r = await runCli(['report', 'h.csv', '--model', 'm.json', '--out', 'r.html', '--no-timestamp'], { cwd: dir, timeoutMs: 60_000 });
+    expect(r.code, describeRun(r)).toBe(0);
+    const html = readFileSync(join(dir, 'r.html'), 'utf8');
+    // The inlined runtimes are the installed packages' own code; the names live in the rest.
+    const ours = html.slice(0, html.indexOf('<script data-runtime=')) + html.slice(html.lastIndexOf('<script>'));
+    expect(ours).not.toMatch(RAW_CONTROL);
+    expect(ours.match(/<script/g)).toHaveLength(2);
+    expect(html.match(/<\/script>/g)).toHaveLength(html.match(/<script[\s>]/g)!.length);
+    expect(ours).toContain('q&quot;&#39;\\%&lt;script&gt;\u241b[31m');
+    expect(ours).toContain('y\u241b]0;title\u2407');
+    expect(existsSync(join(dir, 'PWNED.txt'))).toBe(false);
   });
 
   it('the terminal never sees a raw control sequence from a header: summary, warnings, errors', async () => {

@@ -7,7 +7,7 @@ import { trainOptions } from './train.js';
 
 const CV = 'Cross-validation:';
 /** train options that make no sense per fit under cv: cv writes no model per fit (nor its uncertainty), and its workers take the cores. */
-const NOT_FOR_CV = new Set(['stream', 'threads', 'out', 'plot', 'expect', 'bootstrap']);
+const NOT_FOR_CV = new Set(['stream', 'threads', 'out', 'plot', 'report', 'timestamp', 'expect', 'bootstrap']);
 
 /** train's option definitions, read by running its builder on a recorder instead of yargs. */
 function trainOptionSpecs(): [string, Options][] {
@@ -71,7 +71,9 @@ const collectCommand: CommandModule<object, CollectArgs> = {
   describe: 'merge the result lines of a sharded run into its table or JSON document',
   builder: (y: Argv) =>
     choiceOptions(y.positional('dir', { type: 'string', describe: 'the --results folder', demandOption: true }))
-      .option('quiet', { type: 'boolean', describe: 'no progress output' }) as unknown as Argv<CollectArgs>,
+      .option('quiet', { type: 'boolean', describe: 'no progress output' })
+      .example('$0 cv collect res/', 'the table of every shard written to res/')
+      .example('$0 cv collect res/ --refit model.json', 'and train the chosen cell on all rows') as unknown as Argv<CollectArgs>,
   handler: async (argv: ArgumentsCamelCase<CollectArgs>) => {
     const { runCollect } = await import('../run/cv.js');
     await runCollect(argv);

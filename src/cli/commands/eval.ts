@@ -10,7 +10,9 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
     y
       .positional('file', fileArg)
       .option('model', modelOption)
-      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' }) as unknown as Argv<EvalArgs>,
+      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' })
+      .example('$0 eval data/sinc.csv --model model.json', 'n, mse, rmse, mae, r2 in the target\'s units')
+      .example('$0 eval data/sinc.csv --model model.json --json | jq .rmse', 'one JSON document for scripts') as unknown as Argv<EvalArgs>,
   handler: async (argv: ArgumentsCamelCase<EvalArgs>) => {
     const { runEval } = await import('../run/eval.js');
     await runEval(argv);

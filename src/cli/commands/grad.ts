@@ -12,7 +12,9 @@ export const gradCommand: CommandModule<object, GradArgs> = {
       .option('model', modelOption)
       .option('mode', { choices: ['reverse', 'forward'], default: 'reverse', describe: 'reverse mode (one backward pass) or forward mode (one pass per parameter)' })
       .option('check', { type: 'boolean', describe: 'compare with central finite differences and report the largest relative error' })
-      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' }) as unknown as Argv<GradArgs>,
+      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' })
+      .example('$0 grad data/sinc.csv --model model.json --check', 'L and its gradient, checked against finite differences')
+      .example('$0 grad data/sinc.csv --model model.json --mode forward --json', 'the same gradient by forward mode, as JSON') as unknown as Argv<GradArgs>,
   handler: async (argv: ArgumentsCamelCase<GradArgs>) => {
     const { runGrad } = await import('../run/grad.js');
     await runGrad(argv);

@@ -14,7 +14,10 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
       .option('interval', {
         type: 'string',
         describe: 'add mean_ci_lower/upper and obs_ci_lower/upper at this level (0 < LEVEL < 1), e.g. 0.95',
-      }) as unknown as Argv<PredictArgs>,
+      })
+      .example('$0 predict new.csv --model model.json > predictions.csv', 'the input columns and a prediction column')
+      .example('cat new.csv | $0 predict - --model model.json --json', '{"predictions": [...]} from standard input')
+      .example('$0 predict new.csv --model model.json --interval 0.95', 'with 95% intervals for the mean and for new observations') as unknown as Argv<PredictArgs>,
   handler: async (argv: ArgumentsCamelCase<PredictArgs>) => {
     const { runPredict } = await import('../run/predict.js');
     await runPredict(argv);

@@ -19,7 +19,8 @@ export const trainCommand: CommandModule<object, TrainArgs> = {
   builder: (y: Argv) =>
     trainOptions(y.positional('file', fileArg))
       .example('$0 train data/sinc.csv --basis rbf', 'fit Gaussian bumps, write model.json')
-      .example('$0 train data.csv --json --quiet | jq .validation.rmse', 'for pipelines') as unknown as Argv<TrainArgs>,
+      .example('$0 train data.csv --json --quiet | jq .validation.rmse', 'for pipelines')
+      .example('$0 train data/sinc.csv --report report.html', 'also write an HTML report to open in a browser') as unknown as Argv<TrainArgs>,
   handler: async (argv: ArgumentsCamelCase<TrainArgs>) => {
     const { runTrain } = await import('../run/train.js');
     await runTrain(argv);
@@ -58,7 +59,9 @@ export function trainOptions(y: Argv): Argv {
       .option('threads', { group: OPT, describe: 'threads per gradient (default: the number of cores); the model does not depend on it', coerce: single(positiveInteger('threads')) })
       .option('seed', { group: OPT, describe: 'seed for all randomness', default: DEFAULTS.seed, coerce: single(integer('seed')) })
       .option('out', { group: OUT, type: 'string', default: 'model.json', describe: "model file (written atomically); '-': standard output (not with --json)", coerce: single(outputPath('out')) })
-      .option('plot', { group: OUT, type: 'string', describe: "also draw the fit and the loss by epoch as SVG to this path; '-': standard output (not with --json)", coerce: single(outputPath('plot')) })
+      .option('plot', { group: OUT, type: 'string', describe: "also draw the fit and the loss by epoch as SVG (PNG for a path ending in .png) to this path; '-': standard output (not with --json)", coerce: single(outputPath('plot')) })
+      .option('report', { group: OUT, type: 'string', describe: 'also write a self-contained, interactive HTML report to this path', coerce: single(outputPath('report')) })
+      .option('timestamp', { group: OUT, type: 'boolean', default: true, describe: 'the --report file has a line with the time of writing (--no-timestamp: same inputs, same bytes)' })
       .option('quiet', { group: OUT, type: 'boolean', describe: 'no progress output' })
       .option('expect', { group: OUT, type: 'string', array: true, describe: 'a check for CI, e.g. "validation.rmse<=0.12" (repeatable; exit 3 if one fails)' });
 }

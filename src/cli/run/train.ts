@@ -14,6 +14,8 @@ import { channels, printJson } from '../io.js';
 import { assertRereadable, numericHeaderWarning } from '../input-checks.js';
 import { checkOutputs } from '../outputs.js';
 import { printable } from '../../util/printable.js';
+import { plotFormat } from '../../report/png.js';
+import { writeTrainReport } from './report.js';
 
 export interface TrainArgs {
   file: string;
@@ -40,6 +42,8 @@ export interface TrainArgs {
   json?: boolean;
   expect?: string[];
   plot?: string;
+  report?: string;
+  timestamp: boolean;
   standardize: boolean;
   relevance: boolean;
   /** Omitted: train()'s default (varpro in memory, gd with --stream). */
@@ -61,7 +65,11 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   // Malformed checks are usage errors: report them before spending time training.
   const expects = (a.expect ?? []).map(parseExpect);
   await checkOutputs(
-    [{ flag: '--out', path: a.out, what: 'model' }, ...(a.plot !== undefined ? [{ flag: '--plot', path: a.plot, what: 'SVG' }] : [])],
+    [
+      { flag: '--out', path: a.out, what: 'model' },
+      ...(a.plot !== undefined ? [{ flag: '--plot', path: a.plot, what: plotFormat(a.plot).toUpperCase() }] : []),
+      ...(a.report !== undefined ? [{ flag: '--report', path: a.report, what: 'HTML report' }] : []),
+    ],
     [{ what: 'input data file', path: a.file }],
     { json: a.json },
   );
@@ -134,26 +142,28 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   const { result, model, rows } = output;
   if (a.plot !== undefined && model !== null) {
     const { writeFitPlot } = await import('../../report/plot-render.js');
-    await writeFitPlot(a.plot, model, [
-      { name: 'train', rows: rows.train },
-      ...(rows.validation ? [{ name: 'validation', rows: rows.validation }] : []),
-    ]);
+    const sets = [{ name: 'train', rows: rows.train }, ...(rows.validation ? [{ name: 'validation', rows: rows.validation }] : [])];
+    await writeFitPlot(a.plot, model, sets, plotFormat(a.plot));
+  }
+  if (a.report !== undefined && model !== null) {
+    await writeTrainReport(a.report, { model, rows, result, timestamp: a.timestamp });
   }
   if (!a.quiet && !a.json && io.interactive && model?.history) {
     const chart = lossChart(model.history, { color: io.color, width: Math.min(60, (process.stderr.columns || 80) - 14), units: model.scaling ? 'MSE, scaled units' : 'MSE' });
     if (chart) io.err(chart.trimEnd());
   }
   const diagnostics = model ? diagnose(model, rows.train.x, rows.train.n) : null;
-  const reported = { ...result, uncertainty: result.uncertainty ?? null, diagnostics, ...(a.plot !== undefined ? { plot: a.plot } : {}) };
+  const reported = { ...result, uncertainty: result.uncertainty ?? null, diagnostics, ...(a.plot !== undefined ? { plot: a.plot } : {}), ...(a.report !== undefined ? { report: a.report } : {}) };
   const checks: ExpectResult[] = expects.map((x) => evaluateExpect(x, reported));
   const document = { ...reported, ...(checks.length > 0 ? { expect: checks } : {}) };
-  // With --out - or --plot -, stdout carries that file alone and the summary goes to stderr.
-  const say = a.out === '-' || a.plot === '-' ? (t: string) => process.stderr.write(t) : io.out;
+  // With --out -, --plot - or --report -, stdout carries that file alone and the summary goes to stderr.
+  const say = [a.out, a.plot, a.report].includes('-') ? (t: string) => process.stderr.write(t) : io.out;
   if (a.json) printJson(document);
   else {
     say(trainSummary(result, io.color, model));
     if (diagnostics) say(diagnosticsSummary(diagnostics, io.color));
     if (a.plot !== undefined && a.plot !== '-') say(`plot written to ${io.color.bold(printable(a.plot))}\n`);
+    if (a.report !== undefined && a.report !== '-') say(`report written to ${io.color.bold(printable(a.report))}\n`);
   }
   for (const c of checks.filter((c) => !c.ok)) {
     io.err(`${io.color.red('basisfit: expect failed:')} ${printable(c.expr)} (actual: ${JSON.stringify(c.actual) ?? 'missing'})${c.reason ? `: ${c.reason}` : ''}`);

@@ -1,0 +1,46 @@
+import type { ModelFile } from '../../model/index.js';
+import { modelStderr } from '../../report/html/uncertainty.js';
+import { writeReport } from '../../report/html/write.js';
+import type { TrainOutput, TrainResult } from '../../train/train.js';
+import { printable } from '../../util/printable.js';
+import { channels, printJson } from '../io.js';
+import { loadModelInput } from '../model-input.js';
+import { checkOutputs } from '../outputs.js';
+
+export interface ReportArgs {
+  file: string;
+  model: string;
+  out: string;
+  delimiter?: string;
+  timestamp: boolean;
+  json?: boolean;
+  color: boolean;
+}
+
+export async function runReport(a: ReportArgs): Promise<void> {
+  await checkOutputs([{ flag: '--out', path: a.out, what: 'HTML report' }], [
+    { what: 'input data file', path: a.file },
+    { what: 'model file', path: a.model },
+  ], { json: a.json });
+  const { model, table } = await loadModelInput(a.file, a.model, { requireTarget: true, delimiter: a.delimiter });
+  await writeReport(a.out, {
+    model,
+    sets: [{ name: table.file, rows: { x: table.x, y: table.y!, n: table.n } }],
+    command: process.argv.slice(2),
+    stderr: modelStderr(model),
+    timestamp: a.timestamp,
+  });
+  if (a.json) printJson({ report: a.out, kind: model.features.length === 1 ? 'curve' : 'scatter', rows: table.n });
+  else if (a.out !== '-') channels({ color: a.color }).out(`report written to ${printable(a.out)}\n`);
+}
+
+/** The report of a finished training run: its train and validation rows. */
+export async function writeTrainReport(path: string, t: { model: ModelFile; rows: TrainOutput['rows']; result: TrainResult; timestamp: boolean }): Promise<void> {
+  await writeReport(path, {
+    model: t.model,
+    sets: [{ name: 'train', rows: t.rows.train }, ...(t.rows.validation ? [{ name: 'validation', rows: t.rows.validation }] : [])],
+    command: process.argv.slice(2),
+    stderr: modelStderr(t.model),
+    timestamp: t.timestamp,
+  });
+}
