@@ -4,12 +4,14 @@
  * fixed (so unit j of every refit is unit j of the fit, and its spread is that
  * parameter's standard error). Refit b draws its rows and its fit's randomness
  * from one fork of the run's Rng, so the refits, and the model file, do not
- * depend on how many there are before it or on the thread count.
+ * depend on how many there are before it, on the thread count or on the pool size.
  * The statistics are in src/uncertainty/bootstrap.ts.
  */
 import type { BootstrapReplicate } from '../uncertainty/types.js';
 import type { Rng } from '../util/rng.js';
-import type { Dataset, FitOutcome } from './types.js';
+import { type FitJob, type FitRunner, runFits } from './fit-job.js';
+
+type FitJobFrom = Extract<FitJob, { kind: 'refit' }>['from'];
 
 /** Keeps the refits' draws apart from the split's, the starts' and the relevance search's. */
 const BOOTSTRAP_FORK = 0xb007;
@@ -22,45 +24,30 @@ export interface BootstrapRun {
   interrupted: boolean;
 }
 
-/** The rows of `data` at `idx` (repeats allowed), as a data set of their own. */
-export function resample(data: Dataset, idx: Uint32Array): Dataset {
-  const { d } = data;
-  const x = new Float64Array(idx.length * d);
-  const y = new Float64Array(idx.length);
-  for (let i = 0; i < idx.length; i++) {
-    const r = idx[i];
-    x.set(data.x.subarray(r * d, (r + 1) * d), i * d);
-    y[i] = data.y[r];
-  }
-  return { x, y, n: idx.length, d };
-}
-
-/** N indices drawn uniformly with replacement. */
-export function drawRows(n: number, rng: Rng): Uint32Array {
-  const idx = new Uint32Array(n);
-  for (let i = 0; i < n; i++) idx[i] = Math.min(Math.floor(rng.next() * n), n - 1);
-  return idx;
-}
-
+/**
+ * The B refits of `from` as jobs of `fits` (one after another, or over the pool). Refit b
+ * draws its rows and its fit's randomness from fork b + 1 of one fork of `rng`; the
+ * replicates are kept in refit order whatever order they finished in.
+ */
 export async function runBootstrap(
   replicates: number,
-  rows: Dataset,
+  from: FitJobFrom,
   rng: Rng,
-  refit: (data: Dataset, rng: Rng) => Promise<FitOutcome>,
-  onRefit?: (done: number, of: number) => void,
+  fits: FitRunner,
+  hooks: { onRefit?: (done: number, of: number) => void; shouldStop?: () => boolean },
 ): Promise<BootstrapRun> {
   const base = rng.fork(BOOTSTRAP_FORK);
+  const jobs: FitJob[] = Array.from({ length: replicates }, (_, b) => ({ kind: 'refit', forks: base.fork(b + 1).forks, from }));
+  let done = 0;
+  const results = await runFits(fits, jobs, { shouldStop: hooks.shouldStop, onResult: () => hooks.onRefit?.(++done, replicates) });
   const out: BootstrapRun = { replicates: [], diverged: 0, interrupted: false };
-  for (let b = 0; b < replicates; b++) {
-    const fork = base.fork(b + 1);
-    const o = await refit(resample(rows, drawRows(rows.n, fork)), fork);
-    if (o.stopped === 'interrupted') {
+  for (const r of results) {
+    if (r === undefined || r.outcome.stopped === 'interrupted') {
       out.interrupted = true;
       break;
     }
-    if (o.stopped === 'diverged') out.diverged++;
-    else out.replicates.push({ theta: o.theta, w: o.w, b: o.b });
-    onRefit?.(b + 1, replicates);
+    if (r.outcome.stopped === 'diverged') out.diverged++;
+    else out.replicates.push({ theta: r.outcome.theta, w: r.outcome.w, b: r.outcome.b });
   }
   return out;
 }

@@ -4,18 +4,19 @@
  * docs/contract.md) and the divergence error.
  */
 import { TrainingError } from '../errors.js';
-import { type ModelFile, MODEL_VERSION, type Scaling, writeModel } from '../model/index.js';
+import { MODEL_VERSION, type ModelFile, type Scaling, writeModel } from '../model/index.js';
 import type { Metrics } from '../model/metrics.js';
 import { bootstrapUncertainty, fitResiduals } from '../uncertainty/bootstrap.js';
 import { computeUncertainty, type UncertaintyOutcome } from '../uncertainty/covariance.js';
 import type { UncertaintyReport } from '../uncertainty/types.js';
 import type { Rng } from '../util/rng.js';
-import type { TrainSettings } from './defaults.js';
 import { runBootstrap } from './bootstrap.js';
+import type { TrainSettings } from './defaults.js';
+import type { FitRunner } from './fit-job.js';
 import { lmConverged } from './lm-fit.js';
 import { type EpochListener, runRestarts } from './restarts.js';
 import { type SelectionReport, selectionReport } from './select.js';
-import type { Dataset, EpochReport, FitOutcome, StopReason } from './types.js';
+import type { Dataset, FitOutcome, StopReason } from './types.js';
 
 export interface TrainResult {
   basis: string;
@@ -62,10 +63,8 @@ export interface PreparedRun {
    * standard errors (src/uncertainty); absent when they are not in memory (--stream).
    */
   fitRows?: Dataset;
-  /** One fit of `data` (resampled fit rows) from `from`'s parameters with its λ (train --bootstrap); absent where it cannot be done. */
-  refit?: (data: Dataset, from: FitOutcome, rng: Rng) => Promise<FitOutcome>;
-  /** One fit from the start drawn from `rng`. */
-  fitStart(rng: Rng, onEpoch: ((e: EpochReport) => void) | undefined): Promise<FitOutcome>;
+  /** Runs the restarts and the bootstrap refits; refits need its pool context (the rows in memory). */
+  fits: FitRunner;
   /** Metrics of the final model (null: training diverged) on the training and validation rows. */
   measure(model: ModelFile | null, stopped: StopReason): Promise<{ train: Metrics; validation: Metrics | null }>;
 }
@@ -81,6 +80,8 @@ export interface RunHooks {
   onEpoch?: EpochListener;
   /** After each bootstrap refit: how many are done, of how many. */
   onRefit?: (done: number, of: number) => void;
+  /** Polled by every fit between steps (and passed on to pool workers). */
+  shouldStop?: () => boolean;
 }
 
 /**
@@ -88,7 +89,7 @@ export interface RunHooks {
  * carrying the result when every start diverged, and writes the model file otherwise.
  */
 export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, sink: WarningSink, hooks: RunHooks): Promise<{ result: TrainResult; model: ModelFile | null }> {
-  const r = await runRestarts(s.restarts, rng, run.scaling, hooks.onEpoch, (fork, onEpoch) => run.fitStart(fork, onEpoch));
+  const r = await runRestarts(s.restarts, rng, run.scaling, run.fits, { onEpoch: hooks.onEpoch, shouldStop: hooks.shouldStop, warn: sink.warn });
   const chosen = r.best;
   // An interruption ends the run, whichever start had been best so far.
   const stopped: StopReason = chosen === null ? 'diverged' : r.interrupted ? 'interrupted' : chosen.stopped;
@@ -150,8 +151,9 @@ async function uncertaintyOf(
   // lm reports 'early-stop' when a convergence test ends it: that is a stationary point, which the full covariance needs.
   const settled = lmConverged(chosen.convergence) ? 'converged' : stopped;
   const delta = computeUncertainty({ model, x: rows.x, y: rows.y, n: rows.n, ridge: chosen.ridge ?? s.ridge, stopped: settled });
-  if (s.bootstrap > 0 && run.refit && stopped !== 'interrupted') {
-    const boot = await runBootstrap(s.bootstrap, rows, rng, (data, fork) => run.refit!(data, chosen, fork), hooks.onRefit);
+  if (s.bootstrap > 0 && run.fits.pool && stopped !== 'interrupted') {
+    const from = { theta: chosen.theta, w: chosen.w, b: chosen.b, ridge: chosen.ridge ?? s.ridge };
+    const boot = await runBootstrap(s.bootstrap, from, rng, run.fits, { onRefit: hooks.onRefit, shouldStop: hooks.shouldStop });
     if (boot.diverged > 0) warn(`${boot.diverged} of ${s.bootstrap} bootstrap refits diverged and are left out`);
     if (boot.interrupted) warn(`interrupted after ${boot.replicates.length} of ${s.bootstrap} bootstrap refits: the model keeps the delta method's uncertainty instead`);
     else if (boot.replicates.length < 2) warn('fewer than 2 bootstrap refits succeeded: the model keeps the delta method\'s uncertainty instead');

@@ -1,10 +1,11 @@
 /**
  * R seeded starts, the best kept by selection loss (validation, or training
  * without a split). Start r draws the same numbers whatever the number of
- * restarts, so more restarts can only add candidates, never change the first ones.
+ * restarts or workers, so more restarts can only add candidates, never change the first ones.
  */
 import type { Scaling } from '../model/index.js';
 import type { Rng } from '../util/rng.js';
+import { type FitJob, type FitRunner, runFits } from './fit-job.js';
 import type { EpochReport, FitOutcome } from './types.js';
 
 export type EpochListener = (r: EpochReport & { restart: number; restarts: number }) => void;
@@ -23,21 +24,33 @@ export interface RestartsOutcome {
 }
 
 /**
- * Runs `restarts` fits; each receives its own fork of `rng` and an epoch
- * listener that reports losses in the target's units. Stops after an interruption.
+ * Runs `restarts` fits as jobs of `fits` (one after another, or over the pool); start r
+ * gets fork r + 1 of `rng`. The outcomes are taken in start order, whatever order they
+ * finished in, and an interruption ends the list at the first interrupted start, as it
+ * would one after another. Only the lowest unfinished start's epochs reach `onEpoch`, so
+ * a progress bar follows one fit at a time; losses are reported in the target's units.
  */
 export async function runRestarts(
   restarts: number,
   rng: Rng,
   scaling: Scaling | null,
-  onEpoch: EpochListener | undefined,
-  fitOne: (rng: Rng, onEpoch: ((e: EpochReport) => void) | undefined) => Promise<FitOutcome>,
+  fits: FitRunner,
+  hooks: { onEpoch?: EpochListener; shouldStop?: () => boolean; warn: (m: string) => void },
 ): Promise<RestartsOutcome> {
   const targetVariance = scaling === null ? 1 : scaling.y.std ** 2;
-  const out: RestartsOutcome = { best: null, bestIndex: 0, losses: [], ran: 0, interrupted: false, trainSeconds: 0, epochsRun: 0 };
-  for (let r = 0; r < restarts; r++) {
-    const listener = onEpoch
-      ? (e: EpochReport) =>
+  const jobs: FitJob[] = Array.from({ length: restarts }, (_, r) => ({ kind: 'start', forks: rng.fork(r + 1).forks }));
+  const done = new Array<boolean>(restarts).fill(false);
+  let shown = 0;
+  const { onEpoch } = hooks;
+  const results = await runFits(fits, jobs, {
+    shouldStop: hooks.shouldStop,
+    onResult: (i) => {
+      done[i] = true;
+      while (shown < restarts && done[shown]) shown++;
+    },
+    onEpoch: onEpoch
+      ? (r, e) => {
+          if (r !== shown) return;
           onEpoch({
             ...e,
             // Progress speaks the target's units, like the summary.
@@ -45,9 +58,24 @@ export async function runRestarts(
             validationLoss: e.validationLoss === null ? null : e.validationLoss * targetVariance,
             restart: r + 1,
             restarts,
-          })
-      : undefined;
-    const outcome = await fitOne(rng.fork(r + 1), listener);
+          });
+        }
+      : undefined,
+  });
+  if (results[0] === undefined) {
+    // Interrupted before any start ran: the first still takes its one step, so the run keeps a model, as train promises.
+    results[0] = await fits.local(jobs[0], { post: () => {}, stopped: () => true });
+  }
+  const out: RestartsOutcome = { best: null, bestIndex: 0, losses: [], ran: 0, interrupted: false, trainSeconds: 0, epochsRun: 0 };
+  for (let r = 0; r < restarts; r++) {
+    const result = results[r];
+    if (result === undefined) {
+      // Never started: the run was interrupted while others ran.
+      out.interrupted = true;
+      break;
+    }
+    for (const m of result.warnings) hooks.warn(m);
+    const { outcome } = result;
     out.ran++;
     out.trainSeconds += outcome.trainSeconds;
     out.epochsRun += outcome.epochs;

@@ -31,7 +31,7 @@ import { initialParams } from './start.js';
 import { fileBatches, fileGradientSum, metricsPass, type Pass } from './stream-batches.js';
 import { HashSplit, scalingOf, survey } from './stream-survey.js';
 import { checkWorkload, dataSettings, fitSettings, initialModel, type TrainOptions, type TrainOutput, warningSink } from './train.js';
-import type { FitOptions, FitOutcome, LabelledRows } from './types.js';
+import type { EpochReport, FitOptions, FitOutcome, LabelledRows } from './types.js';
 import { meanSquaredError } from './validation.js';
 
 /** Training rows kept in memory for the start (and for diagnostics and plots). */
@@ -135,7 +135,14 @@ export async function trainStream(options: StreamTrainOptions): Promise<StreamTr
       scaling,
       loadSeconds,
       droppedRows: sv.droppedRows,
-      fitStart: (fork, onEpoch) => fitStream(pass, sample, validation, { ...fitSettings(s, options), ...start, family, onEpoch, onWarning: warn }, fork),
+      // Only starts run here: --bootstrap needs the rows in memory, so there is no pool either.
+      fits: {
+        local: async (job, hooks) => {
+          const warnings: string[] = [];
+          const opts = { ...fitSettings(s, options), ...start, family, onEpoch: (e: EpochReport) => hooks.post(e), onWarning: (m: string) => warnings.push(m), shouldStop: hooks.stopped };
+          return { outcome: await fitStream(pass, sample, validation, opts, Rng.at(s.seed, job.forks)), warnings };
+        },
+      },
       measure: async (m, stopped) => {
         if (m === null) return { train: nanMetrics(sv.trainRows), validation: validationRows ? nanMetrics(sv.validationRows) : null };
         // After an interruption the user is waiting: the samples stand in for a last pass over the file.

@@ -5,26 +5,27 @@
  * the file in chunks instead (stream-train.ts); both end in outcome.ts.
  */
 import { type BasisFamily, basisFamily } from '../basis/index.js';
-import { Tensor } from '../engine/index.js';
 import { assertPositiveFeatures, columnStats, loadTable, type Standardization, splitRows, standardization, type Table, takeRows } from '../data/index.js';
+import { Tensor } from '../engine/index.js';
 import { assertNotSameFile, type ModelFile, type Scaling } from '../model/index.js';
 import { metrics } from '../model/metrics.js';
 import { predictRows, scaleInputs, scaleTarget } from '../model/predict.js';
 import { Rng } from '../util/rng.js';
 import { type DataSettings, IN_MEMORY_DEFAULTS, resolveSettings, type SettingsInput, type TrainSettings } from './defaults.js';
-import { chooseRelevance } from './relevance.js';
-import { UNIT_GRID } from './select.js';
-import { MIN_START_RIDGE, RIDGE_GRID } from './start.js';
-import { fit } from './fit.js';
+import { type FitContext, runFitJob } from './fit-job.js';
 import { loadInitModel } from './init-model.js';
 import { completeRun, nanMetrics, type TrainResult, type WarningSink } from './outcome.js';
+import { defaultThreads } from './parallel.js';
+import { chooseRelevance } from './relevance.js';
 import type { EpochListener } from './restarts.js';
+import { UNIT_GRID } from './select.js';
+import { MIN_START_RIDGE, RIDGE_GRID } from './start.js';
 import type { Dataset, LabelledRows } from './types.js';
 import { assertUnitCount, type GradientWork, gradientThreads, unitWarnings } from './workload.js';
 
+export { scaleTarget } from '../model/predict.js';
 export type { SettingsInput } from './defaults.js';
 export { resolveSettings } from './defaults.js';
-export { scaleTarget } from '../model/predict.js';
 export type { TrainResult } from './outcome.js';
 export type { LabelledRows } from './types.js';
 
@@ -124,8 +125,17 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
   }
   const valSet = valRows ? toDataset(valRows) : null;
   const start = await initialModel(options, s, table.features, scaling);
-  checkWorkload(s, options, family, table.d, trainRows.n, 'full', warn);
+
+  // The requested threads, at most the cores: fits at once for restarts and bootstrap refits, each on one thread.
+  const cores = defaultThreads();
+  const poolSize = Math.min(s.threads, cores);
+  // When the pool runs every start, the threads are fits at once, and a gradient's chunk count does not limit them.
+  const pooled = s.restarts > 1 && poolSize > 1;
+  if (pooled && typeof options.threads === 'number' && options.threads > cores) warn(`--threads ${options.threads} is more than the ${cores} cores here; using ${cores}`);
+  checkWorkload(s, pooled ? { ...options, threads: undefined } : options, family, table.d, trainRows.n, 'full', warn);
   const measureOn = (model: ModelFile | null, rows: LabelledRows) => (model ? metrics(predictRows(model, rows.x, rows.n), rows.y) : nanMetrics(rows.n));
+  const context: FitContext = { basis: s.basis, seed: s.seed, train: trainSet, validation: valSet, settings: { ...fitSettings(s, options), ...start, threads: 1 } };
+  const here: FitContext = { ...context, settings: { ...context.settings, threads: s.threads } };
 
   const { result, model } = await completeRun(
     s,
@@ -136,12 +146,9 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
       scaling,
       loadSeconds,
       droppedRows: table.droppedRows,
-      fitStart: (fork, onEpoch) =>
-        fit(trainSet, valSet, { ...fitSettings(s, options), ...start, family, onEpoch, onWarning: warn }, fork),
+      fits: { local: (job, hooks) => runFitJob(here, job, hooks), pool: { context, size: poolSize } },
       measure: async (m) => ({ train: measureOn(m, trainRows), validation: valRows ? measureOn(m, valRows) : null }),
       fitRows: trainSet,
-      refit: (data, from, fork) =>
-        fit(data, valSet, { ...fitSettings(s, options), initialTheta: from.theta, initialLinear: { w: from.w, b: from.b }, ridge: from.ridge ?? s.ridge, family }, fork),
     },
     rng,
     sink,
@@ -202,8 +209,8 @@ export function dataSettings(o: DataSettings): DataSettings {
   return { target: o.target, features: o.features, header: o.header, delimiter: o.delimiter, missing: o.missing };
 }
 
-/** One start's settings, shared by in-memory and streaming training. */
-export function fitSettings(s: ReturnType<typeof resolveSettings>, o: Pick<TrainOptions, 'shouldStop' | 'initialTheta'>) {
+/** One start's settings, shared by in-memory and streaming training (each job adds its own stop test). */
+export function fitSettings(s: ReturnType<typeof resolveSettings>, o: Pick<TrainOptions, 'initialTheta'>) {
   return {
     units: s.units,
     unitGrid: s.unitsAuto ? UNIT_GRID : undefined,
@@ -214,7 +221,6 @@ export function fitSettings(s: ReturnType<typeof resolveSettings>, o: Pick<Train
     solver: s.solver,
     ridge: s.ridgeAuto ? ('auto' as const) : s.ridge,
     patience: s.patience,
-    shouldStop: o.shouldStop,
     threads: s.threads,
     initialTheta: o.initialTheta,
     intercept: s.intercept,

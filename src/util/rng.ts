@@ -90,6 +90,18 @@ export class Rng {
     }
   }
 
+  /** The fork indices from the seed to here: with the seed, all that Rng.at needs to rebuild this stream's start (in a worker, say). */
+  get forks(): number[] {
+    return this.key.slice(2);
+  }
+
+  /** The stream `new Rng(seed).fork(f0).fork(f1)…` starts as, for forks [f0, f1, …]. */
+  static at(seed: number, forks: readonly number[]): Rng {
+    let r = new Rng(seed);
+    for (const f of forks) r = r.fork(f);
+    return r;
+  }
+
   /**
    * Independent stream number k (for example one per restart). Like numpy's SeedSequence
    * spawning, the child's state is a hash of the seed and the whole fork path, so it does

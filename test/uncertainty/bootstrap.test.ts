@@ -5,11 +5,13 @@
  * closed-form sandwich it converges to.
  */
 import { describe, expect, it } from 'vitest';
-import { drawRows, resample, runBootstrap } from '../../src/train/bootstrap.js';
+import { runBootstrap } from '../../src/train/bootstrap.js';
+import type { FitRunner } from '../../src/train/fit-job.js';
+import { drawRows, resample } from '../../src/train/resample.js';
+import type { Dataset, FitOutcome } from '../../src/train/types.js';
 import { quantileSorted, residualPool, sumQuantile, sumRank } from '../../src/uncertainty/bootstrap.js';
 import { RESIDUAL_POOL } from '../../src/uncertainty/types.js';
 import { Rng } from '../../src/util/rng.js';
-import type { Dataset, FitOutcome } from '../../src/train/types.js';
 
 /** The smallest of the B·K sums z with #{sums ≤ z} ≥ q·B·K. */
 function bruteSumQuantile(v: number[], pool: number[], q: number): number {
@@ -83,6 +85,11 @@ describe('refits', () => {
   // Heteroscedastic noise: the pairs bootstrap follows the sandwich (HC0), not σ²/Sxx.
   const y = Float64Array.from(x, (v) => 2 * v + 1 + (0.5 + Math.abs(v)) * rng.normal());
   const data: Dataset = { x, y, n, d: 1 };
+  const from = { theta: [[0]], w: [0], b: 0, ridge: 0 };
+  /** Refits in this thread: each job's rows drawn from its own fork, as fit-job.ts draws them, then a line fitted. */
+  const lines = (seed: number): FitRunner => ({
+    local: async (job) => ({ outcome: lineFit(resample(data, drawRows(n, Rng.at(seed, job.forks)))), warnings: [] }),
+  });
 
   it('drawRows is seeded and in range; resample copies the drawn rows', () => {
     const a = drawRows(50, new Rng(1).fork(9));
@@ -95,17 +102,16 @@ describe('refits', () => {
   });
 
   it('refit b is the same whatever the number of refits', async () => {
-    const fit = async (d: Dataset) => lineFit(d);
-    const five = await runBootstrap(5, data, new Rng(11), fit);
-    const eight = await runBootstrap(8, data, new Rng(11), fit);
+    const five = await runBootstrap(5, from, new Rng(11), lines(11), {});
+    const eight = await runBootstrap(8, from, new Rng(11), lines(11), {});
     expect(eight.replicates.slice(0, 5)).toEqual(five.replicates);
-    const other = await runBootstrap(5, data, new Rng(12), fit);
+    const other = await runBootstrap(5, from, new Rng(12), lines(12), {});
     expect(other.replicates).not.toEqual(five.replicates);
   });
 
   it("the slope's spread over 2000 refits matches the sandwich standard error within Monte Carlo error", async () => {
     const full = lineFit(data);
-    const boot = await runBootstrap(2000, data, new Rng(5), async (d) => lineFit(d));
+    const boot = await runBootstrap(2000, from, new Rng(5), lines(5), {});
     const slopes = boot.replicates.map((r) => r.w[0]);
     const mean = slopes.reduce((s, v) => s + v, 0) / slopes.length;
     const sd = Math.sqrt(slopes.reduce((s, v) => s + (v - mean) ** 2, 0) / (slopes.length - 1));

@@ -231,4 +231,16 @@ describe('Rng.fork', () => {
   it.each([-1, 0.5, 2 ** 32])('rejects k = %d', (k) => {
     expect(() => new Rng(1).fork(k)).toThrow(RangeError);
   });
+
+  it('is rebuilt from its seed and fork path (how a pool worker gets a job\'s stream), whatever was drawn before', () => {
+    const parent = new Rng(2 ** 40 + 3);
+    parent.next();
+    const child = parent.fork(7).fork(0xb007);
+    expect(child.forks).toEqual([7, 0xb007]);
+    const again = Rng.at(2 ** 40 + 3, child.forks);
+    expect(draws(again, 20)).toEqual(draws(child, 20));
+    expect(draws(Rng.at(2 ** 40 + 3, [7]), 20)).not.toEqual(draws(Rng.at(2 ** 40 + 3, [7, 0xb007]), 20));
+    expect(new Rng(5).forks).toEqual([]);
+  });
 });
+

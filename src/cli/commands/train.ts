@@ -1,11 +1,11 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
-import type { TrainArgs } from '../run/train.js';
+import { UsageError } from '../../errors.js';
 // Names only: the basis modules (and the engine behind them) load when a command runs, not for --help.
 import { BASIS_NAMES } from '../../model/types.js';
-import { UsageError } from '../../errors.js';
 import { DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption, type UnitsOption } from '../../train/defaults.js';
 import { optimizerNames } from '../../train/optimizer.js';
 import { batchSize, fileArg, fraction, integer, list, nonNegativeInteger, outputPath, positiveFinite, positiveInteger, single } from '../options.js';
+import type { TrainArgs } from '../run/train.js';
 
 
 const DATA = 'Data:';
@@ -56,7 +56,7 @@ export function trainOptions(y: Argv): Argv {
       .option('patience', { group: OPT, describe: 'stop after this many epochs without validation improvement and keep the best (0: never)', default: DEFAULTS.patience ?? 0, coerce: single(nonNegativeInteger('patience')) })
       .option('restarts', { group: OPT, describe: 'seeded starts; the best by validation loss is kept', default: DEFAULTS.restarts, coerce: single(positiveInteger('restarts')) })
       .option('bootstrap', { group: OPT, describe: 'B refits on resampled rows: standard errors and percentile intervals from them (0: the delta method only; see the README, Uncertainty)', default: DEFAULTS.bootstrap, coerce: single(nonNegativeInteger('bootstrap')) })
-      .option('threads', { group: OPT, describe: 'threads per gradient (default: the number of cores); the model does not depend on it', coerce: single(positiveInteger('threads')) })
+      .option('threads', { group: OPT, describe: 'threads per gradient (default: the number of cores); with --restarts or --bootstrap, fits at once, one thread each; the model does not depend on it', coerce: single(positiveInteger('threads')) })
       .option('seed', { group: OPT, describe: 'seed for all randomness', default: DEFAULTS.seed, coerce: single(integer('seed')) })
       .option('out', { group: OUT, type: 'string', default: 'model.json', describe: "model file (written atomically); '-': standard output (not with --json)", coerce: single(outputPath('out')) })
       .option('plot', { group: OUT, type: 'string', describe: "also draw the fit and the loss by epoch as SVG (PNG for a path ending in .png) to this path; '-': standard output (not with --json)", coerce: single(outputPath('plot')) })

@@ -1,0 +1,82 @@
+/**
+ * One fit as plain data: a seeded start (one of --restarts) or a bootstrap refit
+ * (--bootstrap). Plain data, so that the worker pool (src/util/pool.ts) runs it in
+ * this thread or in a worker thread with the same result: a job names its Rng by
+ * the fork path from the seed, and the context carries the rows and settings.
+ */
+import { basisFamily } from '../basis/index.js';
+import { type JobHandler, type JobHooks, runPool } from '../util/pool.js';
+import { Rng } from '../util/rng.js';
+import { fit } from './fit.js';
+import { drawRows, resample } from './resample.js';
+import type { Dataset, EpochReport, FitOptions, FitOutcome } from './types.js';
+
+/** A fit's settings without what cannot cross to a worker (the family is rebuilt from its name). */
+export type FitSettings = Omit<FitOptions, 'family' | 'onEpoch' | 'onWarning' | 'shouldStop'>;
+
+export interface FitContext {
+  basis: string;
+  seed: number;
+  /** The fit rows (also what bootstrap refits resample) and the validation rows, scaled as the model acts on them. */
+  train: Dataset;
+  validation: Dataset | null;
+  settings: FitSettings;
+}
+
+export type FitJob =
+  | { kind: 'start'; forks: number[] }
+  /** Refit on rows drawn with replacement from the fit rows by the job's Rng, from `from` with its λ fixed. */
+  | { kind: 'refit'; forks: number[]; from: { theta: number[][]; w: number[]; b: number; ridge: number } };
+
+export interface FitJobResult {
+  outcome: FitOutcome;
+  /** The fit's warnings, passed on by the caller in job order (so they do not depend on the pool size). */
+  warnings: string[];
+}
+
+/** Runs fit jobs in this thread (`local`) or, with `pool`, over `pool.size` workers built from its context. */
+export interface FitRunner {
+  local: JobHandler<FitJob, FitJobResult, EpochReport>;
+  /** Absent where the rows are not in memory (--stream): every job then runs here. */
+  pool?: { context: FitContext; size: number };
+}
+
+export async function runFitJob(ctx: FitContext, job: FitJob, hooks: JobHooks<EpochReport>): Promise<FitJobResult> {
+  const warnings: string[] = [];
+  const rng = Rng.at(ctx.seed, job.forks);
+  const control = { family: basisFamily(ctx.basis), shouldStop: () => hooks.stopped() };
+  if (job.kind === 'start') {
+    const opts = { ...ctx.settings, ...control, onEpoch: (e: EpochReport) => hooks.post(e), onWarning: (m: string) => warnings.push(m) };
+    return { outcome: await fit(ctx.train, ctx.validation, opts, rng), warnings };
+  }
+  const rows = resample(ctx.train, drawRows(ctx.train.n, rng));
+  const { from } = job;
+  // A refit's warnings repeat the fit's B times over; the refits' count of divergences is what is reported.
+  const opts = { ...ctx.settings, ...control, initialTheta: from.theta, initialLinear: { w: from.w, b: from.b }, ridge: from.ridge };
+  return { outcome: await fit(rows, ctx.validation, opts, rng), warnings };
+}
+
+export interface FitsHooks {
+  onEpoch?: (index: number, e: EpochReport) => void;
+  onResult?: (index: number, r: FitJobResult) => void;
+  shouldStop?: () => boolean;
+}
+
+/** Runs `jobs`; the result of job i at index i, undefined for jobs an interruption left unstarted. */
+export async function runFits(runner: FitRunner, jobs: FitJob[], hooks: FitsHooks): Promise<(FitJobResult | undefined)[]> {
+  const results: (FitJobResult | undefined)[] = new Array(jobs.length).fill(undefined);
+  await runPool<FitJob, FitJobResult, EpochReport>({
+    jobs,
+    size: runner.pool?.size ?? 1,
+    local: runner.local,
+    worker: new URL('./fit-worker.js', import.meta.url),
+    workerData: runner.pool?.context,
+    onResult: (i, r) => {
+      results[i] = r;
+      hooks.onResult?.(i, r);
+    },
+    onMessage: hooks.onEpoch,
+    shouldStop: hooks.shouldStop,
+  });
+  return results;
+}

@@ -1,0 +1,9 @@
+/** A pool worker for train's restarts and bootstrap refits (fit-job.ts): the context once, then jobs. */
+import { serveJobs } from '../util/pool.js';
+import { type FitContext, type FitJob, type FitJobResult, runFitJob } from './fit-job.js';
+import type { EpochReport } from './types.js';
+
+serveJobs<FitJob, FitJobResult, EpochReport>((data) => {
+  const ctx = data as FitContext;
+  return (job, hooks) => runFitJob(ctx, job, hooks);
+});
