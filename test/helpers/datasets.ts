@@ -3,26 +3,17 @@
  * do not share randomness (or bugs) with the code under test.
  */
 import { writeFileSync } from 'node:fs';
+import { gaussian, mulberry32 } from '../../scripts/seeded-random.mjs';
 
-/** mulberry32: a tiny, well-known 32-bit generator; uniform in [0, 1). */
+/** mulberry32 (scripts/seeded-random.mjs, shared with the data scripts and benchmarks); uniform in [0, 1). */
 export function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
+  return mulberry32(seed);
 }
 
 /** Standard normal draws (Box–Muller) from a seeded uniform stream. */
 export function normal(seed: number): () => number {
   const u = uniform(seed);
-  return () => {
-    const u1 = 1 - u(); // in (0, 1]: log stays finite
-    return Math.sqrt(-2 * Math.log(u1)) * Math.cos(2 * Math.PI * u());
-  };
+  return () => gaussian(u);
 }
 
 export interface CurveSpec {
