@@ -41,12 +41,17 @@ export interface FitRunner {
   pool?: { context: FitContext; size: number };
 }
 
-export async function runFitJob(ctx: FitContext, job: FitJob, hooks: JobHooks<EpochReport>): Promise<FitJobResult> {
+/**
+ * Runs one job. `warnNow`, where the job runs in the thread that shows warnings, passes
+ * them on as they happen (jobs there run one after another, so in job order); otherwise
+ * they come back with the result.
+ */
+export async function runFitJob(ctx: FitContext, job: FitJob, hooks: JobHooks<EpochReport>, warnNow?: (m: string) => void): Promise<FitJobResult> {
   const warnings: string[] = [];
   const rng = Rng.at(ctx.seed, job.forks);
   const control = { family: basisFamily(ctx.basis), shouldStop: () => hooks.stopped() };
   if (job.kind === 'start') {
-    const opts = { ...ctx.settings, ...control, onEpoch: (e: EpochReport) => hooks.post(e), onWarning: (m: string) => warnings.push(m) };
+    const opts = { ...ctx.settings, ...control, onEpoch: (e: EpochReport) => hooks.post(e), onWarning: warnNow ?? ((m: string) => warnings.push(m)) };
     return { outcome: await fit(ctx.train, ctx.validation, opts, rng), warnings };
   }
   const rows = resample(ctx.train, drawRows(ctx.train.n, rng));

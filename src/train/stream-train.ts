@@ -138,9 +138,8 @@ export async function trainStream(options: StreamTrainOptions): Promise<StreamTr
       // Only starts run here: --bootstrap needs the rows in memory, so there is no pool either.
       fits: {
         local: async (job, hooks) => {
-          const warnings: string[] = [];
-          const opts = { ...fitSettings(s, options), ...start, family, onEpoch: (e: EpochReport) => hooks.post(e), onWarning: (m: string) => warnings.push(m), shouldStop: hooks.stopped };
-          return { outcome: await fitStream(pass, sample, validation, opts, Rng.at(s.seed, job.forks)), warnings };
+          const opts = { ...fitSettings(s, options), ...start, family, onEpoch: (e: EpochReport) => hooks.post(e), onWarning: warn, shouldStop: hooks.stopped };
+          return { outcome: await fitStream(pass, sample, validation, opts, Rng.at(s.seed, job.forks)), warnings: [] };
         },
       },
       measure: async (m, stopped) => {

@@ -146,7 +146,7 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
       scaling,
       loadSeconds,
       droppedRows: table.droppedRows,
-      fits: { local: (job, hooks) => runFitJob(here, job, hooks), pool: { context, size: poolSize } },
+      fits: { local: (job, hooks) => runFitJob(here, job, hooks, warn), pool: { context, size: poolSize } },
       measure: async (m) => ({ train: measureOn(m, trainRows), validation: valRows ? measureOn(m, valRows) : null }),
       fitRows: trainSet,
     },
