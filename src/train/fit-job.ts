@@ -67,6 +67,18 @@ export interface FitsHooks {
   shouldStop?: () => boolean;
 }
 
+/**
+ * Seconds of remaining fits, one after another, below which they stay in this thread (see
+ * PoolRun.serialBelow); BASISFIT_POOL_SERIAL_BELOW sets it (0: always the pool, as the tests
+ * that compare the pool with one thread need).
+ */
+const SERIAL_BELOW = serialBelow(process.env.BASISFIT_POOL_SERIAL_BELOW);
+
+function serialBelow(v: string | undefined): number {
+  const s = v === undefined || v.trim() === '' ? Number.NaN : Number(v);
+  return Number.isFinite(s) && s >= 0 ? s : 2;
+}
+
 /** Runs `jobs`; the result of job i at index i, undefined for jobs an interruption left unstarted. */
 export async function runFits(runner: FitRunner, jobs: FitJob[], hooks: FitsHooks): Promise<(FitJobResult | undefined)[]> {
   const results: (FitJobResult | undefined)[] = new Array(jobs.length).fill(undefined);
@@ -82,6 +94,7 @@ export async function runFits(runner: FitRunner, jobs: FitJob[], hooks: FitsHook
     },
     onMessage: hooks.onEpoch,
     shouldStop: hooks.shouldStop,
+    serialBelow: SERIAL_BELOW,
   });
   return results;
 }

@@ -129,8 +129,8 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
   // The requested threads, at most the cores: fits at once for restarts and bootstrap refits, each on one thread.
   const cores = defaultThreads();
   const poolSize = Math.min(s.threads, cores);
-  // When the pool runs every start, the threads are fits at once, and a gradient's chunk count does not limit them.
-  const pooled = s.restarts > 1 && poolSize > 1;
+  // When the pool may run the fits, the threads are fits at once, and a gradient's chunk count does not limit them.
+  const pooled = (s.restarts > 1 || s.bootstrap > 0) && poolSize > 1;
   if (pooled && typeof options.threads === 'number' && options.threads > cores) warn(`--threads ${options.threads} is more than the ${cores} cores here; using ${cores}`);
   checkWorkload(s, pooled ? { ...options, threads: undefined } : options, family, table.d, trainRows.n, 'full', warn);
   const measureOn = (model: ModelFile | null, rows: LabelledRows) => (model ? metrics(predictRows(model, rows.x, rows.n), rows.y) : nanMetrics(rows.n));

@@ -29,6 +29,13 @@ export interface PoolRun<J, R, M> {
   onMessage?(index: number, message: M): void;
   /** Polled between jobs and while they run; true lets running jobs finish early and starts no more. */
   shouldStop?(): boolean;
+  /**
+   * For jobs of about equal cost: job 0 runs here first, timed, and the rest go to the
+   * workers only when they would take this many seconds one after another. Starting a
+   * worker (loading the modules, warming the JIT) costs a few hundred milliseconds, more
+   * than many small refits take together.
+   */
+  serialBelow?: number;
 }
 
 type Reply<R, M> = { index: number; result: R } | { index: number; message: M } | { index: number; error: WireError };
@@ -49,21 +56,35 @@ export async function runPool<J, R, M>(run: PoolRun<J, R, M>): Promise<void> {
   const { jobs } = run;
   if (jobs.length === 0) return;
   const stop = () => run.shouldStop?.() === true;
-  if (run.size <= 1 || jobs.length === 1) {
-    for (let i = 0; i < jobs.length; i++) {
+  const here = async (from: number, to: number) => {
+    for (let i = from; i < to; i++) {
       if (stop()) return;
       const result = await run.local(jobs[i], { post: (m) => run.onMessage?.(i, m), stopped: stop });
       await run.onResult(i, result);
     }
-    return;
+  };
+  if (run.size <= 1 || jobs.length === 1) return here(0, jobs.length);
+  let first = 0;
+  if (run.serialBelow !== undefined) {
+    const t0 = performance.now();
+    await here(0, 1);
+    first = 1;
+    const rest = ((performance.now() - t0) / 1000) * (jobs.length - 1);
+    if (stop()) return;
+    if (rest < run.serialBelow || jobs.length === 2) return here(1, jobs.length);
   }
+  return inWorkers(run, first, stop);
+}
+
+async function inWorkers<J, R, M>(run: PoolRun<J, R, M>, first: number, stop: () => boolean): Promise<void> {
+  const { jobs } = run;
   const flag = new Int32Array(new SharedArrayBuffer(4));
   const data = { data: run.workerData, stop: flag };
-  const pool = Array.from({ length: Math.min(run.size, jobs.length) }, () => new Worker(run.worker, { workerData: data }));
+  const pool = Array.from({ length: Math.min(run.size, jobs.length - first) }, () => new Worker(run.worker, { workerData: data }));
   const poll = setInterval(() => {
     if (stop()) Atomics.store(flag, 0, 1);
   }, STOP_POLL_MS);
-  let next = 0;
+  let next = first;
   try {
     await new Promise<void>((resolve, reject) => {
       let running = 0;
