@@ -5,7 +5,7 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { BIN, DATA_DIR, describeRun, runCli } from '../helpers/cli.js';
+import { ANSI, BIN, DATA_DIR, describeRun, runCli } from '../helpers/cli.js';
 
 const hasScript = spawnSync('script', ['--version']).status === 0;
 const GRID = ['cv', `${DATA_DIR}sinc.csv`, '--basis', 'rbf', '--units', '5,10', '--folds', '3', '--workers', '2'];
@@ -30,6 +30,6 @@ describe('cv progress', () => {
     expect(r.code, describeRun(r)).toBe(0);
     const lines = r.stderr.split('\n').filter((l) => l.startsWith('cv: ') && l.includes('fits done'));
     expect(lines.at(-1)).toBe('cv: 6/6 fits done, 0 left');
-    expect(r.stderr).not.toMatch(/\u001b\[/);
+    expect(r.stderr).not.toMatch(ANSI);
   }, 70_000);
 });
