@@ -2,6 +2,7 @@
 export const TRUE_CURVE: (x: number) => number;
 export const NOISE_SD: number;
 export const X_RANGE: [number, number];
+export const CURVES: Record<string, { d: number; noise: number; f: (x: number[]) => number }>;
 export interface SimulationResult {
   sets: number;
   n: number;
@@ -12,6 +13,7 @@ export interface SimulationResult {
   mean_band_coverage: number;
   mean_observation_width: number;
   mean_band_width: number;
+  curve: string;
   noise_sd: number;
   methods: Record<string, number>;
   perSet: { seed: number; coverage: number; width: number; sigma: number; dof: number; ridge: number; stopped: string }[];
@@ -28,4 +30,6 @@ export function simulate(args: {
   options?: Record<string, unknown>;
   firstSeed?: number;
   onSet?: (index: number, set: SimulationResult['perSet'][number]) => void;
+  /** A key of CURVES (default 'bend', the curve above). */
+  curve?: string;
 }): Promise<SimulationResult>;

@@ -1,21 +1,23 @@
 // Coverage of basisfit's prediction intervals on the default fit:
 // 200 seeded data sets (n rows each) from a known curve with Gaussian noise
-// (bench/coverage-sim.mjs), each trained by train() with its defaults (rbf,
-// 80 units, ridge by GCV, varpro Adam with early stopping on a 10% split),
-// then 95% intervals on fresh points. Target: observation intervals cover
+// (bench/coverage-sim.mjs; `--curve` picks another of its truths), each trained
+// by train() with its defaults (rbf, --units auto, the start and ridge by 10-fold
+// CV, varpro Adam with early stopping on a 10% split), then 95% intervals on
+// fresh points. Target: observation intervals cover
 // 93%–97% of new observations. Also reports how often the mean band covers
 // the true curve.
 //
-//   npm run build && node bench/coverage.mjs [--sets 200] [--n 100] [--fresh 200] [--level 0.95] [--set key=value ...] [--json]
+//   npm run build && node bench/coverage.mjs [--sets 200] [--n 100] [--fresh 200] [--level 0.95] [--curve bend|step|quiet|surface3] [--set key=value ...] [--json]
 import { train } from '../dist/train/train.js';
 import { predictIntervals } from '../dist/uncertainty/intervals.js';
 import { simulate } from './coverage-sim.mjs';
 
 function parseArgs(argv) {
-  const a = { sets: 200, n: 100, fresh: 200, level: 0.95, set: {}, json: false };
+  const a = { sets: 200, n: 100, fresh: 200, level: 0.95, set: {}, json: false, curve: 'bend' };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     if (k === '--json') a.json = true;
+    else if (k === '--curve') a.curve = argv[++i];
     else if (k === '--set') {
       const [key, value] = argv[++i].split('=');
       const num = Number(value);
@@ -23,7 +25,7 @@ function parseArgs(argv) {
     } else if (['--sets', '--n', '--fresh', '--level'].includes(k)) a[k.slice(2)] = Number(argv[++i]);
     else {
       console.error(`bench/coverage.mjs: unknown argument ${k}`);
-      console.error('usage: node bench/coverage.mjs [--sets 200] [--n 100] [--fresh 200] [--level 0.95] [--set key=value ...] [--json]');
+      console.error('usage: node bench/coverage.mjs [--sets 200] [--n 100] [--fresh 200] [--level 0.95] [--curve bend|step|quiet|surface3] [--set key=value ...] [--json]');
       process.exit(2);
     }
   }
@@ -40,6 +42,7 @@ const r = await simulate({
   fresh: args.fresh,
   level: args.level,
   options: args.set,
+  curve: args.curve,
   onSet: (s) => {
     if (!args.json && (s + 1) % 20 === 0) process.stderr.write(`  ${s + 1}/${args.sets} sets\n`);
   },
