@@ -8,6 +8,7 @@ import { MODEL_VERSION, type ModelFile, type Scaling, writeModel } from '../mode
 import type { Metrics } from '../model/metrics.js';
 import { bootstrapUncertainty, fitResiduals } from '../uncertainty/bootstrap.js';
 import { computeUncertainty, type UncertaintyOutcome } from '../uncertainty/covariance.js';
+import { checkHeldOut, type HeldOutRows } from '../uncertainty/held-out.js';
 import type { UncertaintyReport } from '../uncertainty/types.js';
 import type { Rng } from '../util/rng.js';
 import { runBootstrap } from './bootstrap.js';
@@ -63,6 +64,8 @@ export interface PreparedRun {
    * standard errors (src/uncertainty); absent when they are not in memory (--stream).
    */
   fitRows?: Dataset;
+  /** The validation rows, raw, to check σ̂ on (src/uncertainty/held-out.ts); absent without a split or under --stream. */
+  heldOut?: HeldOutRows;
   /** Runs the restarts and the bootstrap refits; refits need its pool context (the rows in memory). */
   fits: FitRunner;
   /** Metrics of the final model (null: training diverged) on the training and validation rows. */
@@ -164,14 +167,25 @@ async function uncertaintyOf(
       model.uncertainty = u.stored;
       return { report: u.report, interrupted: false };
     }
-    if (boot.interrupted) return { report: keepDelta(model, delta, warn), interrupted: true };
+    if (boot.interrupted) return { report: keepDelta(model, delta, warn, run.heldOut), interrupted: true };
   }
-  return { report: keepDelta(model, delta, warn), interrupted: false };
+  return { report: keepDelta(model, delta, warn, run.heldOut), interrupted: false };
 }
 
-function keepDelta(model: ModelFile, delta: UncertaintyOutcome, warn: (m: string) => void): UncertaintyReport | null {
+function keepDelta(model: ModelFile, delta: UncertaintyOutcome, warn: (m: string) => void, heldOut?: HeldOutRows): UncertaintyReport | null {
   if (delta.stored) model.uncertainty = delta.stored;
   if (delta.warning) warn(delta.warning);
+  if (delta.stored && delta.report && heldOut) {
+    const check = checkHeldOut(model, delta.stored, delta.report, heldOut);
+    if (check) {
+      delta.report.held_out = { rows: check.rows, ratio: check.ratio, p: check.p, rescaled: check.rescaled };
+      if (check.rescaled) {
+        warn(
+          `the ${check.rows} validation rows' errors are ${Math.sqrt(check.ratio).toFixed(2)}x what the training residuals predict (p = ${check.p.toPrecision(2)}): sigma and the intervals are scaled to them`,
+        );
+      }
+    }
+  }
   return delta.report;
 }
 

@@ -149,6 +149,7 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
       fits: { local: (job, hooks) => runFitJob(here, job, hooks, warn), pool: { context, size: poolSize } },
       measure: async (m) => ({ train: measureOn(m, trainRows), validation: valRows ? measureOn(m, valRows) : null }),
       fitRows: trainSet,
+      ...(valRows ? { heldOut: valRows } : {}),
     },
     rng,
     sink,

@@ -49,7 +49,6 @@ export function predictIntervals(model: ModelFile, x: Float64Array, n: number, l
   if (u.bootstrap) return { prediction, ...bootstrapBands(model, u, x, n, level), level, method: u.method };
   const factor = u.factor!;
   const t = studentTQuantile((1 + level) / 2, u.dof);
-  const ys = model.scaling?.y.std ?? 1;
   const out: Intervals = {
     prediction,
     meanLower: new Float64Array(n),
@@ -59,22 +58,29 @@ export function predictIntervals(model: ModelFile, x: Float64Array, n: number, l
     level,
     method: u.method,
   };
-  const d = model.features.length;
-  const scaled = scaleInputs(model, x, n);
   const sigma2 = u.sigma * u.sigma;
+  const varMean = meanVariances(model, factor, u.parameters, x, n);
+  for (let i = 0; i < n; i++) {
+    const halfMean = t * Math.sqrt(varMean[i]);
+    const halfObs = t * Math.sqrt(varMean[i] + sigma2);
+    out.meanLower[i] = prediction[i] - halfMean;
+    out.meanUpper[i] = prediction[i] + halfMean;
+    out.obsLower[i] = prediction[i] - halfObs;
+    out.obsUpper[i] = prediction[i] + halfObs;
+  }
+  return out;
+}
+
+/** The delta method's variance of f at each of N raw rows, in the target's units, a chunk of Jacobian rows at a time. */
+export function meanVariances(model: ModelFile, factor: readonly (readonly number[])[], parameters: ModelUncertainty['parameters'], x: Float64Array, n: number): Float64Array {
+  const d = model.features.length;
+  const ys = model.scaling?.y.std ?? 1;
+  const scaled = scaleInputs(model, x, n);
+  const out = new Float64Array(n);
   for (let start = 0; start < n; start += CHUNK_ROWS) {
     const m = Math.min(CHUNK_ROWS, n - start);
-    const { J, p } = parameterJacobian(model, scaled.subarray(start * d, (start + m) * d), m, u.parameters);
-    for (let r = 0; r < m; r++) {
-      const i = start + r;
-      const varMean = ys * ys * factorQuadratic(factor, J, r * p);
-      const halfMean = t * Math.sqrt(varMean);
-      const halfObs = t * Math.sqrt(varMean + sigma2);
-      out.meanLower[i] = prediction[i] - halfMean;
-      out.meanUpper[i] = prediction[i] + halfMean;
-      out.obsLower[i] = prediction[i] - halfObs;
-      out.obsUpper[i] = prediction[i] + halfObs;
-    }
+    const { J, p } = parameterJacobian(model, scaled.subarray(start * d, (start + m) * d), m, parameters);
+    for (let r = 0; r < m; r++) out[start + r] = ys * ys * factorQuadratic(factor, J, r * p);
   }
   return out;
 }

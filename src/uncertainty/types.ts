@@ -63,6 +63,12 @@ export interface UncertaintyReport {
   condition?: number;
   /** Under --bootstrap: the number of refits the standard errors and intervals come from. */
   replicates?: number;
+  /**
+   * σ̂ checked on the validation rows (src/uncertainty/held-out.ts): their mean squared error
+   * over the one the intervals expect (ratio), its p-value under the model, and whether
+   * σ̂, ν and the standard errors were scaled to them. Absent without validation rows.
+   */
+  held_out?: { rows: number; ratio: number; p: number; rescaled: boolean };
 }
 
 /** Number of stored parameters a covariance over `which` covers. */
