@@ -144,6 +144,7 @@ async function runAll(sets, references, args, extra, dir, onRow) {
         init_scale: runs.map((r) => r.result.init_scale ?? null),
         // What the start search chose (--units auto) and its cross-validated RMSE.
         units: runs.map((r) => r.result.units),
+        near_linear: runs.map((r) => r.result.selection?.near_linear ?? null),
         cv_rmse: runs.map((r) => r.result.selection?.cv_rmse ?? null),
       };
       out.push(row);

@@ -1,7 +1,6 @@
 import type { Tensor } from '../engine/index.js';
-import type { Rng } from '../util/rng.js';
-
 import type { BasisName } from '../model/types.js';
+import type { Rng } from '../util/rng.js';
 
 export type { BasisName };
 
@@ -41,4 +40,11 @@ export interface BasisFamily {
   init(x: Tensor, units: number, rng: Rng, scale?: number): Tensor[];
   /** Candidate `scale`s for init, from smooth to sharp; [1] means no search. */
   readonly initScales: readonly number[];
+  /**
+   * θ for one unit per input feature, each all but linear in its feature over
+   * the data's spread (standardised inputs), so the ridge fit of w, b is close
+   * to a linear ridge regression: the start search's simplest candidate.
+   * Absent where the family has no such form.
+   */
+  nearLinear?(x: Tensor): Tensor[];
 }

@@ -14,6 +14,17 @@ const WIDTH_FACTOR = 2;
  */
 const WIDTH_SCALES = [4 ** -6, 4 ** -5, 4 ** -4, 4 ** -3, 4 ** -2, 4 ** -1, 1, 4];
 
+/**
+ * The near-linear start (nearLinear): bump k centred L = 16 standard deviations
+ * out on feature k's negative side, width s = 48 L. Then
+ * φ_k = e^(−L/48) · exp(−2L x_k / s) · exp(−‖x‖² / s): over ±3 standard deviations
+ * the first exponent moves by 0.25 (about 1% curvature), and the last, shared by
+ * all units, adds a curvature about 1/(2L) of the linear part per standard
+ * deviation. The height e^(−1/3) is far from underflow.
+ */
+const NEAR_LINEAR_DISTANCE = 16;
+const NEAR_LINEAR_WIDTH = 48 * NEAR_LINEAR_DISTANCE;
+
 /** Gaussian bumps: φ_j(x) = exp(-‖x - c_j‖² / s_j); θ_j = [c_j1 .. c_jD, s_j]. */
 export const rbf: BasisFamily = {
   name: 'rbf',
@@ -29,6 +40,12 @@ export const rbf: BasisFamily = {
   unpack: unpackVectorAndScalar,
   pack: packVectorAndScalar,
   initScales: WIDTH_SCALES,
+  nearLinear(x) {
+    const d = x.shape[1];
+    const c = new Float64Array(d * d);
+    for (let k = 0; k < d; k++) c[k * d + k] = -NEAR_LINEAR_DISTANCE;
+    return [new Tensor(c, [d, d]), new Tensor(new Float64Array(d).fill(NEAR_LINEAR_WIDTH), [d])];
+  },
   init(x, units, rng: Rng, scale = 1) {
     const [n, d] = x.shape;
     // Centres spread over the data: quantiles in 1-D, k-means++ seeding otherwise.

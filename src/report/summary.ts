@@ -1,10 +1,10 @@
 /** The short, human summary printed after training. */
 import type { ChalkInstance } from 'chalk';
 import type { Metrics } from '../model/metrics.js';
-import { printable } from '../util/printable.js';
-import type { TrainResult } from '../train/train.js';
 import type { ModelFile } from '../model/types.js';
+import type { TrainResult } from '../train/train.js';
 import { uncertaintySummary } from '../uncertainty/report.js';
+import { printable } from '../util/printable.js';
 
 function num(v: number | null, digits = 4): string {
   if (v === null || !Number.isFinite(v)) return '-';
@@ -23,9 +23,11 @@ export function metricsTable(rows: [string, Metrics | null][], c: ChalkInstance)
 /** What the start search chose on its own (--units auto, --ridge auto) and by what score. */
 function selectionLine(r: TrainResult, sel: NonNullable<TrainResult['selection']>): string {
   if (sel.folds === 0) return 'start: too few rows to cross-validate, so the start was not chosen';
-  const units = sel.units_auto && sel.candidates ? `${r.units} units (of ${sel.candidates.map((c) => c.units).join(', ')}), ` : '';
+  const counts = sel.candidates?.map((c) => (c.near_linear ? `${c.units} near-linear` : String(c.units))).join(', ');
+  const units = sel.units_auto && counts ? `${r.units} units (of ${counts}), ` : '';
   const ridge = r.ridge !== undefined ? `, ridge ${num(r.ridge, 2)}` : '';
-  return `start chosen by ${sel.folds}-fold cross-validation: ${units}init scale ${num(r.init_scale ?? 1, 3)}${ridge}; CV rmse ${num(sel.cv_rmse)}`;
+  const how = sel.near_linear ? 'near-linear start (one unit per feature)' : `init scale ${num(r.init_scale ?? 1, 3)}`;
+  return `start chosen by ${sel.folds}-fold cross-validation: ${units}${how}${ridge}; CV rmse ${num(sel.cv_rmse)}`;
 }
 
 export function trainSummary(r: TrainResult, c: ChalkInstance, model?: ModelFile | null): string {

@@ -9,6 +9,12 @@
  * One pass over the rows accumulates each fold's normal equations; a fold's
  * training system is then the total minus its own part, so K folds cost about
  * what one fit on all rows costs, plus K·|grid| small Cholesky solves.
+ *
+ * On few rows the score depends on which rows share a fold as much as on the
+ * candidate, and the search keeps whichever candidate drew the luckiest folds;
+ * so small sets repeat the K folds with fresh assignments (at most
+ * CV_MAX_REPEATS, about CV_REPEAT_ROWS held-out predictions in all), which
+ * costs R passes over rows that are few. From CV_REPEAT_ROWS rows on it is one.
  */
 import { assignFolds } from '../data/index.js';
 import type { Scaling } from '../model/index.js';
@@ -24,27 +30,45 @@ export const UNIT_GRID: readonly number[] = [5, 10, 20, 40, 80];
 
 /** Folds of the start's cross-validation (fewer when there are fewer rows). */
 export const CV_FOLDS = 10;
+/** Repetitions R of the K folds: R·N held-out predictions reach about this many... */
+export const CV_REPEAT_ROWS = 1000;
+/** ... with at most this many repetitions (3: rbf 1.189 and 1.188 with 5, docs/defaults.md). */
+export const CV_MAX_REPEATS = 3;
 
 export interface Folds {
-  /** fold[r]: the fold holding out row r. */
-  fold: Uint32Array;
+  /** fold[r]: the fold holding out row r; one such assignment per repetition. */
+  fold: Uint32Array[];
+  /** Folds per repetition. */
   k: number;
 }
 
-/** K seeded folds over n rows, K = min(CV_FOLDS, n). */
+/** Repetitions of the K folds for n rows: min(CV_MAX_REPEATS, ⌊CV_REPEAT_ROWS / n⌋), at least 1. */
+export function cvRepeats(n: number): number {
+  return Math.max(1, Math.min(CV_MAX_REPEATS, Math.floor(CV_REPEAT_ROWS / Math.max(n, 1))));
+}
+
+/** K seeded folds over n rows, K = min(CV_FOLDS, n), repeated cvRepeats(n) times with fresh assignments. */
 export function startFolds(n: number, rng: Rng): Folds {
   const k = Math.max(1, Math.min(CV_FOLDS, n));
-  return { fold: assignFolds(n, k, rng), k };
+  const first = assignFolds(n, k, rng);
+  // Later repetitions from their own streams: the first assignment is the one a single repetition draws.
+  const more = Array.from({ length: cvRepeats(n) - 1 }, (_, i) => assignFolds(n, k, rng.fork(i + 1)));
+  return { fold: [first, ...more], k };
 }
 
 export interface RidgeScore {
   lambda: number;
-  /** Mean squared error of the held-out predictions over all rows (the model's, standardised, units). */
+  /** Mean squared error of the held-out predictions over all rows and repetitions (the model's, standardised, units). */
   cv: number;
-  /** Its standard error: the standard deviation of the folds' mean squared errors over √K. */
+  /**
+   * Its standard error: the standard deviation of the folds' mean squared errors over √K.
+   * K, not R·K: repetitions reuse the same rows, so they steady the score but add no rows.
+   */
   se: number;
-  /** Each fold's mean squared held-out error (for paired comparisons, clearlyBetter). */
+  /** Each fold's mean squared held-out error, repetition after repetition (for paired comparisons, clearlyBetter). */
   foldMse: Float64Array;
+  /** Folds per repetition (K). */
+  k: number;
 }
 
 /**
@@ -56,50 +80,56 @@ export function cvRidge(phi: Float64Array, n: number, j: number, y: Float64Array
   if (folds.k < 2) return null;
   const m = j + (withIntercept ? 1 : 0);
   const { a, yc } = design(phi, n, j, y, withIntercept);
-  const parts = foldSystems(a, yc, n, m, folds);
-  const total = sumSystems(parts, m);
-  // Held-out squared errors by λ and fold.
-  const sse = Array.from({ length: lambdas.length }, () => new Float64Array(folds.k));
+  const slots = folds.k * folds.fold.length;
+  // Held-out squared errors by λ and (repetition, fold).
+  const sse = Array.from({ length: lambdas.length }, () => new Float64Array(slots));
+  const heldOut = new Float64Array(slots);
   const mat = new Float64Array(m * m);
   const c = new Float64Array(m);
-  for (let f = 0; f < folds.k; f++) {
-    const nt = n - parts[f].rows.length;
-    for (let l = 0; l < lambdas.length; l++) {
-      for (let i = 0; i < m * m; i++) mat[i] = total.gram[i] - parts[f].gram[i];
-      for (let i = 0; i < m; i++) c[i] = total.rhs[i] - parts[f].rhs[i];
-      // λ on w only, scaled as in linear.ts (the mean objective); a floor keeps collinear units solvable.
-      for (let i = 0; i < j; i++) mat[i * m + i] += nt * lambdas[l] + total.jitter;
-      if (withIntercept) mat[j * m + j] += total.jitter;
-      if (!choleskySolve(mat, c, m)) {
-        sse[l][f] = Number.POSITIVE_INFINITY;
-        continue;
-      }
-      for (const r of parts[f].rows) {
-        let p = 0;
-        for (let i = 0; i < m; i++) p += a[r * m + i] * c[i];
-        sse[l][f] += (p - yc[r]) ** 2;
+  folds.fold.forEach((fold, rep) => {
+    const parts = foldSystems(a, yc, n, m, fold, folds.k);
+    const total = sumSystems(parts, m);
+    for (let f = 0; f < folds.k; f++) {
+      const slot = rep * folds.k + f;
+      heldOut[slot] = parts[f].rows.length;
+      const nt = n - parts[f].rows.length;
+      for (let l = 0; l < lambdas.length; l++) {
+        for (let i = 0; i < m * m; i++) mat[i] = total.gram[i] - parts[f].gram[i];
+        for (let i = 0; i < m; i++) c[i] = total.rhs[i] - parts[f].rhs[i];
+        // λ on w only, scaled as in linear.ts (the mean objective); a floor keeps collinear units solvable.
+        for (let i = 0; i < j; i++) mat[i * m + i] += nt * lambdas[l] + total.jitter;
+        if (withIntercept) mat[j * m + j] += total.jitter;
+        if (!choleskySolve(mat, c, m)) {
+          sse[l][slot] = Number.POSITIVE_INFINITY;
+          continue;
+        }
+        for (const r of parts[f].rows) {
+          let p = 0;
+          for (let i = 0; i < m; i++) p += a[r * m + i] * c[i];
+          sse[l][slot] += (p - yc[r]) ** 2;
+        }
       }
     }
-  }
+  });
   let best: RidgeScore | null = null;
   lambdas.forEach((lambda, l) => {
-    const cv = sse[l].reduce((a, b) => a + b, 0) / n;
+    const cv = sse[l].reduce((a, b) => a + b, 0) / (n * folds.fold.length);
     if (Number.isFinite(cv) && (best === null || cv < best.cv)) {
-      const foldMse = sse[l].map((v, f) => v / Math.max(parts[f].rows.length, 1));
-      best = { lambda, cv, se: standardError(foldMse), foldMse };
+      const foldMse = sse[l].map((v, f) => v / Math.max(heldOut[f], 1));
+      best = { lambda, cv, se: standardError(foldMse, folds.k), foldMse, k: folds.k };
     }
   });
   return best;
 }
 
-/** Standard deviation (n − 1) of the values over √n. */
-function standardError(v: ArrayLike<number>): number {
-  const k = v.length;
+/** Standard deviation (n − 1) of the values over √k (k: the folds per repetition). */
+function standardError(v: ArrayLike<number>, k: number): number {
+  const n = v.length;
   let mean = 0;
-  for (let i = 0; i < k; i++) mean += v[i] / k;
+  for (let i = 0; i < n; i++) mean += v[i] / n;
   let ss = 0;
-  for (let i = 0; i < k; i++) ss += (v[i] - mean) ** 2;
-  return Math.sqrt(ss / Math.max(k - 1, 1)) / Math.sqrt(k);
+  for (let i = 0; i < n; i++) ss += (v[i] - mean) ** 2;
+  return Math.sqrt(ss / Math.max(n - 1, 1)) / Math.sqrt(k);
 }
 
 /**
@@ -110,7 +140,7 @@ function standardError(v: ArrayLike<number>): number {
 export function clearlyBetter(a: RidgeScore, b: RidgeScore): boolean {
   const diff = Array.from(a.foldMse, (v, f) => b.foldMse[f] - v);
   const gain = diff.reduce((s, v) => s + v, 0) / diff.length;
-  return gain > standardError(diff);
+  return gain > standardError(diff, a.k);
 }
 
 /**
@@ -147,10 +177,10 @@ interface System {
   rows: number[];
 }
 
-function foldSystems(a: Float64Array, yc: Float64Array, n: number, m: number, folds: Folds): System[] {
-  const parts: System[] = Array.from({ length: folds.k }, () => ({ gram: new Float64Array(m * m), rhs: new Float64Array(m), rows: [] }));
+function foldSystems(a: Float64Array, yc: Float64Array, n: number, m: number, fold: Uint32Array, k: number): System[] {
+  const parts: System[] = Array.from({ length: k }, () => ({ gram: new Float64Array(m * m), rhs: new Float64Array(m), rows: [] }));
   for (let r = 0; r < n; r++) {
-    const p = parts[folds.fold[r]];
+    const p = parts[fold[r]];
     p.rows.push(r);
     const o = r * m;
     for (let i = 0; i < m; i++) {
@@ -210,8 +240,11 @@ export interface SelectionReport {
   cv_rmse: number;
   /** true: --units auto chose `units` from the candidates. */
   units_auto: boolean;
-  candidates?: { units: number; init_scale: number; ridge: number; cv_rmse: number }[];
-  /** With candidates: the fewest units whose CV RMSE is at most this won (the lowest CV MSE plus one standard error). */
+  /** true: the kept start is the family's near-linear one (one unit per feature), the simplest candidate. */
+  near_linear: boolean;
+  /** The near-linear start first (near_linear: true), then each unit count's best. */
+  candidates?: { units: number; init_scale: number; ridge: number; cv_rmse: number; near_linear?: true }[];
+  /** With candidates: the first (the near-linear start, then the fewest units) whose CV RMSE is at most this won (the lowest CV MSE plus one standard error). */
   threshold_rmse?: number;
 }
 
@@ -222,9 +255,16 @@ export function selectionReport(s: StartSelection, scaling: Scaling | null, unit
     folds: s.folds,
     cv_rmse: rmse(s.cv) ?? Number.NaN,
     units_auto: unitsAuto,
+    near_linear: s.nearLinear === true,
     ...(s.candidates
       ? {
-          candidates: s.candidates.map((c) => ({ units: c.units, init_scale: c.scale, ridge: c.lambda, cv_rmse: rmse(c.cv) ?? Number.NaN })),
+          candidates: s.candidates.map((c) => ({
+            units: c.units,
+            init_scale: c.scale,
+            ridge: c.lambda,
+            cv_rmse: rmse(c.cv) ?? Number.NaN,
+            ...(c.nearLinear ? { near_linear: true as const } : {}),
+          })),
           threshold_rmse: rmse(s.threshold ?? Number.NaN) ?? Number.NaN,
         }
       : {}),

@@ -18,8 +18,8 @@ import type { Rng } from '../util/rng.js';
 import { ridgeSolve } from './linear.js';
 import { modelTheta } from './objective.js';
 import type { Params } from './params.js';
-import type { StartSelection } from './types.js';
 import { cvRidge, type Folds, type RidgeScore, startFolds } from './select.js';
+import type { StartSelection } from './types.js';
 
 /** λ candidates on the standardised problem: from nearly plain least squares to heavy shrinkage. */
 export const RIDGE_GRID: readonly number[] = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
@@ -41,9 +41,11 @@ export function bestRidge(
   return cvRidge(phi.data, x.shape[0], phi.shape[1], y, lambdas, folds, withIntercept);
 }
 
-/** One unit count's best start: what `--units auto` compared. */
+/** One unit count's best start, or the near-linear start: what `--units auto` compared. */
 export interface UnitsScore {
   units: number;
+  /** The family's near-linear θ (one unit per feature) rather than its init at a scale. */
+  nearLinear?: boolean;
   scale: number;
   lambda: number;
   /** Cross-validated MSE (standardised units). */
@@ -52,8 +54,10 @@ export interface UnitsScore {
 
 export interface Start {
   theta: Tensor[];
-  /** The family's init scale that won (1 when θ was given). */
+  /** The family's init scale that won (1 when θ was given; the smoothest for the near-linear start). */
   scale: number;
+  /** θ is the family's near-linear start (family.nearLinear). */
+  nearLinear?: boolean;
   lambda: number;
   /** Cross-validated MSE of the start's ridge fit (standardised units). */
   cv: number;
@@ -74,7 +78,12 @@ export interface Start {
  * CV errors of neighbouring counts differ by less than their noise, and the
  * smaller model is the one that holds up on new rows. Every candidate is
  * scored on the same folds, and candidates with the same unit count share
- * their random draws. With `theta` given (a warm start) only λ is chosen.
+ * their random draws. Under `--units auto` the family's near-linear start
+ * (one unit per feature, in effect a linear ridge regression) competes too,
+ * as the simplest candidate: the first the rule considers, whatever its unit
+ * count, so a few rows of a nearly linear truth can fall back to it; basis
+ * functions alone would have to build that line (docs/defaults.md).
+ * With `theta` given (a warm start) only λ is chosen.
  * w and b are not returned: the caller solves them on every training row
  * for the winning θ and λ.
  */
@@ -106,6 +115,12 @@ export function chooseStart(
     }
     if (bestJ) perCount.push(bestJ);
   }
+  if (counts.length > 1 && family.nearLinear) {
+    const near = family.nearLinear(sample.x);
+    const c = bestRidge(family, sample.x, sample.y, near, lambdas, folds, withIntercept);
+    const start = { theta: family.nearLinear(x), scale: family.initScales[0], lambda: c?.lambda ?? 0, cv: c?.cv ?? 0, folds: folds.k, nearLinear: true };
+    if (c) perCount.unshift({ start, se: c.se });
+  }
   if (perCount.length === 0) {
     const j = counts[counts.length - 1];
     return { theta: family.init(x, j, draws.fork(0), 1), scale: 1, lambda: lambdas[lambdas.length - 1], cv: Number.POSITIVE_INFINITY, folds: folds.k };
@@ -113,7 +128,7 @@ export function chooseStart(
   const lowest = perCount.reduce((a, b) => (b.start.cv < a.start.cv ? b : a));
   const chosen = perCount.find((c) => c.start.cv <= lowest.start.cv + lowest.se) ?? lowest;
   if (counts.length === 1) return chosen.start;
-  const candidates = perCount.map(({ start: s }) => ({ units: s.theta[0].shape[0], scale: s.scale, lambda: s.lambda, cv: s.cv }));
+  const candidates = perCount.map(({ start: s }) => ({ units: s.theta[0].shape[0], scale: s.scale, lambda: s.lambda, cv: s.cv, ...(s.nearLinear ? { nearLinear: true } : {}) }));
   return { ...chosen.start, candidates, threshold: lowest.start.cv + lowest.se };
 }
 
@@ -181,5 +196,5 @@ export function solveLinear(family: BasisFamily, p: Params, x: Tensor, y: Float6
 
 /** What the result document says about the start's choice (FitOutcome.selection). */
 export function startSelection(s: Start): StartSelection {
-  return { folds: s.folds, cv: s.cv, ...(s.candidates ? { candidates: s.candidates, threshold: s.threshold } : {}) };
+  return { folds: s.folds, cv: s.cv, ...(s.nearLinear ? { nearLinear: true } : {}), ...(s.candidates ? { candidates: s.candidates, threshold: s.threshold } : {}) };
 }

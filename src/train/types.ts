@@ -93,8 +93,10 @@ export interface StartSelection {
   folds: number;
   /** The chosen start's cross-validated MSE (standardised units). */
   cv: number;
-  /** `--units auto`: each unit count's best start (init scale, λ, CV MSE). */
-  candidates?: { units: number; scale: number; lambda: number; cv: number }[];
+  /** The chosen start is the family's near-linear one (train/start.ts). */
+  nearLinear?: boolean;
+  /** `--units auto`: the near-linear start's score (first, marked), then each unit count's best start (init scale, λ, CV MSE). */
+  candidates?: { units: number; scale: number; lambda: number; cv: number; nearLinear?: boolean }[];
   /** With candidates: the one-standard-error bound; the fewest units whose CV MSE is at most this won. */
   threshold?: number;
 }

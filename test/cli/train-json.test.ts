@@ -144,14 +144,15 @@ describe('train --json variants', () => {
     const run = await runCli(['train', SINC, '--epochs', '3', '--json', '--quiet', '--out', tmp.file('auto.json')]);
     expect(run.code, describeRun(run)).toBe(0);
     const doc = parseJsonOutput<TrainDoc & { selection: { method: string; folds: number; units_auto: boolean; threshold_rmse: number; candidates: { units: number; cv_rmse: number }[] } }>(run);
-    expect(doc.selection).toMatchObject({ method: 'cv', folds: 10, units_auto: true });
+    expect(doc.selection).toMatchObject({ method: 'cv', folds: 10, units_auto: true, near_linear: false });
     const { candidates, threshold_rmse } = doc.selection;
-    expect(candidates.map((c) => c.units)).toEqual([5, 10, 20, 40, 80]);
-    // The fewest units within the one-standard-error bound won, and the model has that many.
+    // The near-linear start (one unit for the one feature) first, then the unit counts.
+    expect(candidates.map((c) => c.units)).toEqual([1, 5, 10, 20, 40, 80]);
+    // The first candidate within the one-standard-error bound won, and the model has that many units.
     expect(doc.units).toBe(candidates.find((c) => c.cv_rmse <= threshold_rmse)!.units);
     expect(parseModel(readFileSync(tmp.file('auto.json'), 'utf8'), 'auto.json').w).toHaveLength(doc.units);
     const human = await runCli(['train', SINC, '--epochs', '3', '--out', tmp.file('auto2.json')]);
-    expect(human.stdout).toMatch(new RegExp(`start chosen by 10-fold cross-validation: ${doc.units} units \\(of 5, 10, 20, 40, 80\\)`));
+    expect(human.stdout).toMatch(new RegExp(`start chosen by 10-fold cross-validation: ${doc.units} units \\(of 1 near-linear, 5, 10, 20, 40, 80\\)`));
   });
 
   it('a bad --units names auto in its hint', async () => {

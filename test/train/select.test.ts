@@ -1,6 +1,9 @@
+import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
+import { assignFolds } from '../../src/data/index.js';
+import { trainSummary } from '../../src/report/summary.js';
 import { ridgeSolve } from '../../src/train/linear.js';
-import { choleskySolve, cvRidge, startFolds } from '../../src/train/select.js';
+import { CV_MAX_REPEATS, CV_REPEAT_ROWS, choleskySolve, cvRepeats, cvRidge, startFolds } from '../../src/train/select.js';
 import { train } from '../../src/train/train.js';
 import { Rng } from '../../src/util/rng.js';
 import { normal, uniform, writeCsv } from '../helpers/datasets.js';
@@ -40,17 +43,38 @@ function bruteForceCv(phi: Float64Array, n: number, j: number, y: Float64Array, 
 }
 
 describe('cross-validated ridge (select.ts)', () => {
-  it('scores each λ as the mean held-out error of ridge fits on the other folds', () => {
+  it('scores each λ as the mean held-out error of ridge fits on the other folds, over every repetition', () => {
     const n = 53;
     const j = 6;
     const { phi, y } = problem(n, j, 7);
     const folds = startFolds(n, new Rng(3));
     expect(folds.k).toBe(10);
+    expect(folds.fold.length).toBe(cvRepeats(n));
+    expect(folds.fold.length).toBeGreaterThan(1);
     for (const lambda of [1e-4, 1e-2, 1]) {
       const got = cvRidge(phi, n, j, y, [lambda], folds)!;
       expect(got.lambda).toBe(lambda);
-      expect(got.cv).toBeCloseTo(bruteForceCv(phi, n, j, y, lambda, folds.fold, folds.k), 8);
+      const each = folds.fold.map((fold) => bruteForceCv(phi, n, j, y, lambda, fold, folds.k));
+      expect(got.cv).toBeCloseTo(each.reduce((a, b) => a + b, 0) / each.length, 8);
+      // One score per (repetition, fold); the standard error counts the K folds, not R·K.
+      expect(got.foldMse.length).toBe(folds.k * folds.fold.length);
+      const mean = got.foldMse.reduce((a, b) => a + b, 0) / got.foldMse.length;
+      const sd = Math.sqrt(got.foldMse.reduce((a, v) => a + (v - mean) ** 2, 0) / (got.foldMse.length - 1));
+      expect(got.se).toBeCloseTo(sd / Math.sqrt(folds.k), 12);
     }
+  });
+
+  it('repeats the folds with fresh assignments on few rows only, the first assignment as without repeats', () => {
+    expect(cvRepeats(30)).toBe(CV_MAX_REPEATS);
+    expect(cvRepeats(CV_REPEAT_ROWS / 2)).toBe(2);
+    expect(cvRepeats(CV_REPEAT_ROWS)).toBe(1);
+    expect(cvRepeats(50_000)).toBe(1);
+    const few = startFolds(40, new Rng(9));
+    expect(few.fold[1]).not.toEqual(few.fold[0]);
+    for (const fold of few.fold) for (let f = 0; f < few.k; f++) expect(fold.filter((v) => v === f).length).toBe(4);
+    // The first assignment is the one a single repetition would draw.
+    expect(few.fold[0]).toEqual(assignFolds(40, 10, new Rng(9)));
+    expect(startFolds(2000, new Rng(9)).fold.length).toBe(1);
   });
 
   it('picks the λ with the least held-out error from a grid', () => {
@@ -94,14 +118,19 @@ describe('--units auto', () => {
       const { result } = await train({ file, basis, out: null });
       expect(result.selection?.units_auto).toBe(true);
       const candidates = result.selection!.candidates!;
-      expect(candidates.map((c) => c.units)).toEqual([5, 10, 20, 40, 80]);
-      // The one-standard-error rule: the fewest units within the bound, which the lowest CV error sets.
+      // The near-linear start (one unit per feature) first, then the unit counts.
+      expect(candidates.map((c) => c.units)).toEqual([4, 5, 10, 20, 40, 80]);
+      expect(candidates.map((c) => c.near_linear === true)).toEqual([true, false, false, false, false, false]);
+      // The one-standard-error rule: the first (simplest) within the bound, which the lowest CV error sets.
       const bound = result.selection!.threshold_rmse!;
       expect(bound).toBeGreaterThanOrEqual(Math.min(...candidates.map((c) => c.cv_rmse)));
       const chosen = candidates.find((c) => c.cv_rmse <= bound)!;
       expect(result.units).toBe(chosen.units);
       expect(result.selection!.cv_rmse).toBe(chosen.cv_rmse);
-      expect(result.units).toBeLessThanOrEqual(10);
+      // A linear truth: the near-linear start is within the bound, and so it wins.
+      expect(chosen.near_linear).toBe(true);
+      expect(result.selection!.near_linear).toBe(true);
+      expect(trainSummary(result, new Chalk({ level: 0 }))).toContain('near-linear start (one unit per feature)');
     }
   });
 
@@ -128,7 +157,7 @@ describe('--units auto', () => {
     const { result, model } = await train({ file, basis: 'rbf', units: 7, epochs: 3, out: null });
     expect(result.units).toBe(7);
     expect(model!.theta.length).toBe(7);
-    expect(result.selection).toMatchObject({ method: 'cv', folds: 10, units_auto: false });
+    expect(result.selection).toMatchObject({ method: 'cv', folds: 10, units_auto: false, near_linear: false });
     expect(result.selection!.candidates).toBeUndefined();
   });
 });
