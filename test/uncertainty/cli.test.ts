@@ -20,11 +20,12 @@ interface Report {
   dof: number;
   stderr: { w: number[]; b: number | null; theta: (number | null)[][] };
   method: string;
+  held_out?: { rows: number; ratio: number; p: number; rescaled: boolean };
 }
 let doc: { units: number; uncertainty: Report; warnings: string[] };
 
 beforeAll(async () => {
-  const r = await runCli(['train', data, '--units', '12', '--json', '--quiet', '--out', MODEL]);
+  const r = await runCli(['train', data, '--units', '12', '--seed', '5', '--json', '--quiet', '--out', MODEL]);
   expect(r.code, describeRun(r)).toBe(0);
   doc = parseJsonOutput(r);
 }, HOOK_TIMEOUT_MS);
@@ -33,6 +34,8 @@ describe('train --json uncertainty', () => {
   it('has sigma, dof, stderr in the model-file layout and the method', () => {
     const u = doc.uncertainty;
     expect(u.method).toBe('linear-in-w given theta (ridge sandwich, effective dof)');
+    // The 15 validation rows agree with σ̂ here (seed 5), so it is the training residuals' own.
+    expect(u.held_out).toMatchObject({ rows: 15, rescaled: false });
     expect(u.stderr.w).toHaveLength(12);
     expect(u.stderr.w.every((v) => v > 0)).toBe(true);
     expect(u.stderr.b).toBeGreaterThan(0);
@@ -56,7 +59,7 @@ describe('train --json uncertainty', () => {
   });
 
   it('the summary names sigma, dof, the method and the least certain parameters', async () => {
-    const r = await runCli(['train', data, '--units', '12', '--quiet', '--out', tmp.file('summary-model.json')]);
+    const r = await runCli(['train', data, '--units', '12', '--seed', '5', '--quiet', '--out', tmp.file('summary-model.json')]);
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.stdout).toMatch(/^sigma 0\.\d+ \(dof \d+(\.\d+)?; linear-in-w given theta \(ridge sandwich, effective dof\)\)$/m);
     expect(r.stdout).toMatch(/^largest relative standard errors: (w\[\d+\]|b) [^,]+, (w\[\d+\]|b) [^,]+, (w\[\d+\]|b) /m);
