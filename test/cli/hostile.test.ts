@@ -673,10 +673,33 @@ describe('wide files', () => {
     expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
     for (const args of [['train', 'million.csv', ...QUICK], ['train', 'million.csv', '--stream', ...QUICK], ['predict', 'million.csv', '--model', 'm.json']]) {
       const r = await runCli(args, { cwd: dir });
-      expectOneError(r, 1, /million\.csv:1: more than 100000 columns on the first line: basisfit reads at most 100000/);
+      expectOneError(r, 1, /million\.csv:1: more than 100000 columns on line 1: basisfit reads at most 100000/);
     }
     expect(existsSync(join(dir, 'model.json'))).toBe(false);
   });
+
+  it('a data row of millions of cells is refused at its first read block, not after all of them are held', async () => {
+    const dir = caseDir();
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    // One-digit cells pass a limit on characters of field text, and empty ones add nothing to it.
+    writeFileSync(join(dir, 'digits.csv'), `x,y,z\n${'1,'.repeat(8_000_000)}1\n`);
+    writeFileSync(join(dir, 'empty.csv'), `x,y,z\n1,2,3\n${','.repeat(20_000_000)}\n`);
+    const wide = /row has at least (\d+) fields but the header has 3/;
+    const cases: [string[], string, string?][] = [
+      [['train', 'digits.csv', ...QUICK], 'digits.csv:2'],
+      [['train', 'digits.csv', '--stream', ...QUICK], 'digits.csv:2'],
+      [['predict', 'digits.csv', '--model', 'm.json'], 'digits.csv:2'],
+      [['train', 'empty.csv', ...QUICK], 'empty.csv:3'],
+      [['train', '-', ...QUICK], '<stdin>:2', readFileSync(join(dir, 'digits.csv'), 'utf8')],
+    ];
+    for (const [args, where, input] of cases) {
+      const r = await runCli(args, { cwd: dir, input });
+      expectOneError(r, 1, new RegExp(`${where.replace('.', '\\.')}: ${wide.source}`));
+      // Refused part way: fewer fields counted than the row has.
+      expect(Number(wide.exec(r.stderr)![1])).toBeLessThan(8_000_000);
+    }
+    expect(existsSync(join(dir, 'model.json'))).toBe(false);
+  }, 120_000);
 
   it('100,000 columns are read, and --features picks the columns of the model from them', async () => {
     const dir = caseDir();
