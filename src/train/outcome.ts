@@ -7,7 +7,7 @@ import { TrainingError } from '../errors.js';
 import { type ModelFile, MODEL_VERSION, type Scaling, writeModel } from '../model/index.js';
 import type { Metrics } from '../model/metrics.js';
 import { bootstrapUncertainty, fitResiduals } from '../uncertainty/bootstrap.js';
-import { computeUncertainty, type UncertaintyOutcome } from '../uncertainty/covariance.js';
+import { computeUncertaintyUnlessStopped, type UncertaintyOutcome } from '../uncertainty/covariance.js';
 import type { UncertaintyReport } from '../uncertainty/types.js';
 import type { Rng } from '../util/rng.js';
 import type { TrainSettings } from './defaults.js';
@@ -81,6 +81,8 @@ export interface RunHooks {
   onEpoch?: EpochListener;
   /** After each bootstrap refit: how many are done, of how many. */
   onRefit?: (done: number, of: number) => void;
+  /** Polled while the standard errors are computed, as during training: true skips them. */
+  shouldStop?: () => boolean;
 }
 
 /**
@@ -149,7 +151,15 @@ async function uncertaintyOf(
 ): Promise<{ report: UncertaintyReport | null; interrupted: boolean }> {
   // lm reports 'early-stop' when a convergence test ends it: that is a stationary point, which the full covariance needs.
   const settled = lmConverged(chosen.convergence) ? 'converged' : stopped;
-  const delta = computeUncertainty({ model, x: rows.x, y: rows.y, n: rows.n, ridge: chosen.ridge ?? s.ridge, stopped: settled });
+  // An interrupted run is saved at once: the standard errors can take longer than the training did.
+  const delta =
+    stopped === 'interrupted'
+      ? null
+      : await computeUncertaintyUnlessStopped({ model, x: rows.x, y: rows.y, n: rows.n, ridge: chosen.ridge ?? s.ridge, stopped: settled }, hooks.shouldStop);
+  if (delta === null) {
+    warn('interrupted: the model is saved without standard errors (predict --interval needs them; train again to the end)');
+    return { report: null, interrupted: true };
+  }
   if (s.bootstrap > 0 && run.refit && stopped !== 'interrupted') {
     const boot = await runBootstrap(s.bootstrap, rows, rng, (data, fork) => run.refit!(data, chosen, fork), hooks.onRefit);
     if (boot.diverged > 0) warn(`${boot.diverged} of ${s.bootstrap} bootstrap refits diverged and are left out`);

@@ -3,6 +3,7 @@
  * without a split). Start r draws the same numbers whatever the number of
  * restarts, so more restarts can only add candidates, never change the first ones.
  */
+import { InterruptedError } from '../errors.js';
 import type { Scaling } from '../model/index.js';
 import type { Rng } from '../util/rng.js';
 import type { EpochReport, FitOutcome } from './types.js';
@@ -47,7 +48,15 @@ export async function runRestarts(
             restarts,
           })
       : undefined;
-    const outcome = await fitOne(rng.fork(r + 1), listener);
+    let outcome: FitOutcome;
+    try {
+      outcome = await fitOne(rng.fork(r + 1), listener);
+    } catch (err) {
+      // Interrupted in a later start's search: the starts before it are kept.
+      if (!(err instanceof InterruptedError && out.best !== null)) throw err;
+      out.interrupted = true;
+      break;
+    }
     out.ran++;
     out.trainSeconds += outcome.trainSeconds;
     out.epochsRun += outcome.epochs;

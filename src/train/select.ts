@@ -13,6 +13,7 @@
 import { assignFolds } from '../data/index.js';
 import type { Scaling } from '../model/index.js';
 import type { Rng } from '../util/rng.js';
+import type { Steps } from '../util/steps.js';
 import type { StartSelection } from './types.js';
 
 /**
@@ -52,11 +53,11 @@ export interface RidgeScore {
  * on Φ (N × J row-major) with an unpenalised intercept; null if none is finite
  * or there are too few rows to hold any out.
  */
-export function cvRidge(phi: Float64Array, n: number, j: number, y: Float64Array, lambdas: readonly number[], folds: Folds, withIntercept = true): RidgeScore | null {
+export function* cvRidge(phi: Float64Array, n: number, j: number, y: Float64Array, lambdas: readonly number[], folds: Folds, withIntercept = true): Steps<RidgeScore | null> {
   if (folds.k < 2) return null;
   const m = j + (withIntercept ? 1 : 0);
   const { a, yc } = design(phi, n, j, y, withIntercept);
-  const parts = foldSystems(a, yc, n, m, folds);
+  const parts = yield* foldSystems(a, yc, n, m, folds);
   const total = sumSystems(parts, m);
   // Held-out squared errors by λ and fold.
   const sse = Array.from({ length: lambdas.length }, () => new Float64Array(folds.k));
@@ -70,7 +71,10 @@ export function cvRidge(phi: Float64Array, n: number, j: number, y: Float64Array
       // λ on w only, scaled as in linear.ts (the mean objective); a floor keeps collinear units solvable.
       for (let i = 0; i < j; i++) mat[i * m + i] += nt * lambdas[l] + total.jitter;
       if (withIntercept) mat[j * m + j] += total.jitter;
-      if (!choleskySolve(mat, c, m)) {
+      const solved = choleskySolve(mat, c, m);
+      // A solve is O(m³): seconds each for thousands of units.
+      yield;
+      if (!solved) {
         sse[l][f] = Number.POSITIVE_INFINITY;
         continue;
       }
@@ -147,9 +151,11 @@ interface System {
   rows: number[];
 }
 
-function foldSystems(a: Float64Array, yc: Float64Array, n: number, m: number, folds: Folds): System[] {
+/** Each fold's normal equations; yields after each row, which costs O(m²). */
+function* foldSystems(a: Float64Array, yc: Float64Array, n: number, m: number, folds: Folds): Steps<System[]> {
   const parts: System[] = Array.from({ length: folds.k }, () => ({ gram: new Float64Array(m * m), rhs: new Float64Array(m), rows: [] }));
   for (let r = 0; r < n; r++) {
+    yield;
     const p = parts[folds.fold[r]];
     p.rows.push(r);
     const o = r * m;

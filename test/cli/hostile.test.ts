@@ -748,6 +748,39 @@ describe('signals while training', () => {
     }, 70_000);
   }
 
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${signal} in a start search of minutes (--units 2000) exits 130 at once, writing nothing`, async () => {
+      const sub = join(dir, `search-${signal}`);
+      mkdirSync(sub);
+      // The search solves dozens of 2001 × 2001 systems before the first epoch; the harness kills the run if the signal waits for them.
+      const cli = startCli(['train', SINC, '--units', '2000', '--out', join(sub, 'm.json')], { cwd: dir, timeoutMs: 40_000 });
+      await cli.waitForStderr(/warning: --units 2000 is a lot/, 20_000);
+      cli.child.kill(signal);
+      const r = await cli.done;
+      expectOneError(r, 130, /interrupted during the start search, before the first start was chosen/);
+      expect(readdirSync(sub)).toEqual([]);
+    }, 70_000);
+  }
+
+  it('SIGTERM while the standard errors are computed (after the last epoch) saves the model without them, at once', async () => {
+    const sub = join(dir, 'stderr-phase');
+    mkdirSync(sub);
+    // One epoch, then hundreds of Jacobian passes over 18,000 rows (a minute on a loaded machine).
+    const cli = startCli(['train', 'big.csv', '--units', '100', '--epochs', '1', '--json', '--out', join(sub, 'm.json')], { cwd: dir, timeoutMs: 40_000 });
+    await cli.waitForStderr(/^epoch 1\/1 /m, 30_000);
+    cli.child.kill('SIGTERM');
+    const r = await cli.done;
+    expect(r.code, describeRun(r)).toBe(130);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.stopped).toBe('interrupted');
+    expect(doc.uncertainty).toBeNull();
+    expect(doc.warnings).toContain('interrupted: the model is saved without standard errors (predict --interval needs them; train again to the end)');
+    const model = JSON.parse(readFileSync(join(sub, 'm.json'), 'utf8'));
+    expect(model.format).toBe('basisfit-model');
+    expect(model.uncertainty).toBeUndefined();
+    expect(readdirSync(sub)).toEqual(['m.json']);
+  }, 70_000);
+
   it('a second signal aborts at once with 130: nothing half-written, no temp file', async () => {
     const sub = join(dir, 'twice');
     mkdirSync(sub);

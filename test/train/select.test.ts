@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ridgeSolve } from '../../src/train/linear.js';
 import { choleskySolve, cvRidge, startFolds } from '../../src/train/select.js';
+import { finish } from '../../src/util/steps.js';
 import { train } from '../../src/train/train.js';
 import { Rng } from '../../src/util/rng.js';
 import { normal, uniform, writeCsv } from '../helpers/datasets.js';
@@ -47,7 +48,7 @@ describe('cross-validated ridge (select.ts)', () => {
     const folds = startFolds(n, new Rng(3));
     expect(folds.k).toBe(10);
     for (const lambda of [1e-4, 1e-2, 1]) {
-      const got = cvRidge(phi, n, j, y, [lambda], folds)!;
+      const got = finish(cvRidge(phi, n, j, y, [lambda], folds))!;
       expect(got.lambda).toBe(lambda);
       expect(got.cv).toBeCloseTo(bruteForceCv(phi, n, j, y, lambda, folds.fold, folds.k), 8);
     }
@@ -59,15 +60,15 @@ describe('cross-validated ridge (select.ts)', () => {
     const { phi, y } = problem(n, j, 11);
     const folds = startFolds(n, new Rng(5));
     const grid = [1e-6, 1e-3, 1e-1, 10];
-    const best = cvRidge(phi, n, j, y, grid, folds)!;
-    const each = grid.map((l) => cvRidge(phi, n, j, y, [l], folds)!.cv);
+    const best = finish(cvRidge(phi, n, j, y, grid, folds))!;
+    const each = grid.map((l) => finish(cvRidge(phi, n, j, y, [l], folds))!.cv);
     expect(best.cv).toBe(Math.min(...each));
     expect(best.lambda).toBe(grid[each.indexOf(best.cv)]);
   });
 
   it('holds out nothing, and so scores nothing, with a single row', () => {
     const folds = startFolds(1, new Rng(1));
-    expect(cvRidge(Float64Array.of(1), 1, 1, Float64Array.of(2), [1e-3], folds)).toBeNull();
+    expect(finish(cvRidge(Float64Array.of(1), 1, 1, Float64Array.of(2), [1e-3], folds))).toBeNull();
   });
 
   it('solves a symmetric positive definite system by Cholesky and refuses an indefinite one', () => {
