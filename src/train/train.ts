@@ -101,7 +101,7 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
 
   const labelled = (idx: Uint32Array): LabelledRows => {
     const r = takeRows(table, idx);
-    return { x: r.x, y: r.y!, n: r.n };
+    return { x: r.x, y: r.y!, n: r.n, lines: r.lines };
   };
   const trainRows = labelled(split.train);
   const valRows = split.validation.length > 0 ? labelled(split.validation) : null;

@@ -104,4 +104,6 @@ export interface LabelledRows {
   x: Float64Array;
   y: Float64Array;
   n: number;
+  /** The file line (1-based) each row starts on, for reports; absent where rows are not from a file. */
+  lines?: Uint32Array;
 }
