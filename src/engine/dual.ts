@@ -44,7 +44,7 @@ export function jacobianForward(f: Fn, args: readonly Tensor[]): Tensor {
  * Jacobian, so a caller can let signal handlers run between passes (hundreds of
  * passes over many rows take minutes).
  */
-export function* jacobianForwardPasses(f: Fn, args: readonly Tensor[]): Generator<void, Tensor, undefined> {
+export function* jacobianForwardPasses(f: Fn, args: readonly Tensor[]): Generator<undefined, Tensor, undefined> {
   const n = flatSize(args);
   const tangents = args.map((a) => Tensor.zeros(a.shape));
   let J: Float64Array | null = null;

@@ -7,6 +7,7 @@
  * depend on how many there are before it or on the thread count.
  * The statistics are in src/uncertainty/bootstrap.ts.
  */
+import { InterruptedError } from '../errors.js';
 import type { BootstrapReplicate } from '../uncertainty/types.js';
 import type { Rng } from '../util/rng.js';
 import type { Dataset, FitOutcome } from './types.js';
@@ -53,7 +54,15 @@ export async function runBootstrap(
   const out: BootstrapRun = { replicates: [], diverged: 0, interrupted: false };
   for (let b = 0; b < replicates; b++) {
     const fork = base.fork(b + 1);
-    const o = await refit(resample(rows, drawRows(rows.n, fork)), fork);
+    let o: FitOutcome;
+    try {
+      o = await refit(resample(rows, drawRows(rows.n, fork)), fork);
+    } catch (err) {
+      // Stopped in the refit's search for its ridge: the refits before it are kept.
+      if (!(err instanceof InterruptedError)) throw err;
+      out.interrupted = true;
+      break;
+    }
     if (o.stopped === 'interrupted') {
       out.interrupted = true;
       break;

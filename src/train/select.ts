@@ -13,7 +13,7 @@
 import { assignFolds } from '../data/index.js';
 import type { Scaling } from '../model/index.js';
 import type { Rng } from '../util/rng.js';
-import type { Steps } from '../util/steps.js';
+import { type Steps, share } from '../util/steps.js';
 import type { StartSelection } from './types.js';
 
 /**
@@ -57,7 +57,11 @@ export function* cvRidge(phi: Float64Array, n: number, j: number, y: Float64Arra
   if (folds.k < 2) return null;
   const m = j + (withIntercept ? 1 : 0);
   const { a, yc } = design(phi, n, j, y, withIntercept);
-  const parts = yield* foldSystems(a, yc, n, m, folds);
+  // The share of the work in the fold systems (n rows of m²/2) against the solves (K·|grid| of m³/6), for progress.
+  const solves = folds.k * lambdas.length;
+  const inRows = (3 * n) / (3 * n + solves * m);
+  const parts = yield* share(foldSystems(a, yc, n, m, folds), 0, inRows, n);
+  let solved = 0;
   const total = sumSystems(parts, m);
   // Held-out squared errors by λ and fold.
   const sse = Array.from({ length: lambdas.length }, () => new Float64Array(folds.k));
@@ -71,10 +75,10 @@ export function* cvRidge(phi: Float64Array, n: number, j: number, y: Float64Arra
       // λ on w only, scaled as in linear.ts (the mean objective); a floor keeps collinear units solvable.
       for (let i = 0; i < j; i++) mat[i * m + i] += nt * lambdas[l] + total.jitter;
       if (withIntercept) mat[j * m + j] += total.jitter;
-      const solved = choleskySolve(mat, c, m);
+      const ok = choleskySolve(mat, c, m);
       // A solve is O(m³): seconds each for thousands of units.
-      yield;
-      if (!solved) {
+      yield inRows + ((1 - inRows) * ++solved) / solves;
+      if (!ok) {
         sse[l][f] = Number.POSITIVE_INFINITY;
         continue;
       }

@@ -16,7 +16,7 @@ import type { BasisFamily } from '../basis/index.js';
 import { InterruptedError } from '../errors.js';
 import { Tensor, withScratch } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
-import { finishUnlessStopped, type Steps } from '../util/steps.js';
+import { finishUnlessStopped, type Steps, share } from '../util/steps.js';
 import { ridgeSolve } from './linear.js';
 import { modelTheta } from './objective.js';
 import type { Params } from './params.js';
@@ -102,11 +102,14 @@ export function* chooseStart(
   const counts = typeof units === 'number' ? [units] : [...units].sort((a, b) => a - b);
   const draws = rng.fork(2);
   const perCount: { start: Start; se: number }[] = [];
+  const toScore = counts.length * family.initScales.length;
+  let scored = 0;
   for (const j of counts) {
     let bestJ: { start: Start; se: number } | null = null;
     for (const scale of family.initScales) {
       const candidate = family.init(x, j, draws.fork(0), scale);
-      const c = yield* bestRidge(family, sample.x, sample.y, candidate, lambdas, folds, withIntercept);
+      const steps = bestRidge(family, sample.x, sample.y, candidate, lambdas, folds, withIntercept);
+      const c = yield* share(steps, scored++ / toScore, 1 / toScore);
       if (c && (bestJ === null || c.cv < bestJ.start.cv)) bestJ = { start: { theta: candidate, scale, lambda: c.lambda, cv: c.cv, folds: folds.k }, se: c.se };
     }
     if (bestJ) perCount.push(bestJ);
@@ -126,8 +129,8 @@ export function* chooseStart(
  * Runs a start search (chooseStart, initialParams), giving signal handlers their turns;
  * an interruption before it ends leaves no start, so nothing to keep.
  */
-export async function searchStart<T>(steps: Steps<T>, shouldStop?: () => boolean): Promise<T> {
-  const found = await finishUnlessStopped(steps, shouldStop);
+export async function searchStart<T>(steps: Steps<T>, opts: { shouldStop?: () => boolean; onSearch?: (done: number) => void }): Promise<T> {
+  const found = await finishUnlessStopped(steps, opts.shouldStop, opts.onSearch);
   if (found === null) throw new InterruptedError('interrupted during the start search, before the first start was chosen');
   return found;
 }

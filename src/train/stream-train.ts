@@ -163,7 +163,7 @@ async function fitStream(pass: Pass, sample: LabelledRows, validation: LabelledR
   const { family } = opts;
   const d = pass.d;
   const X = family.prepare(new Tensor(sample.x, [sample.n, d]));
-  const start = await searchStart(initialParams(family, X, sample.y, opts, rng), opts.shouldStop);
+  const start = await searchStart(initialParams(family, X, sample.y, opts, rng), opts);
   const p = start.params;
   const all = [p.w, p.b, ...p.raw];
   const fullBatch = opts.batchSize === 'full' || opts.batchSize >= pass.trainRows;

@@ -41,6 +41,8 @@ export interface TrainOptions extends SettingsInput, DataSettings {
   onWarning?: (message: string) => void;
   /** Polled between steps; true finishes the current step, keeps the best model so far and stops. */
   shouldStop?: () => boolean;
+  /** Each start search's share done (0 to 1), while it runs (it can take minutes with many units). */
+  onSearch?: (done: number) => void;
   /** Start from these θ rows (model-file layout, for the scaled data) instead of the data-driven start. */
   initialTheta?: number[][];
   /** --init: a model file to start from (same basis, features and units; see init-model.ts). */
@@ -141,7 +143,7 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
       measure: async (m) => ({ train: measureOn(m, trainRows), validation: valRows ? measureOn(m, valRows) : null }),
       fitRows: trainSet,
       refit: (data, from, fork) =>
-        fit(data, valSet, { ...fitSettings(s, options), initialTheta: from.theta, initialLinear: { w: from.w, b: from.b }, ridge: from.ridge ?? s.ridge, family }, fork),
+        fit(data, valSet, { ...fitSettings(s, options), onSearch: undefined, initialTheta: from.theta, initialLinear: { w: from.w, b: from.b }, ridge: from.ridge ?? s.ridge, family }, fork),
     },
     rng,
     sink,
@@ -203,7 +205,7 @@ export function dataSettings(o: DataSettings): DataSettings {
 }
 
 /** One start's settings, shared by in-memory and streaming training. */
-export function fitSettings(s: ReturnType<typeof resolveSettings>, o: Pick<TrainOptions, 'shouldStop' | 'initialTheta'>) {
+export function fitSettings(s: ReturnType<typeof resolveSettings>, o: Pick<TrainOptions, 'shouldStop' | 'onSearch' | 'initialTheta'>) {
   return {
     units: s.units,
     unitGrid: s.unitsAuto ? UNIT_GRID : undefined,
@@ -215,6 +217,7 @@ export function fitSettings(s: ReturnType<typeof resolveSettings>, o: Pick<Train
     ridge: s.ridgeAuto ? ('auto' as const) : s.ridge,
     patience: s.patience,
     shouldStop: o.shouldStop,
+    onSearch: o.onSearch,
     threads: s.threads,
     initialTheta: o.initialTheta,
     intercept: s.intercept,

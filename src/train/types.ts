@@ -32,6 +32,8 @@ export interface EpochControl {
   onWarning?: (message: string) => void;
   /** Polled between steps; true finishes the current step and stops. */
   shouldStop?: () => boolean;
+  /** The start search's share done (0 to 1), every few tens of milliseconds while it runs. */
+  onSearch?: (done: number) => void;
 }
 
 export interface FitOptions extends EpochControl {

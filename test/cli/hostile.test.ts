@@ -534,9 +534,11 @@ describe('resources', () => {
     expect(fits.stderr).not.toMatch(/parameters for/);
   });
 
-  it('--units 2000 warns before training that it may run for minutes', async () => {
+  it('--units 2000 warns before training that it may run for minutes, and shows the start search moving', async () => {
     const cli = startCli(['train', SINC, '--out', join(dir, 'u.json'), '--units', '2000', '--epochs', '1']);
     await cli.waitForStderr(/warning: --units 2000 is a lot/, 20_000);
+    // Not a terminal, so progress comes as lines, one every 2 s; the first is at 0.
+    await cli.waitForStderr(/^start search [1-9]\d*\/1000 /m, 30_000);
     cli.child.kill('SIGKILL');
     await cli.done;
   });
