@@ -125,12 +125,23 @@ export function* chooseStart(
   return { ...chosen.start, candidates, threshold: lowest.start.cv + lowest.se };
 }
 
+/** How long a start search runs before its progress shows. */
+const QUIET_SEARCH_MS = 1000;
+
 /**
  * Runs a start search (chooseStart, initialParams), giving signal handlers their turns;
  * an interruption before it ends leaves no start, so nothing to keep.
  */
 export async function searchStart<T>(steps: Steps<T>, opts: { shouldStop?: () => boolean; onSearch?: (done: number) => void }): Promise<T> {
-  const found = await finishUnlessStopped(steps, opts.shouldStop, opts.onSearch);
+  const t0 = Date.now();
+  const { onSearch } = opts;
+  // A search over within a second (most are) says nothing: its progress line would only be noise.
+  const report =
+    onSearch &&
+    ((done: number) => {
+      if (Date.now() - t0 >= QUIET_SEARCH_MS) onSearch(done);
+    });
+  const found = await finishUnlessStopped(steps, opts.shouldStop, report);
   if (found === null) throw new InterruptedError('interrupted during the start search, before the first start was chosen');
   return found;
 }
