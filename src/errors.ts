@@ -63,6 +63,13 @@ export class TrainingError extends BasisfitError {
   }
 }
 
+/** A signal arrived before there was anything to save. Exit 130, as for Ctrl-C. */
+export class InterruptedError extends BasisfitError {
+  constructor(message: string) {
+    super(message, { exitCode: 130 });
+  }
+}
+
 /** A numeric hazard the engine refuses to propagate silently (overflow, NaN from a domain error). */
 export class NumericError extends BasisfitError {
   readonly op: string;

@@ -1,6 +1,7 @@
 import { DataError } from '../errors.js';
-import { checkHeader, columnLabel, selectColumns, syntheticHeader } from './columns.js';
+import { checkHeader, columnLabel, MAX_COLUMNS, selectColumns, syntheticHeader, tooManyColumns } from './columns.js';
 import { describeBadCell, parseNumber } from './number.js';
+import type { RecordSink } from './record-parser.js';
 import type { LoadOptions, Table } from './table.js';
 
 const INITIAL_ROWS = 1024;
@@ -22,7 +23,7 @@ export interface RowBlock {
  * rows are full they are sealed into a RowBlock for `takeBlocks`, so memory
  * stays bounded however long the file is.
  */
-export class TableBuilder {
+export class TableBuilder implements RecordSink {
   private header: string[] | null = null;
   private headerLine = 0;
   private width = 0;
@@ -70,6 +71,15 @@ export class TableBuilder {
       if (this.opts.header !== false) return;
     }
     this.addRow(cells, line);
+  }
+
+  /** Refuses a record still being read once it has more fields than any row may have. */
+  checkWidth(fields: number, line: number): void {
+    if (this.header === null) {
+      if (fields > MAX_COLUMNS) throw tooManyColumns(this.file, line);
+    } else if (fields > this.width) {
+      this.ragged(fields, line, true);
+    }
   }
 
   private start(cells: string[], line: number): void {
@@ -157,11 +167,13 @@ export class TableBuilder {
     );
   }
 
-  private ragged(fields: number, line: number): never {
+  /** `partial`: the row is refused before its end, so `fields` is what was read of it so far. */
+  private ragged(fields: number, line: number, partial = false): never {
     const reference = this.opts.header === false ? `the first row (line ${this.headerLine})` : 'the header';
     const missing = fields < this.width ? `; no value for '${columnLabel(this.header!, fields)}'` : '';
+    const count = `${partial ? 'at least ' : ''}${fields} field${fields === 1 ? '' : 's'}`;
     throw new DataError(
-      `row has ${fields} field${fields === 1 ? '' : 's'} but ${reference} has ${this.width}${missing}`,
+      `row has ${count} but ${reference} has ${this.width}${missing}`,
       { file: this.file, line },
       `every row needs the same number of '${printable(this.delimiter)}'-separated fields; ` +
         'a value that contains the delimiter must be quoted',

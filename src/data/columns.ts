@@ -111,13 +111,16 @@ export function assertColumnCount(firstLine: string, delimiter: string, file: st
     if (ch === '"') quoted = !quoted;
     else if (ch === delimiter && !quoted) cells++;
   }
-  if (cells > MAX_COLUMNS) {
-    throw new DataError(
-      `more than ${MAX_COLUMNS} columns on the first line: basisfit reads at most ${MAX_COLUMNS}`,
-      { file, line: 1 },
-      'keep only the columns you need first (e.g. with cut -f), or check the delimiter (--delimiter)',
-    );
-  }
+  if (cells > MAX_COLUMNS) throw tooManyColumns(file, 1);
+}
+
+/** The refusal of a header (or, without one, a first row) wider than MAX_COLUMNS. */
+export function tooManyColumns(file: string, line: number): DataError {
+  return new DataError(
+    `more than ${MAX_COLUMNS} columns on line ${line}: basisfit reads at most ${MAX_COLUMNS}`,
+    { file, line },
+    'keep only the columns you need first (e.g. with cut -f), or check the delimiter (--delimiter)',
+  );
 }
 
 /** Feature columns one model may have; see selectColumns. */

@@ -18,7 +18,7 @@ import type { LoadOptions, Table } from './table.js';
 export async function loadTable(path: string, opts: LoadOptions = {}): Promise<Table> {
   const { file, delimiter, bytes, expectedRows } = await openCsv(path, opts);
   const builder = new TableBuilder(file, opts, delimiter, 0, expectedRows);
-  const parser = new RecordParser((cells, line) => builder.add(cells, line), delimiter);
+  const parser = new RecordParser(builder, delimiter);
   try {
     // The parser hands records to the builder itself; this sink only lets the pipeline finish.
     const sink = new Writable({ objectMode: true, write: (_record, _encoding, done) => done() });

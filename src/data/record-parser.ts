@@ -1,10 +1,23 @@
+import type { TransformCallback } from 'node:stream';
 import { Parser } from 'csv-parse';
 
 /** Longest record accepted; bounds memory when a stray quote swallows the rest of a file. */
 export const MAX_RECORD_CHARS = 16 * 1024 * 1024;
 
+/** Where a RecordParser's records go. */
+export interface RecordSink {
+  /** One complete record and the file line it starts on. */
+  add(cells: string[], line: number): void;
+  /**
+   * The record starting on `line` is still being read and has `fields` fields so far;
+   * throws when that is already too many, so a line of millions of cells fails
+   * at its first read block instead of after all of them are held as strings.
+   */
+  checkWidth(fields: number, line: number): void;
+}
+
 /**
- * csv-parse's stream parser, with each record handed to `onRecord` together
+ * csv-parse's stream parser, with each record handed to the sink together
  * with the file line it starts on, synchronously as it is parsed.
  *
  * Why override push instead of reading records downstream: downstream, the
@@ -19,7 +32,7 @@ export class RecordParser extends Parser {
   private previousEmpty = 0;
 
   constructor(
-    private readonly onRecord: (cells: string[], line: number) => void,
+    private readonly sink: RecordSink,
     delimiter: string,
   ) {
     super({
@@ -51,14 +64,41 @@ export class RecordParser extends Parser {
     this.previousEnd = this.info.lines;
     this.previousEmpty = this.info.empty_lines;
     try {
-      this.onRecord(record as string[], line);
+      this.sink.add(record as string[], line);
     } catch (err) {
       // Throwing here would unwind through csv-parse's loop; failing the stream
       // ends the pipeline with this error instead.
-      this.failed = true;
-      this.destroy(err as Error);
+      this.fail(err);
       return false;
     }
     return true;
+  }
+
+  /**
+   * After each read block, the record still open is checked for width. Checked per
+   * block rather than per field: the cost stays off the per-field path, and a block
+   * (1 MiB) holds at most half a million fields. max_record_size cannot do this:
+   * it counts characters of field text, so empty or one-digit cells pass it.
+   */
+  override _transform(chunk: Buffer, encoding: BufferEncoding, callback: TransformCallback): void {
+    super._transform(chunk, encoding, (err?: Error | null) => {
+      if (!err && !this.failed) {
+        // csv-parse keeps the open record on `state` (public for compatibility, untyped).
+        const open = (this as unknown as { state: { record: unknown[] } }).state.record;
+        try {
+          if (open.length > 0) this.sink.checkWidth(open.length, this.currentRecordLine);
+        } catch (widthErr) {
+          this.failed = true;
+          callback(widthErr as Error);
+          return;
+        }
+      }
+      callback(err);
+    });
+  }
+
+  private fail(err: unknown): void {
+    this.failed = true;
+    this.destroy(err as Error);
   }
 }

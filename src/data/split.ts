@@ -63,16 +63,18 @@ export function tooFewRowsToSplit(n: number, fraction: number, file: string): Da
 
 /** The features and target of the given rows, as new arrays. */
 export function takeRows(
-  table: Pick<Table, 'x' | 'y' | 'd'>,
+  table: Pick<Table, 'x' | 'y' | 'd'> & Partial<Pick<Table, 'lines'>>,
   rows: ArrayLike<number>,
-): { x: Float64Array; y: Float64Array | null; n: number } {
+): { x: Float64Array; y: Float64Array | null; n: number; lines?: Uint32Array } {
   const { d } = table;
   const x = new Float64Array(rows.length * d);
   const y = table.y === null ? null : new Float64Array(rows.length);
+  const lines = table.lines === undefined ? undefined : new Uint32Array(rows.length);
   for (let i = 0; i < rows.length; i++) {
     const r = rows[i];
     x.set(table.x.subarray(r * d, r * d + d), i * d);
     if (y !== null) y[i] = table.y![r];
+    if (lines !== undefined) lines[i] = table.lines![r];
   }
-  return { x, y, n: rows.length };
+  return { x, y, n: rows.length, ...(lines === undefined ? {} : { lines }) };
 }

@@ -49,7 +49,7 @@ export async function* readChunks(path: string, opts: ChunkOptions): AsyncGenera
   }
   const { file, delimiter, bytes } = await openCsv(path, opts);
   const builder = new TableBuilder(file, opts, delimiter, rowsPerChunk);
-  const parser = new RecordParser((cells, line) => builder.add(cells, line), delimiter);
+  const parser = new RecordParser(builder, delimiter);
   // Failures are read from the write and end callbacks; this keeps an 'error' event from being unhandled.
   parser.on('error', () => {});
   let first = 0;

@@ -32,6 +32,19 @@ export function jvp(f: Fn, args: readonly Tensor[], tangents: readonly Tensor[])
  * column: one forward pass per input element.
  */
 export function jacobianForward(f: Fn, args: readonly Tensor[]): Tensor {
+  const passes = jacobianForwardPasses(f, args);
+  for (;;) {
+    const next = passes.next();
+    if (next.done) return next.value;
+  }
+}
+
+/**
+ * jacobianForward one pass at a time: yields after each column and returns the
+ * Jacobian, so a caller can let signal handlers run between passes (hundreds of
+ * passes over many rows take minutes).
+ */
+export function* jacobianForwardPasses(f: Fn, args: readonly Tensor[]): Generator<undefined, Tensor, undefined> {
   const n = flatSize(args);
   const tangents = args.map((a) => Tensor.zeros(a.shape));
   let J: Float64Array | null = null;
@@ -47,6 +60,7 @@ export function jacobianForward(f: Fn, args: readonly Tensor[]): Tensor {
         J = new Float64Array(m * n);
       }
       for (let i = 0; i < m; i++) J[i * n + col] = r.tangent.data[i];
+      yield;
     }
   }
   if (J === null) {

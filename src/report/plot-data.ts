@@ -12,6 +12,8 @@ export interface PlotRows {
   x: Float64Array;
   y: Float64Array;
   n: number;
+  /** The file line (1-based, the header counted) each row starts on, where known: the report's tooltips name it. */
+  lines?: Uint32Array;
 }
 
 /** A named set of rows ('train', 'validation', or the file's name); each is drawn in its own colour. */

@@ -46,6 +46,7 @@ export function createProgress(opts: ProgressOptions): Progress {
 function linesProgress(write: (l: string) => void, interval: number): Progress {
   const start = Date.now();
   let last = 0;
+  let lastUnit: string | undefined;
   let pending: ProgressUpdate | null = null;
   const emit = (u: ProgressUpdate) => {
     const elapsed = (Date.now() - start) / 1000;
@@ -57,7 +58,9 @@ function linesProgress(write: (l: string) => void, interval: number): Progress {
     update(u) {
       pending = u;
       const now = Date.now();
-      if (now - last >= interval * 1000) {
+      // A new kind of count (the start search, then epochs) shows at once: its first line says it began.
+      if (now - last >= interval * 1000 || u.unit !== lastUnit) {
+        lastUnit = u.unit;
         last = now;
         emit(u);
       }
@@ -84,16 +87,19 @@ function barProgress(color: ChalkInstance, write: (l: string) => void): Progress
     cliProgress.Presets.shades_classic,
   );
   let started = false;
+  let unit: string | undefined;
   return {
     update(u) {
       const payload = { train: rmse(u.trainLoss), val: rmse(u.validationLoss), prefix: u.restarts > 1 ? `start ${u.restart}/${u.restarts} ` : '', unit: u.unit ?? 'epoch' };
       if (!started) {
         bar.start(u.epochs, u.epoch, payload);
         started = true;
-      } else if (u.epoch === 1) {
+      } else if (u.epoch === 1 || u.unit !== unit) {
+        // A new start, or the start search giving way to epochs (or back): the count starts over.
         bar.setTotal(u.epochs);
-        bar.update(1, payload);
+        bar.update(u.epoch, payload);
       } else bar.update(u.epoch, payload);
+      unit = u.unit;
     },
     log(line) {
       if (started) {

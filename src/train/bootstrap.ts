@@ -42,7 +42,8 @@ export async function runBootstrap(
   const results = await runFits(fits, jobs, { shouldStop: hooks.shouldStop, onResult: () => hooks.onRefit?.(++done, replicates) });
   const out: BootstrapRun = { replicates: [], diverged: 0, interrupted: false };
   for (const r of results) {
-    if (r === undefined || r.outcome.stopped === 'interrupted') {
+    // Not started, stopped in its ridge search (no outcome) or stopped while it ran: the refits before it are kept.
+    if (r === undefined || r.outcome === null || r.outcome.stopped === 'interrupted') {
       out.interrupted = true;
       break;
     }

@@ -5,6 +5,7 @@
  * the fork path from the seed, and the context carries the rows and settings.
  */
 import { basisFamily } from '../basis/index.js';
+import { InterruptedError } from '../errors.js';
 import { type JobHandler, type JobHooks, runPool } from '../util/pool.js';
 import { Rng } from '../util/rng.js';
 import { fit } from './fit.js';
@@ -12,7 +13,7 @@ import { drawRows, resample } from './resample.js';
 import type { Dataset, EpochReport, FitOptions, FitOutcome } from './types.js';
 
 /** A fit's settings without what cannot cross to a worker (the family is rebuilt from its name). */
-export type FitSettings = Omit<FitOptions, 'family' | 'onEpoch' | 'onWarning' | 'shouldStop'>;
+export type FitSettings = Omit<FitOptions, 'family' | 'onEpoch' | 'onWarning' | 'shouldStop' | 'onSearch'>;
 
 export interface FitContext {
   basis: string;
@@ -28,15 +29,19 @@ export type FitJob =
   /** Refit on rows drawn with replacement from the fit rows by the job's Rng, from `from` with its λ fixed. */
   | { kind: 'refit'; forks: number[]; from: { theta: number[][]; w: number[]; b: number; ridge: number } };
 
+/** What a running fit tells: an epoch's losses, or its start search's share done (0 to 1). */
+export type FitMessage = { epoch: EpochReport } | { search: number };
+
 export interface FitJobResult {
-  outcome: FitOutcome;
+  /** null: interrupted in its start search, before it had parameters to keep. */
+  outcome: FitOutcome | null;
   /** The fit's warnings, passed on by the caller in job order (so they do not depend on the pool size). */
   warnings: string[];
 }
 
 /** Runs fit jobs in this thread (`local`) or, with `pool`, over `pool.size` workers built from its context. */
 export interface FitRunner {
-  local: JobHandler<FitJob, FitJobResult, EpochReport>;
+  local: JobHandler<FitJob, FitJobResult, FitMessage>;
   /** Absent where the rows are not in memory (--stream): every job then runs here. */
   pool?: { context: FitContext; size: number };
 }
@@ -46,23 +51,35 @@ export interface FitRunner {
  * them on as they happen (jobs there run one after another, so in job order); otherwise
  * they come back with the result.
  */
-export async function runFitJob(ctx: FitContext, job: FitJob, hooks: JobHooks<EpochReport>, warnNow?: (m: string) => void): Promise<FitJobResult> {
+export async function runFitJob(ctx: FitContext, job: FitJob, hooks: JobHooks<FitMessage>, warnNow?: (m: string) => void): Promise<FitJobResult> {
   const warnings: string[] = [];
   const rng = Rng.at(ctx.seed, job.forks);
   const control = { family: basisFamily(ctx.basis), shouldStop: () => hooks.stopped() };
-  if (job.kind === 'start') {
-    const opts = { ...ctx.settings, ...control, onEpoch: (e: EpochReport) => hooks.post(e), onWarning: warnNow ?? ((m: string) => warnings.push(m)) };
-    return { outcome: await fit(ctx.train, ctx.validation, opts, rng), warnings };
+  try {
+    if (job.kind === 'start') {
+      const opts = {
+        ...ctx.settings,
+        ...control,
+        onEpoch: (e: EpochReport) => hooks.post({ epoch: e }),
+        onSearch: (done: number) => hooks.post({ search: done }),
+        onWarning: warnNow ?? ((m: string) => warnings.push(m)),
+      };
+      return { outcome: await fit(ctx.train, ctx.validation, opts, rng), warnings };
+    }
+    const rows = resample(ctx.train, drawRows(ctx.train.n, rng));
+    const { from } = job;
+    // A refit's warnings repeat the fit's B times over; the refits' count of divergences is what is reported.
+    const opts = { ...ctx.settings, ...control, initialTheta: from.theta, initialLinear: { w: from.w, b: from.b }, ridge: from.ridge };
+    return { outcome: await fit(rows, ctx.validation, opts, rng), warnings };
+  } catch (err) {
+    // The caller decides what an interrupted search means (the end of the starts, or of the run).
+    if (err instanceof InterruptedError) return { outcome: null, warnings };
+    throw err;
   }
-  const rows = resample(ctx.train, drawRows(ctx.train.n, rng));
-  const { from } = job;
-  // A refit's warnings repeat the fit's B times over; the refits' count of divergences is what is reported.
-  const opts = { ...ctx.settings, ...control, initialTheta: from.theta, initialLinear: { w: from.w, b: from.b }, ridge: from.ridge };
-  return { outcome: await fit(rows, ctx.validation, opts, rng), warnings };
 }
 
 export interface FitsHooks {
-  onEpoch?: (index: number, e: EpochReport) => void;
+  onMessage?: (index: number, m: FitMessage) => void;
   onResult?: (index: number, r: FitJobResult) => void;
   shouldStop?: () => boolean;
 }
@@ -82,7 +99,7 @@ function serialBelow(v: string | undefined): number {
 /** Runs `jobs`; the result of job i at index i, undefined for jobs an interruption left unstarted. */
 export async function runFits(runner: FitRunner, jobs: FitJob[], hooks: FitsHooks): Promise<(FitJobResult | undefined)[]> {
   const results: (FitJobResult | undefined)[] = new Array(jobs.length).fill(undefined);
-  await runPool<FitJob, FitJobResult, EpochReport>({
+  await runPool<FitJob, FitJobResult, FitMessage>({
     jobs,
     size: runner.pool?.size ?? 1,
     local: runner.local,
@@ -92,7 +109,7 @@ export async function runFits(runner: FitRunner, jobs: FitJob[], hooks: FitsHook
       results[i] = r;
       hooks.onResult?.(i, r);
     },
-    onMessage: hooks.onEpoch,
+    onMessage: hooks.onMessage,
     shouldStop: hooks.shouldStop,
     serialBelow: SERIAL_BELOW,
   });

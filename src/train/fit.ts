@@ -12,7 +12,7 @@ import { modelTheta } from './objective.js';
 import { Optimizer, type Slot } from './optimizer.js';
 import { createEvaluator } from './parallel.js';
 import type { Params } from './params.js';
-import { initialParams, type Start, solveLinear, startSelection } from './start.js';
+import { initialParams, type Start, searchStart, solveLinear, startSelection } from './start.js';
 import type { Dataset, FitOptions, FitOutcome } from './types.js';
 import { meanSquaredError } from './validation.js';
 
@@ -23,7 +23,7 @@ export async function fit(train: Dataset, validation: Dataset | null, opts: FitO
   const { family } = opts;
   const X = family.prepare(new Tensor(train.x, [train.n, train.d]));
   const Y = new Tensor(train.y, [train.n]);
-  const start = initialParams(family, X, train.y, opts, rng);
+  const start = await searchStart(initialParams(family, X, train.y, opts, rng), opts);
   const p = start.params;
   const size = opts.batchSize === 'full' || opts.batchSize >= train.n ? train.n : opts.batchSize;
   const evaluator = createEvaluator(family, opts.threads ?? 1, [p.w.shape, p.b.shape, ...p.raw.map((t) => t.shape)]);

@@ -26,7 +26,7 @@ import { CHUNK_ROWS } from './chunked.js';
 import { createBlockRunner } from './parallel.js';
 import { projectedProblem } from './projection.js';
 import { meanSquaredError } from './validation.js';
-import { chooseStart, MIN_START_RIDGE, RIDGE_GRID, startSelection } from './start.js';
+import { chooseStart, MIN_START_RIDGE, RIDGE_GRID, searchStart, startSelection } from './start.js';
 
 const YIELD_MS = 50;
 
@@ -39,11 +39,11 @@ export function lmConverged(convergence: string | undefined): boolean {
 }
 
 /** The start (as the other solvers choose it) and the projected problem from it. */
-function lmProblem(X: Tensor, y: Float64Array, opts: FitOptions, rng: Rng) {
+async function lmProblem(X: Tensor, y: Float64Array, opts: FitOptions, rng: Rng) {
   const { family } = opts;
   const given = opts.initialTheta ? family.unpack(opts.initialTheta, X.shape[1]) : undefined;
   const auto = opts.ridge === 'auto';
-  const start = chooseStart(family, X, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, auto ? RIDGE_GRID : [Math.max(opts.ridge as number, MIN_START_RIDGE)], given);
+  const start = await searchStart(chooseStart(family, X, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, auto ? RIDGE_GRID : [Math.max(opts.ridge as number, MIN_START_RIDGE)], given), opts);
   const ridge = auto ? start.lambda : (opts.ridge as number);
   const raw0 = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
   const shapes = raw0.map((t) => t.shape);
@@ -79,7 +79,7 @@ export async function fitLm(train: Dataset, validation: Dataset | null, opts: Fi
   const XV = validation ? family.prepare(new Tensor(validation.x, [validation.n, d])) : null;
   const t0 = performance.now();
 
-  const { start, ridge, problem, x0, blocks } = lmProblem(X, train.y, opts, rng);
+  const { start, ridge, problem, x0, blocks } = await lmProblem(X, train.y, opts, rng);
 
   /** The model at θ (flat, raw): w, b solved exactly, and its training MSE. */
   const at = (x: Float64Array) => {

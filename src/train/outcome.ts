@@ -7,7 +7,7 @@ import { TrainingError } from '../errors.js';
 import { MODEL_VERSION, type ModelFile, type Scaling, writeModel } from '../model/index.js';
 import type { Metrics } from '../model/metrics.js';
 import { bootstrapUncertainty, fitResiduals } from '../uncertainty/bootstrap.js';
-import { computeUncertainty, type UncertaintyOutcome } from '../uncertainty/covariance.js';
+import { computeUncertaintyUnlessStopped, type UncertaintyOutcome } from '../uncertainty/covariance.js';
 import { checkHeldOut, type HeldOutRows } from '../uncertainty/held-out.js';
 import type { UncertaintyReport } from '../uncertainty/types.js';
 import type { Rng } from '../util/rng.js';
@@ -83,7 +83,9 @@ export interface RunHooks {
   onEpoch?: EpochListener;
   /** After each bootstrap refit: how many are done, of how many. */
   onRefit?: (done: number, of: number) => void;
-  /** Polled by every fit between steps (and passed on to pool workers). */
+  /** The shown start's search: its share done (0 to 1), while it runs. */
+  onSearch?: (done: number) => void;
+  /** Polled by every fit between steps (and passed on to pool workers), and while the standard errors are computed: true skips them. */
   shouldStop?: () => boolean;
 }
 
@@ -92,7 +94,7 @@ export interface RunHooks {
  * carrying the result when every start diverged, and writes the model file otherwise.
  */
 export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, sink: WarningSink, hooks: RunHooks): Promise<{ result: TrainResult; model: ModelFile | null }> {
-  const r = await runRestarts(s.restarts, rng, run.scaling, run.fits, { onEpoch: hooks.onEpoch, shouldStop: hooks.shouldStop, warn: sink.warn });
+  const r = await runRestarts(s.restarts, rng, run.scaling, run.fits, { onEpoch: hooks.onEpoch, onSearch: hooks.onSearch, shouldStop: hooks.shouldStop, warn: sink.warn });
   const chosen = r.best;
   // An interruption ends the run, whichever start had been best so far.
   const stopped: StopReason = chosen === null ? 'diverged' : r.interrupted ? 'interrupted' : chosen.stopped;
@@ -153,7 +155,15 @@ async function uncertaintyOf(
 ): Promise<{ report: UncertaintyReport | null; interrupted: boolean }> {
   // lm reports 'early-stop' when a convergence test ends it: that is a stationary point, which the full covariance needs.
   const settled = lmConverged(chosen.convergence) ? 'converged' : stopped;
-  const delta = computeUncertainty({ model, x: rows.x, y: rows.y, n: rows.n, ridge: chosen.ridge ?? s.ridge, stopped: settled });
+  // An interrupted run is saved at once: the standard errors can take longer than the training did.
+  const delta =
+    stopped === 'interrupted'
+      ? null
+      : await computeUncertaintyUnlessStopped({ model, x: rows.x, y: rows.y, n: rows.n, ridge: chosen.ridge ?? s.ridge, stopped: settled }, hooks.shouldStop);
+  if (delta === null) {
+    warn('interrupted: the model is saved without standard errors (predict --interval needs them; train again to the end)');
+    return { report: null, interrupted: true };
+  }
   if (s.bootstrap > 0 && run.fits.pool && stopped !== 'interrupted') {
     const from = { theta: chosen.theta, w: chosen.w, b: chosen.b, ridge: chosen.ridge ?? s.ridge };
     const boot = await runBootstrap(s.bootstrap, from, rng, run.fits, { onRefit: hooks.onRefit, shouldStop: hooks.shouldStop });

@@ -13,6 +13,7 @@ import type { BasisFamily } from '../basis/index.js';
 import { Tensor } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
 import { clearlyBetter, type RidgeScore, startFolds } from './select.js';
+import { finish } from '../util/steps.js';
 import { bestRidge, sampleRows, START_ROWS } from './start.js';
 
 /**
@@ -40,7 +41,7 @@ export function chooseRelevance(family: BasisFamily, x: Tensor, y: Float64Array,
     const xr = rescale(sample.x, r);
     // The same draws for every candidate: candidates differ only in their scales.
     const theta = family.init(xr, units, rng.fork(2), scale);
-    return bestRidge(family, xr, sample.y, theta, lambdas, folds);
+    return finish(bestRidge(family, xr, sample.y, theta, lambdas, folds));
   };
   // The init scale that suits the unscaled inputs stays fixed during the search.
   let initScale = family.initScales[0];

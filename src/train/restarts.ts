@@ -3,9 +3,11 @@
  * without a split). Start r draws the same numbers whatever the number of
  * restarts or workers, so more restarts can only add candidates, never change the first ones.
  */
+import { InterruptedError } from '../errors.js';
 import type { Scaling } from '../model/index.js';
 import type { Rng } from '../util/rng.js';
 import { type FitJob, type FitRunner, runFits } from './fit-job.js';
+import { INTERRUPTED_IN_SEARCH } from './start.js';
 import type { EpochReport, FitOutcome } from './types.js';
 
 export type EpochListener = (r: EpochReport & { restart: number; restarts: number }) => void;
@@ -35,7 +37,7 @@ export async function runRestarts(
   rng: Rng,
   scaling: Scaling | null,
   fits: FitRunner,
-  hooks: { onEpoch?: EpochListener; shouldStop?: () => boolean; warn: (m: string) => void },
+  hooks: { onEpoch?: EpochListener; onSearch?: (done: number) => void; shouldStop?: () => boolean; warn: (m: string) => void },
 ): Promise<RestartsOutcome> {
   const targetVariance = scaling === null ? 1 : scaling.y.std ** 2;
   const jobs: FitJob[] = Array.from({ length: restarts }, (_, r) => ({ kind: 'start', forks: rng.fork(r + 1).forks }));
@@ -48,19 +50,20 @@ export async function runRestarts(
       done[i] = true;
       while (shown < restarts && done[shown]) shown++;
     },
-    onEpoch: onEpoch
-      ? (r, e) => {
-          if (r !== shown) return;
-          onEpoch({
-            ...e,
-            // Progress speaks the target's units, like the summary.
-            trainLoss: e.trainLoss * targetVariance,
-            validationLoss: e.validationLoss === null ? null : e.validationLoss * targetVariance,
-            restart: r + 1,
-            restarts,
-          });
-        }
-      : undefined,
+    onMessage: (r, m) => {
+      if (r !== shown) return;
+      if ('search' in m) return hooks.onSearch?.(m.search);
+      if (!onEpoch) return;
+      const e = m.epoch;
+      onEpoch({
+        ...e,
+        // Progress speaks the target's units, like the summary.
+        trainLoss: e.trainLoss * targetVariance,
+        validationLoss: e.validationLoss === null ? null : e.validationLoss * targetVariance,
+        restart: r + 1,
+        restarts,
+      });
+    },
   });
   if (results[0] === undefined) {
     // Interrupted before any start ran: the first still takes its one step, so the run keeps a model, as train promises.
@@ -76,6 +79,12 @@ export async function runRestarts(
     }
     for (const m of result.warnings) hooks.warn(m);
     const { outcome } = result;
+    if (outcome === null) {
+      // Interrupted in this start's search: the starts before it are kept; with none, there is nothing to save.
+      if (out.best === null) throw new InterruptedError(INTERRUPTED_IN_SEARCH);
+      out.interrupted = true;
+      break;
+    }
     out.ran++;
     out.trainSeconds += outcome.trainSeconds;
     out.epochsRun += outcome.epochs;

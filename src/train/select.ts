@@ -19,6 +19,7 @@
 import { assignFolds } from '../data/index.js';
 import type { Scaling } from '../model/index.js';
 import type { Rng } from '../util/rng.js';
+import { type Steps, share } from '../util/steps.js';
 import type { StartSelection } from './types.js';
 
 /**
@@ -76,18 +77,25 @@ export interface RidgeScore {
  * on Φ (N × J row-major) with an unpenalised intercept; null if none is finite
  * or there are too few rows to hold any out.
  */
-export function cvRidge(phi: Float64Array, n: number, j: number, y: Float64Array, lambdas: readonly number[], folds: Folds, withIntercept = true): RidgeScore | null {
+export function* cvRidge(phi: Float64Array, n: number, j: number, y: Float64Array, lambdas: readonly number[], folds: Folds, withIntercept = true): Steps<RidgeScore | null> {
   if (folds.k < 2) return null;
   const m = j + (withIntercept ? 1 : 0);
   const { a, yc } = design(phi, n, j, y, withIntercept);
   const slots = folds.k * folds.fold.length;
+  // The share of the work in the fold systems (n rows of m²/2 each repetition) against the
+  // solves (R·K·|grid| of m³/6), for progress.
+  const reps = folds.fold.length;
+  const solves = reps * folds.k * lambdas.length;
+  const inRows = (3 * n * reps) / (3 * n * reps + solves * m);
+  let solved = 0;
   // Held-out squared errors by λ and (repetition, fold).
   const sse = Array.from({ length: lambdas.length }, () => new Float64Array(slots));
   const heldOut = new Float64Array(slots);
   const mat = new Float64Array(m * m);
   const c = new Float64Array(m);
-  folds.fold.forEach((fold, rep) => {
-    const parts = foldSystems(a, yc, n, m, fold, folds.k);
+  for (let rep = 0; rep < reps; rep++) {
+    const rowsDone = (rep * inRows) / reps;
+    const parts = yield* share(foldSystems(a, yc, n, m, folds.fold[rep], folds.k), rowsDone + (solved / solves) * (1 - inRows), inRows / reps, n);
     const total = sumSystems(parts, m);
     for (let f = 0; f < folds.k; f++) {
       const slot = rep * folds.k + f;
@@ -99,7 +107,10 @@ export function cvRidge(phi: Float64Array, n: number, j: number, y: Float64Array
         // λ on w only, scaled as in linear.ts (the mean objective); a floor keeps collinear units solvable.
         for (let i = 0; i < j; i++) mat[i * m + i] += nt * lambdas[l] + total.jitter;
         if (withIntercept) mat[j * m + j] += total.jitter;
-        if (!choleskySolve(mat, c, m)) {
+        const ok = choleskySolve(mat, c, m);
+        // A solve is O(m³): seconds each for thousands of units.
+        yield ((rep + 1) * inRows) / reps + ((1 - inRows) * ++solved) / solves;
+        if (!ok) {
           sse[l][slot] = Number.POSITIVE_INFINITY;
           continue;
         }
@@ -110,7 +121,7 @@ export function cvRidge(phi: Float64Array, n: number, j: number, y: Float64Array
         }
       }
     }
-  });
+  }
   let best: RidgeScore | null = null;
   lambdas.forEach((lambda, l) => {
     const cv = sse[l].reduce((a, b) => a + b, 0) / (n * folds.fold.length);
@@ -177,9 +188,11 @@ interface System {
   rows: number[];
 }
 
-function foldSystems(a: Float64Array, yc: Float64Array, n: number, m: number, fold: Uint32Array, k: number): System[] {
+/** Each fold's normal equations for one repetition's assignment; yields after each row, which costs O(m²). */
+function* foldSystems(a: Float64Array, yc: Float64Array, n: number, m: number, fold: Uint32Array, k: number): Steps<System[]> {
   const parts: System[] = Array.from({ length: k }, () => ({ gram: new Float64Array(m * m), rhs: new Float64Array(m), rows: [] }));
   for (let r = 0; r < n; r++) {
+    yield;
     const p = parts[fold[r]];
     p.rows.push(r);
     const o = r * m;

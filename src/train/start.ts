@@ -13,8 +13,10 @@
  * all training rows inform the choice).
  */
 import type { BasisFamily } from '../basis/index.js';
+import { InterruptedError } from '../errors.js';
 import { Tensor, withScratch } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
+import { finishUnlessStopped, type Steps, share } from '../util/steps.js';
 import { ridgeSolve } from './linear.js';
 import { modelTheta } from './objective.js';
 import type { Params } from './params.js';
@@ -27,8 +29,11 @@ export const RIDGE_GRID: readonly number[] = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3
 /** The start search scores at most this many training rows (a seeded sample); w, b are then solved on all of them. */
 export const START_ROWS = 4000;
 
-/** The ridge solution's best λ from `lambdas` by K-fold CV (select.ts), for fixed θ; null if none is finite. */
-export function bestRidge(
+/**
+ * The ridge solution's best λ from `lambdas` by K-fold CV (select.ts), for fixed θ; null if none is finite.
+ * Yields between steps (util/steps.ts): the search can run for minutes with thousands of units.
+ */
+export function* bestRidge(
   family: BasisFamily,
   x: Tensor,
   y: Float64Array,
@@ -36,9 +41,9 @@ export function bestRidge(
   lambdas: readonly number[],
   folds: Folds,
   withIntercept = true,
-): RidgeScore | null {
+): Steps<RidgeScore | null> {
   const phi = family.features(x, theta);
-  return cvRidge(phi.data, x.shape[0], phi.shape[1], y, lambdas, folds, withIntercept);
+  return yield* cvRidge(phi.data, x.shape[0], phi.shape[1], y, lambdas, folds, withIntercept);
 }
 
 /** One unit count's best start, or the near-linear start: what `--units auto` compared. */
@@ -87,7 +92,7 @@ export interface Start {
  * w and b are not returned: the caller solves them on every training row
  * for the winning θ and λ.
  */
-export function chooseStart(
+export function* chooseStart(
   family: BasisFamily,
   x: Tensor,
   y: Float64Array,
@@ -96,28 +101,31 @@ export function chooseStart(
   lambdas: readonly number[],
   theta?: Tensor[],
   withIntercept = true,
-): Start {
+): Steps<Start> {
   const sample = sampleRows(x, y, START_ROWS, rng.fork(1));
   const folds = startFolds(sample.x.shape[0], rng.fork(3));
   if (theta) {
-    const c = bestRidge(family, sample.x, sample.y, theta, lambdas, folds, withIntercept);
+    const c = yield* bestRidge(family, sample.x, sample.y, theta, lambdas, folds, withIntercept);
     return { theta, scale: 1, lambda: c?.lambda ?? lambdas[lambdas.length - 1], cv: c?.cv ?? Number.POSITIVE_INFINITY, folds: folds.k };
   }
   const counts = typeof units === 'number' ? [units] : [...units].sort((a, b) => a - b);
   const draws = rng.fork(2);
   const perCount: { start: Start; se: number }[] = [];
+  const toScore = counts.length * family.initScales.length;
+  let scored = 0;
   for (const j of counts) {
     let bestJ: { start: Start; se: number } | null = null;
     for (const scale of family.initScales) {
       const candidate = family.init(x, j, draws.fork(0), scale);
-      const c = bestRidge(family, sample.x, sample.y, candidate, lambdas, folds, withIntercept);
+      const steps = bestRidge(family, sample.x, sample.y, candidate, lambdas, folds, withIntercept);
+      const c = yield* share(steps, scored++ / toScore, 1 / toScore);
       if (c && (bestJ === null || c.cv < bestJ.start.cv)) bestJ = { start: { theta: candidate, scale, lambda: c.lambda, cv: c.cv, folds: folds.k }, se: c.se };
     }
     if (bestJ) perCount.push(bestJ);
   }
   if (counts.length > 1 && family.nearLinear) {
     const near = family.nearLinear(sample.x);
-    const c = bestRidge(family, sample.x, sample.y, near, lambdas, folds, withIntercept);
+    const c = yield* bestRidge(family, sample.x, sample.y, near, lambdas, folds, withIntercept);
     const start = { theta: family.nearLinear(x), scale: family.initScales[0], lambda: c?.lambda ?? 0, cv: c?.cv ?? 0, folds: folds.k, nearLinear: true };
     if (c) perCount.unshift({ start, se: c.se });
   }
@@ -130,6 +138,30 @@ export function chooseStart(
   if (counts.length === 1) return chosen.start;
   const candidates = perCount.map(({ start: s }) => ({ units: s.theta[0].shape[0], scale: s.scale, lambda: s.lambda, cv: s.cv, ...(s.nearLinear ? { nearLinear: true } : {}) }));
   return { ...chosen.start, candidates, threshold: lowest.start.cv + lowest.se };
+}
+
+/** How long a start search runs before its progress shows. */
+const QUIET_SEARCH_MS = 1000;
+
+/** What an interruption during the first start's search says: there is no model to save. */
+export const INTERRUPTED_IN_SEARCH = 'interrupted during the start search, before the first start was chosen';
+
+/**
+ * Runs a start search (chooseStart, initialParams), giving signal handlers their turns;
+ * an interruption before it ends leaves no start, so nothing to keep.
+ */
+export async function searchStart<T>(steps: Steps<T>, opts: { shouldStop?: () => boolean; onSearch?: (done: number) => void }): Promise<T> {
+  const t0 = Date.now();
+  const { onSearch } = opts;
+  // A search over within a second (most are) says nothing: its progress line would only be noise.
+  const report =
+    onSearch &&
+    ((done: number) => {
+      if (Date.now() - t0 >= QUIET_SEARCH_MS) onSearch(done);
+    });
+  const found = await finishUnlessStopped(steps, opts.shouldStop, report);
+  if (found === null) throw new InterruptedError(INTERRUPTED_IN_SEARCH);
+  return found;
 }
 
 /** All rows when there are at most `max`, otherwise a seeded sample of `max` of them (prepared inputs, row-major). */
@@ -162,18 +194,18 @@ export const MIN_START_RIDGE = 1e-6;
  * solution for it on the start rows: the linear part is right from the first
  * step. Returns the λ descent uses and the init scale that won.
  */
-export function initialParams(
+export function* initialParams(
   family: BasisFamily,
   x: Tensor,
   y: Float64Array,
   opts: { units: number; unitGrid?: readonly number[]; ridge: number | 'auto'; initialTheta?: number[][]; initialLinear?: { w: number[]; b: number }; intercept?: boolean },
   rng: Rng,
-): { params: Params; ridge: number; scale: number; start: Start } {
+): Steps<{ params: Params; ridge: number; scale: number; start: Start }> {
   const given = opts.initialTheta ? family.unpack(opts.initialTheta, x.shape[1]) : undefined;
   const auto = opts.ridge === 'auto';
   const startRidge = opts.ridge === 'auto' ? 0 : Math.max(opts.ridge, MIN_START_RIDGE);
   const withIntercept = opts.intercept ?? true;
-  const start = chooseStart(family, x, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, auto ? RIDGE_GRID : [startRidge], given, withIntercept);
+  const start = yield* chooseStart(family, x, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, auto ? RIDGE_GRID : [startRidge], given, withIntercept);
   const raw = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
   const units = start.theta[0].shape[0];
   const params: Params = { w: Tensor.zeros([units]), b: Tensor.zeros([]), raw };

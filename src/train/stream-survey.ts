@@ -52,6 +52,7 @@ export class HashSplit {
 export class Reservoir {
   readonly x: Float64Array;
   readonly y: Float64Array;
+  readonly lines: Uint32Array;
   size = 0;
   /** Rows offered so far. */
   seen = 0;
@@ -63,6 +64,7 @@ export class Reservoir {
   ) {
     this.x = new Float64Array(capacity * d);
     this.y = new Float64Array(capacity);
+    this.lines = new Uint32Array(capacity);
   }
 
   /** Offers row r of a chunk. */
@@ -73,6 +75,7 @@ export class Reservoir {
     const { d } = this;
     this.x.set(chunk.x.subarray(r * d, r * d + d), slot * d);
     this.y[slot] = chunk.y![r];
+    this.lines[slot] = chunk.lines[r];
     if (slot === this.size) this.size++;
   }
 
@@ -81,8 +84,8 @@ export class Reservoir {
     return this.size === this.seen;
   }
 
-  rows(): { x: Float64Array; y: Float64Array; n: number } {
-    return { x: this.x.subarray(0, this.size * this.d), y: this.y.subarray(0, this.size), n: this.size };
+  rows(): { x: Float64Array; y: Float64Array; n: number; lines: Uint32Array } {
+    return { x: this.x.subarray(0, this.size * this.d), y: this.y.subarray(0, this.size), n: this.size, lines: this.lines.subarray(0, this.size) };
   }
 }
 

@@ -27,7 +27,7 @@ import { resolveSettings } from './defaults.js';
 import { fitFrom } from './fit.js';
 import { completeRun, nanMetrics, type TrainResult } from './outcome.js';
 import { createEvaluator } from './parallel.js';
-import { initialParams } from './start.js';
+import { initialParams, searchStart } from './start.js';
 import { fileBatches, fileGradientSum, metricsPass, type Pass } from './stream-batches.js';
 import { HashSplit, scalingOf, survey } from './stream-survey.js';
 import { checkWorkload, dataSettings, fitSettings, initialModel, type TrainOptions, type TrainOutput, warningSink } from './train.js';
@@ -138,7 +138,7 @@ export async function trainStream(options: StreamTrainOptions): Promise<StreamTr
       // Only starts run here: --bootstrap needs the rows in memory, so there is no pool either.
       fits: {
         local: async (job, hooks) => {
-          const opts = { ...fitSettings(s, options), ...start, family, onEpoch: (e: EpochReport) => hooks.post(e), onWarning: warn, shouldStop: hooks.stopped };
+          const opts = { ...fitSettings(s, options), ...start, family, onEpoch: (e: EpochReport) => hooks.post({ epoch: e }), onWarning: warn, shouldStop: hooks.stopped };
           return { outcome: await fitStream(pass, sample, validation, opts, Rng.at(s.seed, job.forks)), warnings: [] };
         },
       },
@@ -165,11 +165,11 @@ export async function trainStream(options: StreamTrainOptions): Promise<StreamTr
 }
 
 /** One start over the file: the start on the sample, then the loop on batches read from the file. */
-function fitStream(pass: Pass, sample: LabelledRows, validation: LabelledRows | null, opts: FitOptions, rng: Rng): Promise<FitOutcome> {
+async function fitStream(pass: Pass, sample: LabelledRows, validation: LabelledRows | null, opts: FitOptions, rng: Rng): Promise<FitOutcome> {
   const { family } = opts;
   const d = pass.d;
   const X = family.prepare(new Tensor(sample.x, [sample.n, d]));
-  const start = initialParams(family, X, sample.y, opts, rng);
+  const start = await searchStart(initialParams(family, X, sample.y, opts, rng), opts);
   const p = start.params;
   const all = [p.w, p.b, ...p.raw];
   const fullBatch = opts.batchSize === 'full' || opts.batchSize >= pass.trainRows;

@@ -42,6 +42,8 @@ export interface TrainOptions extends SettingsInput, DataSettings {
   onWarning?: (message: string) => void;
   /** Polled between steps; true finishes the current step, keeps the best model so far and stops. */
   shouldStop?: () => boolean;
+  /** Each start search's share done (0 to 1), while it runs (it can take minutes with many units). */
+  onSearch?: (done: number) => void;
   /** Start from these θ rows (model-file layout, for the scaled data) instead of the data-driven start. */
   initialTheta?: number[][];
   /** --init: a model file to start from (same basis, features and units; see init-model.ts). */
@@ -102,7 +104,7 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
 
   const labelled = (idx: Uint32Array): LabelledRows => {
     const r = takeRows(table, idx);
-    return { x: r.x, y: r.y!, n: r.n };
+    return { x: r.x, y: r.y!, n: r.n, lines: r.lines };
   };
   const trainRows = labelled(split.train);
   const valRows = split.validation.length > 0 ? labelled(split.validation) : null;

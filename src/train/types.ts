@@ -32,6 +32,8 @@ export interface EpochControl {
   onWarning?: (message: string) => void;
   /** Polled between steps; true finishes the current step and stops. */
   shouldStop?: () => boolean;
+  /** The start search's share done (0 to 1), every few tens of milliseconds while it runs. */
+  onSearch?: (done: number) => void;
 }
 
 export interface FitOptions extends EpochControl {
@@ -106,4 +108,6 @@ export interface LabelledRows {
   x: Float64Array;
   y: Float64Array;
   n: number;
+  /** The file line (1-based) each row starts on, for reports; absent where rows are not from a file. */
+  lines?: Uint32Array;
 }

@@ -30,7 +30,8 @@ import { families } from '../basis/index.js';
 import { add, mul, square, sub, sum, Tensor, valueAndGrad } from '../engine/index.js';
 import { predictTensor } from '../model/predict.js';
 import type { ModelFile } from '../model/types.js';
-import { parameterJacobian, toFileLayout } from './jacobian.js';
+import { finish, finishUnlessStopped, type Steps } from '../util/steps.js';
+import { parameterJacobianPasses, toFileLayout } from './jacobian.js';
 import { gram, multiply, quadraticForm, semidefiniteCholeskyRows, symmetricInverse, trace, traceOfProduct } from './linalg.js';
 import type { CovarianceParameters, ModelUncertainty, UncertaintyReport } from './types.js';
 
@@ -89,6 +90,19 @@ interface Analysis {
 type Attempt = { ok: true; a: Analysis } | { ok: false; reason: string };
 
 export function computeUncertainty(input: UncertaintyInput): UncertaintyOutcome {
+  return finish(uncertaintySteps(input));
+}
+
+/**
+ * computeUncertainty, pausing between its steps for signal handlers (see util/steps.ts);
+ * null when `shouldStop` says so first. Its Jacobian is one pass over the rows per
+ * parameter, minutes of work for hundreds of units on tens of thousands of rows.
+ */
+export function computeUncertaintyUnlessStopped(input: UncertaintyInput, shouldStop?: () => boolean): Promise<UncertaintyOutcome | null> {
+  return finishUnlessStopped(uncertaintySteps(input), shouldStop);
+}
+
+function* uncertaintySteps(input: UncertaintyInput): Steps<UncertaintyOutcome> {
   const { model, n } = input;
   const family = families[model.basis];
   const d = model.features.length;
@@ -110,8 +124,8 @@ export function computeUncertainty(input: UncertaintyInput): UncertaintyOutcome 
   let rss = 0;
   for (let i = 0; i < n; i++) rss += (pred[i] - input.y[i]) ** 2;
 
-  const full = fullAttempt(input, gradient, rss, nl);
-  const lin = attempt(input, 'w,b', gradient, rss, nl);
+  const full = yield* fullAttempt(input, gradient, rss, nl);
+  const lin = yield* attempt(input, 'w,b', gradient, rss, nl);
   const chosen = full.ok ? full.a : lin.ok ? lin.a : null;
   if (chosen === null) {
     const why = lin.ok ? '' : lin.reason;
@@ -144,24 +158,24 @@ export function computeUncertainty(input: UncertaintyInput): UncertaintyOutcome 
   return { report, stored };
 }
 
-function fullAttempt(input: UncertaintyInput, gradient: Float64Array, rss: number, nl: number): Attempt {
+function* fullAttempt(input: UncertaintyInput, gradient: Float64Array, rss: number, nl: number): Steps<Attempt> {
   const { model, n } = input;
   const p = gradient.length;
   if (input.stopped === 'early-stop' || input.stopped === 'interrupted') return { ok: false, reason: `training ended by ${input.stopped}, so the fit is not at a stationary point in theta` };
   if (p > MAX_FULL_PARAMETERS) return { ok: false, reason: `${p} parameters are more than the ${MAX_FULL_PARAMETERS} whose full covariance the model file keeps` };
   if (p * n * model.w.length * model.features.length > MAX_FULL_WORK) return { ok: false, reason: `the full Jacobian (${n} rows × ${p} parameters) is too costly to form` };
-  return attempt(input, 'w,b,theta', gradient, rss, nl);
+  return yield* attempt(input, 'w,b,theta', gradient, rss, nl);
 }
 
-function attempt(input: UncertaintyInput, which: CovarianceParameters, gradient: Float64Array, rss: number, nl: number): Attempt {
+function* attempt(input: UncertaintyInput, which: CovarianceParameters, gradient: Float64Array, rss: number, nl: number): Steps<Attempt> {
   const { model, n } = input;
   const jw = model.w.length;
-  const full = parameterJacobian(model, input.x, n, which);
+  const full = yield* parameterJacobianPasses(model, input.x, n, which);
   // Under --no-intercept b is fixed, not estimated: its column leaves J (and P) and comes back as zeros.
   const fixedB = model.training.intercept === false;
   const J = fixedB ? dropColumn(full.J, n, full.p, jw) : full.J;
   const p = fixedB ? full.p - 1 : full.p;
-  const G = gram(J, n, p);
+  const G = yield* gram(J, n, p);
   const H = G.slice();
   for (let k = 0; k < jw; k++) H[k * p + k] += nl;
   const { inverse: Hinv, condition } = symmetricInverse(H, p);

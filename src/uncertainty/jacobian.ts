@@ -7,9 +7,10 @@
  */
 import { families } from '../basis/index.js';
 import type { BasisFamily } from '../basis/index.js';
-import { jacobian, Tensor } from '../engine/index.js';
+import { jacobianForwardPasses, Tensor } from '../engine/index.js';
 import { predictTensor } from '../model/predict.js';
 import type { ModelFile } from '../model/types.js';
+import { finish, type Steps } from '../util/steps.js';
 import type { CovarianceParameters } from './types.js';
 
 /**
@@ -41,6 +42,11 @@ export interface JacobianRows {
  * (N × D row-major), with f in the model's units.
  */
 export function parameterJacobian(model: ModelFile, scaledX: Float64Array, n: number, which: CovarianceParameters): JacobianRows {
+  return finish(parameterJacobianPasses(model, scaledX, n, which));
+}
+
+/** parameterJacobian, yielding after each forward pass (one per column). */
+export function* parameterJacobianPasses(model: ModelFile, scaledX: Float64Array, n: number, which: CovarianceParameters): Steps<JacobianRows> {
   const family = families[model.basis];
   const d = model.features.length;
   const X = family.prepare(new Tensor(scaledX, [n, d]));
@@ -50,10 +56,10 @@ export function parameterJacobian(model: ModelFile, scaledX: Float64Array, n: nu
   const jw = model.w.length;
   if (which === 'w,b') {
     // Forward mode: one pass per parameter column, cheaper than one reverse pass per row.
-    const Jt = jacobian((wv, bv) => predictTensor(family, X, wv, bv, theta), [w, b], 'forward');
+    const Jt = yield* jacobianForwardPasses((wv, bv) => predictTensor(family, X, wv, bv, theta), [w, b]);
     return { J: Jt.data, value: predictTensor(family, X, w, b, theta).data, p: jw + 1 };
   }
-  const Jt = jacobian((wv, bv, ...th) => predictTensor(family, X, wv, bv, th), [w, b, ...theta], 'forward');
+  const Jt = yield* jacobianForwardPasses((wv, bv, ...th) => predictTensor(family, X, wv, bv, th), [w, b, ...theta]);
   const layout = thetaLayout(family, model.theta, d);
   const p = jw + 1 + layout.length;
   const J = new Float64Array(n * p);

@@ -19,8 +19,12 @@ import { launchChromium } from './browser.js';
 const dir = useTmpdir('basisfit-browser-').path;
 const OUTPUT = join(REPO_ROOT, 'test', '.output');
 const SINC = join(DATA_DIR, 'sinc.csv');
+/** data/sinc.csv's lines as a person numbers them (the header is line 1). */
+const SINC_LINES = readFileSync(SINC, 'utf8').split('\n');
 /** data/sinc.csv as numbers: every x there is distinct, so x finds a row. */
-const SINC_ROWS = readFileSync(SINC, 'utf8').trim().split('\n').slice(1).map((line) => line.split(',').map(Number));
+const SINC_ROWS = SINC_LINES.slice(1).filter((line) => line !== '').map((line) => line.split(',').map(Number));
+/** The numbers on line `line` of data/sinc.csv. */
+const sincLine = (line: number) => SINC_LINES[line - 1].split(',').map(Number);
 const N = 60;
 
 /** The README's own command (with --no-timestamp, and quiet), in a folder laid out like the repository's, so the report's command line reads as the README's. */
@@ -86,7 +90,9 @@ interface Opened {
   ms: number;
 }
 
-let browser: BrowserContext;
+let browser: BrowserContext | undefined;
+/** Why there is no browser: every test then fails with it (a hook's failure would show them as skipped). */
+let noBrowser: Error | undefined;
 let closeBrowser: () => Promise<void> = async () => {};
 let plain: string;
 let hostile: string;
@@ -97,7 +103,12 @@ const SHOWN = `x</script><img src=x onerror="window.pwned=1">'"\ufffdend\u241b]0
 beforeAll(async () => {
   [plain, hostile] = await Promise.all([trainReport(), writeReport('hostile', HOSTILE, '<b>y</b>')]);
   const t0 = performance.now();
-  ({ context: browser, close: closeBrowser } = await launchChromium());
+  try {
+    ({ context: browser, close: closeBrowser } = await launchChromium());
+  } catch (e) {
+    noBrowser = e as Error;
+    return;
+  }
   console.log(`chromium started in ${Math.round(performance.now() - t0)} ms`);
 }, 90_000);
 
@@ -107,6 +118,7 @@ afterAll(async () => {
 
 /** Opens a report from disk; any request that is not for a file is aborted and counted as failed. */
 async function open(path: string): Promise<Opened> {
+  if (browser === undefined) throw noBrowser ?? new Error('the browser did not start');
   const page = await browser.newPage();
   const consoleErrors: string[] = [];
   const failedRequests: string[] = [];
@@ -131,13 +143,16 @@ async function pointAt(page: Page, target: ReturnType<Page['locator']>): Promise
 }
 
 describe('the report in Chromium', () => {
-  let opened: Opened;
-  beforeAll(async () => {
-    opened = await open(plain);
-    console.log(`report rendered in ${Math.round(opened.ms)} ms`);
-  }, 60_000);
+  let first: Promise<Opened> | undefined;
+  /** The README's report, opened once for all the tests here. */
+  const report = (): Promise<Opened> =>
+    (first ??= open(plain).then((o) => {
+      console.log(`report rendered in ${Math.round(o.ms)} ms`);
+      return o;
+    }));
 
   it('renders every chart offline, with no console errors and no failed requests', async () => {
+    const opened = await report();
     expect(await opened.page.getAttribute('body', 'data-rendered')).toBe('true');
     expect(opened.consoleErrors).toEqual([]);
     expect(opened.failedRequests).toEqual([]);
@@ -146,6 +161,7 @@ describe('the report in Chromium', () => {
   });
 
   it('plots one point per row of the file, each where its values in the file say', async () => {
+    const opened = await report();
     const r = await opened.page.evaluate(() => {
       const w = window as unknown as ReportWindow;
       const view = w.basisfitViews.fit;
@@ -156,8 +172,12 @@ describe('the report in Chromium', () => {
         const [px, py] = at(i);
         return { x: data[i].x, y: data[i].y, fromX: view.scale('fit_x').invert(px), fromY: view.scale('fit_y').invert(py) };
       });
-      return { rows: data.length, marks: paths.length, check, xSpan: view.scale('fit_x').domain(), ySpan: view.scale('fit_y').domain() };
+      const lines = data.map((p) => ({ line: p.line, x: p.x, y: p.y }));
+      return { rows: data.length, marks: paths.length, check, lines, xSpan: view.scale('fit_x').domain(), ySpan: view.scale('fit_y').domain() };
     });
+    // Every point names the file line it came from, each line once: the train and validation rows together are the file.
+    expect(new Set(r.lines.map((p) => p.line)).size).toBe(SINC_ROWS.length);
+    for (const p of r.lines) expect([p.x, p.y]).toEqual(sincLine(p.line));
     expect(r.rows).toBe(SINC_ROWS.length);
     expect(r.marks).toBe(SINC_ROWS.length);
     // Half a thousandth of the axis: well under the gap between neighbouring points of the file.
@@ -171,6 +191,7 @@ describe('the report in Chromium', () => {
   });
 
   it('shows the hovered row in a tooltip: its values in the file, and the fit there', async () => {
+    const opened = await report();
     const { page } = opened;
     // The point farthest from any other on screen, so the one under the pointer is that one.
     const i = await page.evaluate(() => {
@@ -186,8 +207,10 @@ describe('the report in Chromium', () => {
     const cells = await tip.locator('tr').evaluateAll((rows) => rows.map((r) => [...r.querySelectorAll('td')].map((td) => td.textContent ?? '')));
     // d3-format writes negative numbers with a true minus sign.
     const shown = Object.fromEntries(cells.map(([k, v]) => [k, v.replace(/\u2212/g, '-')]));
-    const [x, y] = sincRow(Number(shown.x));
-    expect(Number(shown.row)).toBe(datum.row);
+    // The line the tooltip names, read from the file, holds the numbers it shows.
+    const line = Number(shown.line);
+    expect(line).toBe(datum.line);
+    const [x, y] = sincLine(line);
     // Six significant digits, as the tooltip formats them.
     expect(Number(shown.x)).toBeCloseTo(x, 5);
     expect(Number(shown.y)).toBeCloseTo(y, 5);
@@ -196,6 +219,7 @@ describe('the report in Chromium', () => {
   });
 
   it('draws the 95% bands of a model that has an uncertainty around the fit', async () => {
+    const opened = await report();
     const trained = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8')) as ModelFile;
     expect(trained.uncertainty).toBeDefined();
     const r = await opened.page.evaluate(() => {
@@ -223,6 +247,7 @@ describe('the report in Chromium', () => {
   });
 
   it('highlights a hovered unit in the basis-function chart too', async () => {
+    const opened = await report();
     const { page } = opened;
     const highlighted = () => page.locator('#chart-fit .basis_marks path[stroke="#f58518"]').count();
     expect(await highlighted()).toBe(0);
@@ -231,6 +256,7 @@ describe('the report in Chromium', () => {
   });
 
   it('saves a screenshot (and the README picture with UPDATE_SCREENSHOT=1)', async () => {
+    const opened = await report();
     const { page } = opened;
     await page.mouse.move(0, 0);
     mkdirSync(OUTPUT, { recursive: true });

@@ -534,9 +534,11 @@ describe('resources', () => {
     expect(fits.stderr).not.toMatch(/parameters for/);
   });
 
-  it('--units 2000 warns before training that it may run for minutes', async () => {
+  it('--units 2000 warns before training that it may run for minutes, and shows the start search moving', async () => {
     const cli = startCli(['train', SINC, '--out', join(dir, 'u.json'), '--units', '2000', '--epochs', '1']);
     await cli.waitForStderr(/warning: --units 2000 is a lot/, 20_000);
+    // Not a terminal, so progress comes as lines, one every 2 s; the first is at 0.
+    await cli.waitForStderr(/^start search [1-9]\d*\/1000 /m, 30_000);
     cli.child.kill('SIGKILL');
     await cli.done;
   });
@@ -673,10 +675,33 @@ describe('wide files', () => {
     expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
     for (const args of [['train', 'million.csv', ...QUICK], ['train', 'million.csv', '--stream', ...QUICK], ['predict', 'million.csv', '--model', 'm.json']]) {
       const r = await runCli(args, { cwd: dir });
-      expectOneError(r, 1, /million\.csv:1: more than 100000 columns on the first line: basisfit reads at most 100000/);
+      expectOneError(r, 1, /million\.csv:1: more than 100000 columns on line 1: basisfit reads at most 100000/);
     }
     expect(existsSync(join(dir, 'model.json'))).toBe(false);
   });
+
+  it('a data row of millions of cells is refused at its first read block, not after all of them are held', async () => {
+    const dir = caseDir();
+    expect((await runCli(['train', SINC, '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    // One-digit cells pass a limit on characters of field text, and empty ones add nothing to it.
+    writeFileSync(join(dir, 'digits.csv'), `x,y,z\n${'1,'.repeat(8_000_000)}1\n`);
+    writeFileSync(join(dir, 'empty.csv'), `x,y,z\n1,2,3\n${','.repeat(20_000_000)}\n`);
+    const wide = /row has at least (\d+) fields but the header has 3/;
+    const cases: [string[], string, string?][] = [
+      [['train', 'digits.csv', ...QUICK], 'digits.csv:2'],
+      [['train', 'digits.csv', '--stream', ...QUICK], 'digits.csv:2'],
+      [['predict', 'digits.csv', '--model', 'm.json'], 'digits.csv:2'],
+      [['train', 'empty.csv', ...QUICK], 'empty.csv:3'],
+      [['train', '-', ...QUICK], '<stdin>:2', readFileSync(join(dir, 'digits.csv'), 'utf8')],
+    ];
+    for (const [args, where, input] of cases) {
+      const r = await runCli(args, { cwd: dir, input });
+      expectOneError(r, 1, new RegExp(`${where.replace('.', '\\.')}: ${wide.source}`));
+      // Refused part way: fewer fields counted than the row has.
+      expect(Number(wide.exec(r.stderr)![1])).toBeLessThan(8_000_000);
+    }
+    expect(existsSync(join(dir, 'model.json'))).toBe(false);
+  }, 120_000);
 
   it('100,000 columns are read, and --features picks the columns of the model from them', async () => {
     const dir = caseDir();
@@ -724,6 +749,39 @@ describe('signals while training', () => {
       expect(readdirSync(sub)).toEqual(['m.json']);
     }, 70_000);
   }
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`${signal} in a start search of minutes (--units 2000) exits 130 at once, writing nothing`, async () => {
+      const sub = join(dir, `search-${signal}`);
+      mkdirSync(sub);
+      // The search solves dozens of 2001 × 2001 systems before the first epoch; the harness kills the run if the signal waits for them.
+      const cli = startCli(['train', SINC, '--units', '2000', '--out', join(sub, 'm.json')], { cwd: dir, timeoutMs: 40_000 });
+      await cli.waitForStderr(/warning: --units 2000 is a lot/, 20_000);
+      cli.child.kill(signal);
+      const r = await cli.done;
+      expectOneError(r, 130, /interrupted during the start search, before the first start was chosen/);
+      expect(readdirSync(sub)).toEqual([]);
+    }, 70_000);
+  }
+
+  it('SIGTERM while the standard errors are computed (after the last epoch) saves the model without them, at once', async () => {
+    const sub = join(dir, 'stderr-phase');
+    mkdirSync(sub);
+    // One epoch, then hundreds of Jacobian passes over 18,000 rows (a minute on a loaded machine).
+    const cli = startCli(['train', 'big.csv', '--units', '100', '--epochs', '1', '--json', '--out', join(sub, 'm.json')], { cwd: dir, timeoutMs: 40_000 });
+    await cli.waitForStderr(/^epoch 1\/1 /m, 30_000);
+    cli.child.kill('SIGTERM');
+    const r = await cli.done;
+    expect(r.code, describeRun(r)).toBe(130);
+    const doc = JSON.parse(r.stdout);
+    expect(doc.stopped).toBe('interrupted');
+    expect(doc.uncertainty).toBeNull();
+    expect(doc.warnings).toContain('interrupted: the model is saved without standard errors (predict --interval needs them; train again to the end)');
+    const model = JSON.parse(readFileSync(join(sub, 'm.json'), 'utf8'));
+    expect(model.format).toBe('basisfit-model');
+    expect(model.uncertainty).toBeUndefined();
+    expect(readdirSync(sub)).toEqual(['m.json']);
+  }, 70_000);
 
   it('a second signal aborts at once with 130: nothing half-written, no temp file', async () => {
     const sub = join(dir, 'twice');

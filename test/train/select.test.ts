@@ -4,6 +4,7 @@ import { assignFolds } from '../../src/data/index.js';
 import { trainSummary } from '../../src/report/summary.js';
 import { ridgeSolve } from '../../src/train/linear.js';
 import { CV_MAX_REPEATS, CV_REPEAT_ROWS, choleskySolve, cvRepeats, cvRidge, startFolds } from '../../src/train/select.js';
+import { finish } from '../../src/util/steps.js';
 import { train } from '../../src/train/train.js';
 import { Rng } from '../../src/util/rng.js';
 import { normal, uniform, writeCsv } from '../helpers/datasets.js';
@@ -52,7 +53,7 @@ describe('cross-validated ridge (select.ts)', () => {
     expect(folds.fold.length).toBe(cvRepeats(n));
     expect(folds.fold.length).toBeGreaterThan(1);
     for (const lambda of [1e-4, 1e-2, 1]) {
-      const got = cvRidge(phi, n, j, y, [lambda], folds)!;
+      const got = finish(cvRidge(phi, n, j, y, [lambda], folds))!;
       expect(got.lambda).toBe(lambda);
       const each = folds.fold.map((fold) => bruteForceCv(phi, n, j, y, lambda, fold, folds.k));
       expect(got.cv).toBeCloseTo(each.reduce((a, b) => a + b, 0) / each.length, 8);
@@ -83,15 +84,15 @@ describe('cross-validated ridge (select.ts)', () => {
     const { phi, y } = problem(n, j, 11);
     const folds = startFolds(n, new Rng(5));
     const grid = [1e-6, 1e-3, 1e-1, 10];
-    const best = cvRidge(phi, n, j, y, grid, folds)!;
-    const each = grid.map((l) => cvRidge(phi, n, j, y, [l], folds)!.cv);
+    const best = finish(cvRidge(phi, n, j, y, grid, folds))!;
+    const each = grid.map((l) => finish(cvRidge(phi, n, j, y, [l], folds))!.cv);
     expect(best.cv).toBe(Math.min(...each));
     expect(best.lambda).toBe(grid[each.indexOf(best.cv)]);
   });
 
   it('holds out nothing, and so scores nothing, with a single row', () => {
     const folds = startFolds(1, new Rng(1));
-    expect(cvRidge(Float64Array.of(1), 1, 1, Float64Array.of(2), [1e-3], folds)).toBeNull();
+    expect(finish(cvRidge(Float64Array.of(1), 1, 1, Float64Array.of(2), [1e-3], folds))).toBeNull();
   });
 
   it('solves a symmetric positive definite system by Cholesky and refuses an indefinite one', () => {

@@ -172,7 +172,7 @@ describe('HashSplit', () => {
 });
 
 describe('Reservoir', () => {
-  const chunk = (values: number[]) => ({ x: Float64Array.from(values), y: Float64Array.from(values, (v) => -v), n: values.length });
+  const chunk = (values: number[]) => ({ x: Float64Array.from(values), y: Float64Array.from(values, (v) => -v), lines: Uint32Array.from(values, (_, i) => i + 2), n: values.length });
 
   it('holds every row in order until it is full', () => {
     const r = new Reservoir(10, 1, new Rng(1));
@@ -181,6 +181,8 @@ describe('Reservoir', () => {
     expect(r.complete).toBe(true);
     expect(Array.from(r.rows().x)).toEqual([1, 2, 3, 4]);
     expect(Array.from(r.rows().y)).toEqual([-1, -2, -3, -4]);
+    // The file line of each row, for the report's tooltips.
+    expect(Array.from(r.rows().lines)).toEqual([2, 3, 4, 5]);
   });
 
   it('keeps a seeded uniform sample of distinct rows once full', () => {
@@ -253,7 +255,9 @@ describe('trainStream', () => {
 
   it('stops at an interruption, keeps the model and measures it on the samples', async () => {
     const out = tmp.file('interrupted.json');
-    const { result } = await trainStream({ file: wide, epochs: 50, valSplit: 0.2, batchSize: 100, shouldStop: () => true, out });
+    // Asked to stop once training reports (a stop during the start search has no model to keep).
+    let stop = false;
+    const { result } = await trainStream({ file: wide, epochs: 50, valSplit: 0.2, batchSize: 100, onEpoch: () => (stop = true), shouldStop: () => stop, out });
     expect(result.stopped).toBe('interrupted');
     expect(result.epochs).toBe(1);
     expect(result.stream.metrics_rows).toBe('sample');

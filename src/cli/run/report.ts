@@ -25,7 +25,7 @@ export async function runReport(a: ReportArgs): Promise<void> {
   const { model, table } = await loadModelInput(a.file, a.model, { requireTarget: true, delimiter: a.delimiter });
   await writeReport(a.out, {
     model,
-    sets: [{ name: table.file, rows: { x: table.x, y: table.y!, n: table.n } }],
+    sets: [{ name: table.file, rows: { x: table.x, y: table.y!, n: table.n, lines: table.lines } }],
     command: process.argv.slice(2),
     stderr: modelStderr(model),
     timestamp: a.timestamp,

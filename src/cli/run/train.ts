@@ -129,6 +129,8 @@ export async function runTrain(a: TrainArgs): Promise<void> {
         if (++warnings <= MAX_SHOWN_WARNINGS) progress.log(`${io.color.yellow('basisfit: warning:')} ${printable(m)}`);
       },
       shouldStop: () => interrupted,
+      // Each start's search runs before its first epoch, for minutes with thousands of units: thousandths show it moving.
+      onSearch: (done) => progress.update({ epoch: Math.floor(1000 * done), epochs: 1000, trainLoss: null, validationLoss: null, restart: 1, restarts: 1, unit: 'start search' }),
     });
     if (numericHeader !== null) warnEarly(printable(numericHeader));
   } catch (e) {

@@ -69,7 +69,10 @@ export interface ParameterRow {
 }
 
 export interface CurvePoint {
+  /** Identifies the point across charts (1-based over all sets). */
   row: number;
+  /** The file line the row starts on (header counted), as basisfit's messages count lines; null where unknown. */
+  line: number | null;
   set: string;
   x: number;
   y: number;
@@ -92,7 +95,9 @@ export interface CurveData {
 
 /** One row of a several-feature model: its feature values as f0..f(D-1), so column names never become field names. */
 export interface ScatterPoint {
+  /** As CurvePoint's. */
   row: number;
+  line: number | null;
   set: string;
   actual: number;
   predicted: number;
@@ -207,7 +212,7 @@ function curveData(input: ReportInput): CurveData {
     const x = Float64Array.from(keep, (i) => rows.x[i]);
     const fitted = predictRows(model, x, keep.length);
     keep.forEach((i, k) => {
-      points.push({ row: offset + i + 1, set: name, x: rows.x[i], y: rows.y[i], fitted: fitted[k], residual: rows.y[i] - fitted[k] });
+      points.push({ row: offset + i + 1, line: rows.lines?.[i] ?? null, set: name, x: rows.x[i], y: rows.y[i], fitted: fitted[k], residual: rows.y[i] - fitted[k] });
     });
     offset += rows.n;
   }
@@ -231,7 +236,7 @@ function scatterData(model: ModelFile, sets: readonly PlotSet[], all: { x: Float
   for (const { name, rows } of sets) {
     const pred = predictRows(model, rows.x, rows.n);
     for (const i of thinned(rows.n, sets)) {
-      const p: ScatterPoint = { row: offset + i + 1, set: name, actual: rows.y[i], predicted: pred[i], residual: rows.y[i] - pred[i] };
+      const p: ScatterPoint = { row: offset + i + 1, line: rows.lines?.[i] ?? null, set: name, actual: rows.y[i], predicted: pred[i], residual: rows.y[i] - pred[i] };
       for (let k = 0; k < d; k++) p[`f${k}`] = rows.x[i * d + k];
       points.push(p);
     }

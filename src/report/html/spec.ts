@@ -112,7 +112,7 @@ function curveSpec(data: ReportData, c: CurveData): TopLevelSpec {
         y,
         color: setColour(data),
         tooltip: [
-          { field: 'row', type: 'quantitative', title: 'row' },
+          { field: 'line', type: 'quantitative', title: 'line', format: 'd' },
           { field: 'set', type: 'nominal', title: 'set' },
           { field: 'x', type: 'quantitative', title: c.feature, format: NUMBER },
           { field: 'y', type: 'quantitative', title: c.target, format: NUMBER },
@@ -164,7 +164,7 @@ function rowHover(views: string[]) {
 
 function scatterSpec(data: ReportData, s: ScatterData): TopLevelSpec {
   const tooltip = [
-    { field: 'row', type: 'quantitative', title: 'row' },
+    { field: 'line', type: 'quantitative', title: 'line', format: 'd' },
     { field: 'set', type: 'nominal', title: 'set' },
     { field: 'actual', type: 'quantitative', title: `actual ${s.target}`, format: NUMBER },
     { field: 'predicted', type: 'quantitative', title: 'predicted', format: NUMBER },
