@@ -3,7 +3,7 @@ import type { MissingPolicy } from '../data/index.js';
 import type { Solver } from './types.js';
 import type { OptimizerName } from './optimizer.js';
 import { defaultThreads } from './parallel.js';
-import { assertBootstrapCount, assertUnitCount } from './workload.js';
+import { assertBootstrapCount, assertRestartCount, assertUnitCount } from './workload.js';
 
 /** Every training setting; the CLI and the library share these names and defaults. */
 export interface TrainSettings {
@@ -150,5 +150,6 @@ export function resolveSettings(opts: SettingsInput): TrainSettings {
   if (opts.threads === 'auto') s.threads = defaultThreads();
   assertUnitCount(s.units);
   assertBootstrapCount(s.bootstrap);
+  assertRestartCount(s.restarts);
   return s;
 }

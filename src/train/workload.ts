@@ -64,6 +64,18 @@ export function assertBootstrapCount(bootstrap: number): void {
 }
 
 /**
+ * More starts than any search needs. Each start is a job of the pool and a loss in the
+ * result: `--restarts 1000000000` ran out of memory building the job list.
+ */
+export const MAX_RESTARTS = 10_000;
+
+export function assertRestartCount(restarts: number): void {
+  if (restarts > MAX_RESTARTS) {
+    throw new UsageError(`--restarts ${restarts}: basisfit runs at most ${MAX_RESTARTS} starts`, 'use fewer starts, e.g. --restarts 10');
+  }
+}
+
+/**
  * Warns about a unit count that will run for minutes, or that has more parameters than
  * there are training rows to determine them. Only for counts the user chose (--units or
  * --init): the default is the default for every data set, and the ridge keeps it in check.

@@ -571,6 +571,15 @@ describe('resources', () => {
     expect(existsSync(join(dir2, 'm.json'))).toBe(false);
   });
 
+  it('--restarts beyond 10,000 is refused before training, in train and in a cv grid, not an out-of-memory crash', async () => {
+    const dir2 = caseDir();
+    const r = await runCli(['train', SINC, '--restarts', '1000000000', '--out', 'm.json', '--epochs', '2', '--units', '3', '--quiet'], { cwd: dir2, timeoutMs: 20_000 });
+    expectOneError(r, 2, /--restarts 1000000000: basisfit runs at most 10000 starts/);
+    expect(existsSync(join(dir2, 'm.json'))).toBe(false);
+    const cv = await runCli(['cv', SINC, '--restarts', '1,1000000000', '--folds', '2'], { cwd: dir2, timeoutMs: 20_000 });
+    expectOneError(cv, 2, /--restarts 1000000000: basisfit runs at most 10000 starts/);
+  });
+
   it('cv --workers 1000 is capped at the cores with a warning', async () => {
     const r = await runCli(['cv', SINC, '--folds', '2', '--units', '3', '--epochs', '1', '--workers', '1000', '--json'], { timeoutMs: 60_000 });
     expect(r.code, describeRun(r)).toBe(0);
