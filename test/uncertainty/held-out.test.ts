@@ -83,9 +83,13 @@ describe('checkHeldOut', () => {
     expect(report.method).toBe(stored.method);
   });
 
-  it('says nothing with fewer than 5 rows', async () => {
+  it('says nothing with fewer than 3 rows, and checks 3 (with ν = 3 when it rescales)', async () => {
     const { model, stored, report } = await fitted();
-    expect(checkHeldOut(model, stored, report, heldOut(model, 4, 3))).toBeNull();
+    expect(checkHeldOut(model, { ...stored }, { ...report }, heldOut(model, 2, 5))).toBeNull();
+    const three = checkHeldOut(model, stored, report, heldOut(model, 3, 5))!;
+    expect(three.rows).toBe(3);
+    if (three.rescaled) expect(stored.dof).toBe(3);
+    else expect(three.p).toBeGreaterThanOrEqual(HELD_OUT_ALPHA);
   });
 
   it('reports the check in train\'s result (held_out) and warns when σ̂ was 1.5× too small or worse', async () => {
