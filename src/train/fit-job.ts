@@ -54,7 +54,7 @@ export interface FitRunner {
 export async function runFitJob(ctx: FitContext, job: FitJob, hooks: JobHooks<FitMessage>, warnNow?: (m: string) => void): Promise<FitJobResult> {
   const warnings: string[] = [];
   const rng = Rng.at(ctx.seed, job.forks);
-  const control = { family: basisFamily(ctx.basis), shouldStop: () => hooks.stopped() };
+  const control = { family: basisFamily(ctx.basis), shouldStop: hooks.stopped };
   try {
     if (job.kind === 'start') {
       const opts = {

@@ -129,12 +129,8 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
   const start = await initialModel(options, s, table.features, scaling);
 
   // The requested threads, at most the cores: fits at once for restarts and bootstrap refits, each on one thread.
-  const cores = defaultThreads();
-  const poolSize = Math.min(s.threads, cores);
-  // When the pool may run the fits, the threads are fits at once, and a gradient's chunk count does not limit them.
-  const pooled = (s.restarts > 1 || s.bootstrap > 0) && poolSize > 1;
-  if (pooled && typeof options.threads === 'number' && options.threads > cores) warn(`--threads ${options.threads} is more than the ${cores} cores here; using ${cores}`);
-  checkWorkload(s, pooled ? { ...options, threads: undefined } : options, family, table.d, trainRows.n, 'full', warn);
+  const poolSize = Math.min(s.threads, defaultThreads());
+  checkWorkload(s, options, family, table.d, trainRows.n, 'full', warn, (s.restarts > 1 || s.bootstrap > 0) && poolSize > 1);
   const measureOn = (model: ModelFile | null, rows: LabelledRows) => (model ? metrics(predictRows(model, rows.x, rows.n), rows.y) : nanMetrics(rows.n));
   const context: FitContext = { basis: s.basis, seed: s.seed, train: trainSet, validation: valSet, settings: { ...fitSettings(s, options), ...start, threads: 1 } };
   const here: FitContext = { ...context, settings: { ...context.settings, threads: s.threads } };
@@ -190,7 +186,8 @@ export async function initialModel(
 /**
  * Caps the threads at the cores and the work, and warns about a unit count too large for
  * the rows: once the training rows are counted, before the start search. `streamFull`:
- * streaming full-batch gradients, summed over fixed blocks on one thread.
+ * streaming full-batch gradients, summed over fixed blocks on one thread. `pooled`: the
+ * threads also set how many fits run at once on the pool (fit-job.ts).
  */
 export function checkWorkload(
   s: TrainSettings,
@@ -200,10 +197,11 @@ export function checkWorkload(
   trainRows: number,
   mode: 'full' | 'streamFull',
   warn: (m: string) => void,
+  pooled = false,
 ): void {
   const batch = s.batchSize === 'full' ? trainRows : Math.min(s.batchSize, trainRows);
   const work: GradientWork = mode === 'streamFull' ? { serial: 'the one thread a streaming full-batch gradient runs on' } : { rows: batch };
-  s.threads = gradientThreads(options.threads, s.threads, work, warn);
+  s.threads = gradientThreads(options.threads, s.threads, work, warn, pooled);
   unitWarnings(s.units, typeof options.units === 'number' || options.init !== undefined, family, d, trainRows, warn);
 }
 

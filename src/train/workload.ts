@@ -18,7 +18,7 @@ export type GradientWork = { rows: number } | { serial: string };
  * one only waits (`--threads 1000` on 4 rows started 1000 workers). The model does not
  * depend on the count, so the cap is silent unless the count was asked for.
  */
-export function gradientThreads(asked: number | 'auto' | undefined, threads: number, work: GradientWork, warn: (m: string) => void): number {
+export function gradientThreads(asked: number | 'auto' | undefined, threads: number, work: GradientWork, warn: (m: string) => void, pooled = false): number {
   const cores = defaultThreads();
   const chunks = 'rows' in work ? chunkCount(work.rows) : 1;
   const cap = Math.max(1, Math.min(cores, chunks));
@@ -26,9 +26,10 @@ export function gradientThreads(asked: number | 'auto' | undefined, threads: num
   if (typeof asked === 'number') {
     const reasons = [
       ...(threads > cores ? [`the ${cores} ${cores === 1 ? 'core' : 'cores'} here`] : []),
-      ...(chunks < threads ? ['rows' in work ? `the ${chunks} ${chunks === 1 ? 'chunk' : 'chunks'} of ${CHUNK_ROWS} rows in each gradient (${work.rows} rows)` : work.serial] : []),
+      // Pooled fits take the threads as fits at once, which a gradient's chunk count does not limit.
+      ...(chunks < threads && !pooled ? ['rows' in work ? `the ${chunks} ${chunks === 1 ? 'chunk' : 'chunks'} of ${CHUNK_ROWS} rows in each gradient (${work.rows} rows)` : work.serial] : []),
     ];
-    warn(`--threads ${asked} is more than ${reasons.join(' and ')}; using ${cap}`);
+    if (reasons.length > 0) warn(`--threads ${asked} is more than ${reasons.join(' and ')}; using ${pooled ? Math.min(threads, cores) : cap}`);
   }
   return cap;
 }

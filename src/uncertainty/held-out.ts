@@ -16,7 +16,7 @@
  * freedom for the t quantile: the noise level is then the one the held-out rows show.
  * The test is loose on purpose: the default split holds out a tenth of the rows, few
  * enough that a 5% test missed most overfitted sets (surface3 at N = 100: 91.5% coverage
- * at 0.05, 93.3% at 0.2), while a false alarm only widens one fit's intervals to what its
+ * at 0.05, 92.7% at 0.2), while a false alarm only widens one fit's intervals to what its
  * held-out rows show (1-D curves: 94.8% → 95.5%). bench/coverage.mjs measures both.
  */
 import type { ModelFile } from '../model/types.js';
