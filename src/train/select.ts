@@ -18,6 +18,8 @@
  */
 import { assignFolds } from '../data/index.js';
 import type { Scaling } from '../model/index.js';
+import { cholesky, choleskySolve } from '../solve/cholesky.js';
+import { crossProducts, GRAM_CHUNK_ROWS } from '../solve/gram.js';
 import type { Rng } from '../util/rng.js';
 import { type Steps, share } from '../util/steps.js';
 import type { StartSelection } from './types.js';
@@ -107,16 +109,17 @@ export function* cvRidge(phi: Float64Array, n: number, j: number, y: Float64Arra
         // λ on w only, scaled as in linear.ts (the mean objective); a floor keeps collinear units solvable.
         for (let i = 0; i < j; i++) mat[i * m + i] += nt * lambdas[l] + total.jitter;
         if (withIntercept) mat[j * m + j] += total.jitter;
-        const ok = choleskySolve(mat, c, m);
+        const factor = cholesky(mat, m);
         // A solve is O(m³): seconds each for thousands of units.
         yield ((rep + 1) * inRows) / reps + ((1 - inRows) * ++solved) / solves;
-        if (!ok) {
+        if (factor === null) {
           sse[l][slot] = Number.POSITIVE_INFINITY;
           continue;
         }
+        const coef = choleskySolve(factor, m, c);
         for (const r of parts[f].rows) {
           let p = 0;
-          for (let i = 0; i < m; i++) p += a[r * m + i] * c[i];
+          for (let i = 0; i < m; i++) p += a[r * m + i] * coef[i];
           sse[l][slot] += (p - yc[r]) ** 2;
         }
       }
@@ -188,23 +191,37 @@ interface System {
   rows: number[];
 }
 
-/** Each fold's normal equations for one repetition's assignment; yields after each row, which costs O(m²). */
+/** Rows of a fold whose cross products run between two yields: about this many multiply-adds (a few ms). */
+const PIECE_WORK = 1 << 22;
+
+/**
+ * Each fold's normal equations for one repetition's assignment: the fold's rows
+ * gathered into pieces and their cross products taken by the SIMD kernels
+ * (src/solve/gram.ts; a row-by-row update in JS cost 18% of a 5,000 × 10 run).
+ * Yields after each piece, so even 10,000 units give the event loop a turn.
+ */
 function* foldSystems(a: Float64Array, yc: Float64Array, n: number, m: number, fold: Uint32Array, k: number): Steps<System[]> {
   const parts: System[] = Array.from({ length: k }, () => ({ gram: new Float64Array(m * m), rhs: new Float64Array(m), rows: [] }));
-  for (let r = 0; r < n; r++) {
-    yield;
-    const p = parts[fold[r]];
-    p.rows.push(r);
-    const o = r * m;
-    for (let i = 0; i < m; i++) {
-      const ai = a[o + i];
-      if (ai === 0) continue;
-      p.rhs[i] += ai * yc[r];
-      const gi = i * m;
-      for (let k = i; k < m; k++) p.gram[gi + k] += ai * a[o + k];
+  for (let r = 0; r < n; r++) parts[fold[r]].rows.push(r);
+  const piece = Math.max(1, Math.min(GRAM_CHUNK_ROWS, Math.floor(PIECE_WORK / (m * m))));
+  const rowsBuf = new Float64Array(Math.min(piece, n) * m);
+  const yBuf = new Float64Array(Math.min(piece, n));
+  let done = 0;
+  for (const p of parts) {
+    for (let s = 0; s < p.rows.length; s += piece) {
+      const count = Math.min(piece, p.rows.length - s);
+      for (let i = 0; i < count; i++) {
+        const r = p.rows[s + i];
+        rowsBuf.set(a.subarray(r * m, (r + 1) * m), i * m);
+        yBuf[i] = yc[r];
+      }
+      const cross = crossProducts(rowsBuf.subarray(0, count * m), count, m, { b: yBuf.subarray(0, count) });
+      for (let i = 0; i < m * m; i++) p.gram[i] += cross.gram[i];
+      for (let i = 0; i < m; i++) p.rhs[i] += cross.atb![i];
+      done += count;
+      yield done / n;
     }
   }
-  for (const p of parts) for (let i = 0; i < m; i++) for (let k = 0; k < i; k++) p.gram[i * m + k] = p.gram[k * m + i];
   return parts;
 }
 
@@ -218,31 +235,6 @@ function sumSystems(parts: readonly System[], m: number): { gram: Float64Array; 
   let trace = 0;
   for (let i = 0; i < m; i++) trace += gram[i * m + i];
   return { gram, rhs, jitter: 1e-12 * Math.max(trace / m, 1e-300) };
-}
-
-/** Solves M c = b in place (c holds b on entry) by Cholesky, M symmetric m × m (overwritten); false if M is not positive definite. */
-export function choleskySolve(mat: Float64Array, c: Float64Array, m: number): boolean {
-  for (let i = 0; i < m; i++) {
-    for (let k = 0; k <= i; k++) {
-      let s = mat[i * m + k];
-      for (let p = 0; p < k; p++) s -= mat[i * m + p] * mat[k * m + p];
-      if (k === i) {
-        if (!(s > 0)) return false;
-        mat[i * m + i] = Math.sqrt(s);
-      } else mat[i * m + k] = s / mat[k * m + k];
-    }
-  }
-  for (let i = 0; i < m; i++) {
-    let s = c[i];
-    for (let p = 0; p < i; p++) s -= mat[i * m + p] * c[p];
-    c[i] = s / mat[i * m + i];
-  }
-  for (let i = m - 1; i >= 0; i--) {
-    let s = c[i];
-    for (let p = i + 1; p < m; p++) s -= mat[p * m + i] * c[p];
-    c[i] = s / mat[i * m + i];
-  }
-  return true;
 }
 
 /** The result document's `selection` (docs/contract.md section 6): the start's choice, RMSEs in the target's units. */

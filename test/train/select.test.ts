@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { assignFolds } from '../../src/data/index.js';
 import { trainSummary } from '../../src/report/summary.js';
 import { ridgeSolve } from '../../src/train/linear.js';
-import { CV_MAX_REPEATS, CV_REPEAT_ROWS, choleskySolve, cvRepeats, cvRidge, startFolds } from '../../src/train/select.js';
+import { CV_MAX_REPEATS, CV_REPEAT_ROWS, cvRepeats, cvRidge, startFolds } from '../../src/train/select.js';
 import { finish } from '../../src/util/steps.js';
 import { train } from '../../src/train/train.js';
 import { Rng } from '../../src/util/rng.js';
@@ -93,16 +93,6 @@ describe('cross-validated ridge (select.ts)', () => {
   it('holds out nothing, and so scores nothing, with a single row', () => {
     const folds = startFolds(1, new Rng(1));
     expect(finish(cvRidge(Float64Array.of(1), 1, 1, Float64Array.of(2), [1e-3], folds))).toBeNull();
-  });
-
-  it('solves a symmetric positive definite system by Cholesky and refuses an indefinite one', () => {
-    const m = Float64Array.of(4, 2, 2, 3);
-    const c = Float64Array.of(2, 1);
-    expect(choleskySolve(m.slice(), c, 2)).toBe(true);
-    // 4x + 2y = 2, 2x + 3y = 1  →  x = 0.5, y = 0
-    expect(c[0]).toBeCloseTo(0.5, 14);
-    expect(c[1]).toBeCloseTo(0, 14);
-    expect(choleskySolve(Float64Array.of(1, 2, 2, 1), Float64Array.of(1, 1), 2)).toBe(false);
   });
 });
 
