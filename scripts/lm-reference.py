@@ -188,9 +188,37 @@ add('power1', 'poly', 1, True, 40, 0.5, 4, lambda x: 2.5 * x ** 1.7 - 1.0, 0.05,
     [[1.5]], [[-0.5]], 'one power law plus a constant')
 
 
+# Problems of the forms of NIST StRD's hardest separable ones, with their published starting
+# values as the near and far starts (NIST "start 2" and "start 1"), data made here.
+def nist_lanczos(decimals):
+    # Lanczos's generating function on NIST's 24 abscissae, rounded as NIST rounds its
+    # Lanczos3 data (to 4 decimals): three decays whose sum hides them.
+    x = [round(0.05 * i, 2) for i in range(24)]
+    y = [float(round(0.0951 * np.exp(-t) + 0.8607 * np.exp(-3 * t) + 1.5576 * np.exp(-5 * t), decimals)) for t in x]
+    return x, y
+
+
+def add_data(name, basis, units, intercept, x, y, near, far, note):
+    PROBLEMS.append({'name': name, 'basis': basis, 'units': units, 'intercept': intercept, 'note': note, 'x': x, 'y': y, 'starts': {'near': near, 'far': far}})
+
+
+lx, ly = nist_lanczos(4)
+add_data('lanczos3', 'exp', 3, False, lx, ly, [[-0.7], [-4.2], [-6.3]], [[-0.3], [-5.5], [-7.6]],
+         'NIST Lanczos3 form: three decays (rates 1, 3, 5) rounded to 4 decimals; starts NIST 2 (near) and 1 (far)')
+ox, oy = data(33, 0, 320, lambda t: 0.375 + 1.94 * np.exp(-0.0128 * t) - 1.46 * np.exp(-0.0221 * t), 0.001, 8, )
+add_data('osborne1', 'exp', 2, True, ox, oy, [[-0.01], [-0.02]], [[-1.0], [-2.0]],
+         'NIST MGH17 (Osborne 1) form: a constant and two exponentials of opposite sign; starts NIST 2 (near) and 1 (far, rates 80x too fast)')
+ex, ey = data(35, 400, 500, lambda t: 1.554 / 4.089 * np.exp(-0.5 * ((t - 451.5) / 4.089) ** 2), 0.002, 9)
+add_data('eckerle4', 'rbf', 1, False, ex, ey, [[452.0, 2 * 4.5 ** 2]], [[500.0, 2 * 10.0 ** 2]],
+         'NIST Eckerle4 form: one narrow Gaussian bump, no constant; starts NIST 2 (near) and 1 (far, the bump outside the data)')
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
+    only = os.environ.get('LM_REFERENCE_ONLY')
     for p in PROBLEMS:
+        if only and p['name'] not in only.split(','):
+            continue
         ref = solve(p)
         doc = {k: v for k, v in p.items()}
         doc['reference'] = ref

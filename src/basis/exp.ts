@@ -14,8 +14,13 @@ const RATE_HI = 4;
  * overflow (e^40 ≈ 2e17) or as a wall of zeros, even on inputs far from 0.
  */
 const MAX_EXPONENT = 40;
-/** Rate multipliers the start search tries: from nearly linear units to sharp decays. */
-const RATE_SCALES = [0.25, 0.5, 1, 2, 4];
+/**
+ * Rate multipliers the start search tries: from nearly linear units to sharp decays. A
+ * negative scale makes every unit a decay (|scale| as the multiplier): with signs that
+ * alternate, a sum of two decays (NIST's MGH17 form) started from a decay and a growth and
+ * ended at a cancelling pair of growths, 1300 × the least-squares optimum's RSS.
+ */
+const RATE_SCALES = [0.25, 0.5, 1, 2, 4, -0.25, -0.5, -1, -2, -4];
 
 /**
  * Exponentials: φ_j(x) = exp(a_j · x); θ_j = [a_j1 .. a_jD]. Sums of these are
@@ -61,11 +66,12 @@ export const exp: BasisFamily = {
       range[k] = hi > lo ? hi - lo : 1;
       reach[k] = Math.max(Math.abs(lo), Math.abs(hi), 1e-12);
     }
+    const decays = scale < 0;
     for (let j = 0; j < units; j++) {
-      // Magnitudes spread geometrically; signs alternate, decays first (units 0, 2, ...).
+      // Magnitudes spread geometrically; signs alternate, decays first (units 0, 2, ...), or all decay.
       const q = units === 1 ? 0.5 : j / (units - 1);
-      const magnitude = scale * RATE_LO * (RATE_HI / RATE_LO) ** q;
-      const sign = j % 2 === 0 ? -1 : 1;
+      const magnitude = Math.abs(scale) * RATE_LO * (RATE_HI / RATE_LO) ** q;
+      const sign = decays || j % 2 === 0 ? -1 : 1;
       if (d === 1) {
         a[j] = sign * Math.min(magnitude / range[0], MAX_EXPONENT / reach[0]);
         continue;
@@ -74,8 +80,10 @@ export const exp: BasisFamily = {
       let norm = 0;
       const dir = new Float64Array(d);
       for (let k = 0; k < d; k++) {
-        dir[k] = rng.normal();
-        norm += dir[k] * dir[k];
+        const v = rng.normal();
+        // All decays: the rate is negative along every feature.
+        dir[k] = decays ? -Math.abs(v) : v;
+        norm += v * v;
       }
       norm = Math.sqrt(Math.max(norm, 1e-24));
       let exponent = 0;

@@ -57,4 +57,16 @@ describe('exp basis', () => {
       for (let j = 1; j < 4; j++) expect(Math.abs(a.data[j])).toBeGreaterThan(Math.abs(a.data[j - 1]));
     }
   });
+
+  it.each([1, 3])('init (D = %i) at a negative scale makes every unit a decay, with the magnitudes of |scale|', (d) => {
+    const n = 40;
+    const x = new Tensor(Float64Array.from({ length: n * d }, (_, i) => (i % 13) / 4), [n, d]);
+    expect(exp.initScales.filter((s) => s < 0).map(Math.abs).sort()).toEqual(exp.initScales.filter((s) => s > 0).sort());
+    const [decays] = exp.init(x, 5, new Rng(2), -2);
+    const [mixed] = exp.init(x, 5, new Rng(2), 2);
+    for (let i = 0; i < 5 * d; i++) expect(decays.data[i]).toBeLessThan(0);
+    // The same draws and magnitudes: only the signs differ.
+    for (let i = 0; i < 5 * d; i++) expect(Math.abs(decays.data[i])).toBeCloseTo(Math.abs(mixed.data[i]), 14);
+    expect(Array.from(mixed.data).some((v) => v > 0)).toBe(true);
+  });
 });

@@ -55,21 +55,27 @@ export async function fitReference(p: Reference, start: number[][]): Promise<Fit
   return fitModel({ x: Float64Array.from(p.x), y: Float64Array.from(p.y), n, d: 1 }, null, opts, new Rng(1));
 }
 
-/** The fewest digits over every parameter and the RSS. */
+/**
+ * The fewest digits over every parameter and the RSS. Units are exchangeable (any order of
+ * them is the same model), so the fitted units are matched to the reference's in the order
+ * that gives the most digits.
+ */
 export function worstDigits(p: Reference, out: FitOutcome): { worst: number; rss: number } {
-  const ref = p.reference;
-  const pairs: [number, number][] = [];
-  out.theta.forEach((row, j) => {
-    row.forEach((v, k) => {
-      pairs.push([v, Number(ref.theta[j][k])]);
-    });
-  });
-  out.w.forEach((v, j) => {
-    pairs.push([v, Number(ref.w[j])]);
-  });
-  if (p.intercept) pairs.push([out.b, Number(ref.b)]);
-  const rss = out.history.train.at(-1)! * p.x.length;
-  const rssDigits = digits(rss, Number(ref.rss));
-  return { worst: Math.min(rssDigits, ...pairs.map(([g, r]) => digits(g, r))), rss: rssDigits };
+  return fitDigits(p, { theta: out.theta, w: out.w, b: out.b, rss: out.history.train.at(-1)! * p.x.length });
 }
 
+/** worstDigits for a fit given by its parameters and RSS (a model file, say). */
+export function fitDigits(p: Reference, fit: { theta: number[][]; w: number[]; b: number; rss: number }): { worst: number; rss: number } {
+  const ref = p.reference;
+  const unitDigits = (j: number, r: number) => Math.min(digits(fit.w[j], Number(ref.w[r])), ...fit.theta[j].map((v, k) => digits(v, Number(ref.theta[r][k]))));
+  let best = Number.NEGATIVE_INFINITY;
+  for (const order of permutations(fit.theta.length)) best = Math.max(best, Math.min(...order.map((r, j) => unitDigits(j, r))));
+  const rssDigits = digits(fit.rss, Number(ref.rss));
+  const b = p.intercept ? digits(fit.b, Number(ref.b)) : Number.POSITIVE_INFINITY;
+  return { worst: Math.min(rssDigits, best, b), rss: rssDigits };
+}
+
+function permutations(n: number): number[][] {
+  if (n <= 1) return [Array.from({ length: n }, (_, i) => i)];
+  return permutations(n - 1).flatMap((q) => Array.from({ length: n }, (_, i) => [...q.slice(0, i), n - 1, ...q.slice(i)]));
+}
