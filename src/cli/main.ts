@@ -64,7 +64,9 @@ async function main(): Promise<void> {
     .demandCommand(1, 'name a command: train, predict, eval, grad, trace, plot, export, cv, report or completion')
     .recommendCommands()
     .strict()
-    .parserConfiguration({ 'duplicate-arguments-array': true })
+    // Values stay strings for the coerce functions: yargs-parser takes a parsed number 1 for a
+    // counter's increment, so `--restarts 3 --restarts 1` became 4 instead of the last value.
+    .parserConfiguration({ 'duplicate-arguments-array': true, 'parse-numbers': false, 'parse-positional-numbers': false })
     .exitProcess(false)
     .fail((msg, err) => {
       if (err instanceof BasisfitError) throw err;

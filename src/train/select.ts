@@ -191,8 +191,13 @@ interface System {
   rows: number[];
 }
 
-/** Rows of a fold whose cross products run between two yields: about this many multiply-adds (a few ms). */
+/** Rows of a fold whose cross products run between two yields: about this many multiply-adds (a few ms)... */
 const PIECE_WORK = 1 << 22;
+/**
+ * ... but at least this many rows: each piece also costs a few m² passes (zeroing, copying,
+ * adding), which at one row a piece made 2,000 units ten times slower than a row-by-row update.
+ */
+const PIECE_MIN_ROWS = 64;
 
 /**
  * Each fold's normal equations for one repetition's assignment: the fold's rows
@@ -203,7 +208,7 @@ const PIECE_WORK = 1 << 22;
 function* foldSystems(a: Float64Array, yc: Float64Array, n: number, m: number, fold: Uint32Array, k: number): Steps<System[]> {
   const parts: System[] = Array.from({ length: k }, () => ({ gram: new Float64Array(m * m), rhs: new Float64Array(m), rows: [] }));
   for (let r = 0; r < n; r++) parts[fold[r]].rows.push(r);
-  const piece = Math.max(1, Math.min(GRAM_CHUNK_ROWS, Math.floor(PIECE_WORK / (m * m))));
+  const piece = Math.max(PIECE_MIN_ROWS, Math.min(GRAM_CHUNK_ROWS, Math.floor(PIECE_WORK / (m * m))));
   const rowsBuf = new Float64Array(Math.min(piece, n) * m);
   const yBuf = new Float64Array(Math.min(piece, n));
   let done = 0;

@@ -808,3 +808,17 @@ describe('signals while training', () => {
     }
   }, 70_000);
 });
+
+describe('an option given twice', () => {
+  // yargs-parser took a parsed 1 for a counter's increment and added it to the first value.
+  it.each([
+    [['--epochs', '3', '--epochs', '1'], (d: { epochs: number }) => d.epochs, 1],
+    [['--seed', '3', '--seed', '1'], (d: { seed: number }) => d.seed, 1],
+    [['--restarts', '3', '--restarts', '1'], (d: { restarts: { count: number } | null }) => d.restarts?.count ?? 1, 1],
+    [['--epochs', '1', '--epochs', '2'], (d: { epochs: number }) => d.epochs, 2],
+  ] as const)('%j: the last value counts', async (args, read, want) => {
+    const r = await runCli(['train', SINC, '--units', '3', '--patience', '0', '--quiet', '--json', ...args, '--out', tmp.file(`twice-${args.join('')}.json`)]);
+    expect(r.code, describeRun(r)).toBe(0);
+    expect((read as (d: unknown) => number)(JSON.parse(r.stdout))).toBe(want);
+  });
+});
