@@ -91,7 +91,7 @@ const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1]
 
 const build = await freezeBuild();
 const BIN = join(build.dir, 'bin', 'basisfit.js');
-const { DEFAULTS } = await import(pathToFileURL(join(build.dir, 'dist', 'train', 'defaults.js')).href);
+const { DEFAULTS, IN_MEMORY_DEFAULTS } = await import(pathToFileURL(join(build.dir, 'dist', 'train', 'defaults.js')).href);
 
 const datasets = envList('BENCH_TIMEFIT_DATASETS', ['sinc', 'surface2d', 'cars_mpg_hp_weight', 'kink']);
 const bases = envList('BENCH_BASES', ['rbf', 'tanh']);
@@ -383,7 +383,7 @@ async function main() {
   const md = [
     '### Time to a good fit (bench/timefit.mjs)\n',
     `Wall seconds from process start until the test RMSE (fixed split in data/splits) is within the tolerance of the best test RMSE any run below reached for that (data set, basis, J). ` +
-      `basisfit: \`basisfit train --basis B\` with the built defaults (units ${d.units}, solver ${d.solver}, optimizer ${d.optimizer}, lr ${d.lr}, epochs ${d.epochs}, val-split ${d.valSplit}, patience ${d.patience}, ridge ${d.ridgeAuto ? 'auto' : d.ridge}) ` +
+      `basisfit: \`basisfit train --basis B\` with the built defaults (units ${d.unitsAuto ? 'auto' : d.units}, solver ${IN_MEMORY_DEFAULTS.solver}, optimizer ${d.optimizer}, lr ${d.lr}, epochs ${d.epochs}, val-split ${d.valSplit}, patience ${d.patience}, ridge ${d.ridgeAuto ? 'auto' : d.ridge}) ` +
       `and --epochs 1, 2, 4, …: the first budget whose model is within the tolerance, timed spawn to exit (Node start-up included; \`basisfit --help\` alone takes ${median(helpRuns).toFixed(2)} s). ` +
       `PyTorch ${torchInfo?.versions?.torch ?? '–'} (${torchInfo?.threads ?? '?'} thread(s)): the same model in float64, Adam full batch, learning rates ${torchJob.lrs.join(', ')} for ${torchJob.grid_seconds} s each and the best continued to ${torchJob.long_seconds} s; ` +
       `its time is Python start-up (interpreter, import, data) + training up to the first test check within the tolerance (checks every epoch to 20, then every ~3%; check time excluded), at the fastest learning rate. ` +
