@@ -44,7 +44,7 @@ export interface TrainResult {
   selection?: SelectionReport;
   /** Per-feature input scales the relevance search chose (folded into scaling.x.std); absent when all are 1. */
   relevance?: Record<string, number>;
-  /** Whether the relevance search ran and why (in-memory training only). */
+  /** Whether the relevance search ran and why: in-memory training on two or more features. */
   relevance_search?: RelevanceReport;
   /** The solver and, for lm, which convergence test stopped it (null for the descent solvers) and its iterations. */
   solver?: { name: string; stopped: string | null; iterations: number };

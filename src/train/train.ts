@@ -156,7 +156,8 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
     options,
   );
   if (relevance) result.relevance = Object.fromEntries(table.features.map((f, k) => [f, relevance[k]]));
-  result.relevance_search = relevanceReport(decision, searched, scaling);
+  // One feature has nothing to weigh: no key, as with --stream, which never searches.
+  if (table.d > 1) result.relevance_search = relevanceReport(decision, searched, scaling);
   return { result, model, rows: { train: trainRows, validation: valRows } };
 }
 

@@ -54,6 +54,8 @@ describe('input relevance', () => {
     for (const basis of ['rbf', 'poly'] as const) {
       const { result } = await train({ file, basis, units: 5, epochs: 2, relevance: true, out: null });
       expect(result.relevance).toBeUndefined();
+      // Nothing to weigh, so nothing to report (as under --stream).
+      expect(result.relevance_search).toBeUndefined();
     }
   });
 });
