@@ -30,6 +30,16 @@ function selectionLine(r: TrainResult, sel: NonNullable<TrainResult['selection']
   return `start chosen by ${sel.folds}-fold cross-validation: ${units}${how}${ridge}; CV rmse ${num(sel.cv_rmse)}`;
 }
 
+/** The relevance search's outcome and why it ran or not; nothing for one feature, where there is nothing to weigh. */
+function relevanceLines(r: TrainResult): string[] {
+  const search = r.relevance_search;
+  if (!search || r.features.length < 2) return [];
+  if (!search.searched) return [`input scales: not searched (${search.reason})`];
+  const moved = Object.entries(r.relevance ?? {}).filter(([, v]) => v !== 1);
+  const chosen = moved.length > 0 ? `${moved.map(([f, v]) => `${printable(f)} ${num(v, 3)}`).join(', ')}${moved.length < r.features.length ? ', the others 1' : ''}` : 'all kept at 1';
+  return [`input scales chosen by cross-validation (${search.reason}): ${chosen}; CV rmse ${num(search.cv_rmse ?? null)} (all 1: ${num(search.baseline_cv_rmse ?? null)})`];
+}
+
 export function trainSummary(r: TrainResult, c: ChalkInstance, model?: ModelFile | null): string {
   const stopColor = r.stopped === 'diverged' ? c.red : r.stopped === 'interrupted' ? c.yellow : c.green;
   const lines = [
@@ -37,9 +47,7 @@ export function trainSummary(r: TrainResult, c: ChalkInstance, model?: ModelFile
     `${stopColor(r.stopped)} after ${r.epochs} epochs${r.best_epoch !== r.epochs ? ` (kept epoch ${r.best_epoch})` : ''} in ${num(r.timing.train_s, 3)} s (${num(r.timing.epoch_s * 1000, 3)} ms/epoch)`,
     ...(r.restarts.count > 1 ? [`restarts: ${r.restarts.count}, best was start ${r.restarts.best}`] : []),
     ...(r.selection ? [selectionLine(r, r.selection)] : []),
-    ...(r.relevance
-      ? [`input scales chosen by cross-validation (--relevance): ${Object.entries(r.relevance).map(([f, v]) => `${f} ${num(v, 3)}`).join(', ')}`]
-      : []),
+    ...relevanceLines(r),
     ...metricsTable(
       [
         ['train', r.train],

@@ -2,6 +2,7 @@ import type { BasisName } from '../basis/index.js';
 import type { MissingPolicy } from '../data/index.js';
 import type { Solver } from './types.js';
 import type { OptimizerName } from './optimizer.js';
+import type { RelevanceSetting } from './relevance-rule.js';
 import { defaultThreads } from './parallel.js';
 import { assertBootstrapCount, assertRestartCount, assertUnitCount } from './workload.js';
 
@@ -42,12 +43,13 @@ export interface TrainSettings {
   threads: number;
   /**
    * Choose one input scale per feature by cross-validation before training (relevance.ts),
-   * for standardised multi-feature data and every family but poly. Off by
-   * default: on the multi-feature benchmark it helped where features are
-   * irrelevant (friedman1: 0.57× the test RMSE) and hurt on several small sets
-   * (docs/defaults.md).
+   * for standardised multi-feature data and every family but poly. 'auto', the
+   * default, searches for rbf from ROWS_PER_SCALE training rows per feature on
+   * (relevance-rule.ts): on the multi-feature benchmark it helped where rows are
+   * enough and features irrelevant, and hurt on the 24–40-row sets and for tanh
+   * (docs/defaults.md). true / false (--relevance / --no-relevance) force it.
    */
-  relevance: boolean;
+  relevance: RelevanceSetting;
   /** false (--no-intercept): b is fixed at 0. */
   intercept: boolean;
   /** --bootstrap B: B refits on resampled rows for the uncertainty (train/bootstrap.ts); 0: the delta method only. */
@@ -97,7 +99,7 @@ export const DEFAULTS: TrainSettings = {
   ridge: 0,
   ridgeAuto: true,
   threads: 1,
-  relevance: false,
+  relevance: 'auto',
   intercept: true,
   bootstrap: 0,
   tol: 1e-10,

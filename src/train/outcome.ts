@@ -44,10 +44,23 @@ export interface TrainResult {
   selection?: SelectionReport;
   /** Per-feature input scales the relevance search chose (folded into scaling.x.std); absent when all are 1. */
   relevance?: Record<string, number>;
+  /** Whether the relevance search ran and why: in-memory training on two or more features. */
+  relevance_search?: RelevanceReport;
   /** The solver and, for lm, which convergence test stopped it (null for the descent solvers) and its iterations. */
   solver?: { name: string; stopped: string | null; iterations: number };
   /** Standard errors of the stored parameters (docs/contract.md section 6); null when they cannot be estimated, or under --stream. */
   uncertainty?: UncertaintyReport | null;
+}
+
+/** --relevance: whether the search ran, why, and its cross-validated RMSEs (target units; the search's own sample and folds). */
+export interface RelevanceReport {
+  /** The auto rule decided (relevance-rule.ts), not --relevance / --no-relevance. */
+  auto: boolean;
+  searched: boolean;
+  reason: string;
+  /** CV RMSE with the chosen scales, and with every scale 1. */
+  cv_rmse?: number;
+  baseline_cv_rmse?: number;
 }
 
 /** A data set made ready to train on, in memory or as a file to stream. */

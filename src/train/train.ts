@@ -14,9 +14,10 @@ import { Rng } from '../util/rng.js';
 import { type DataSettings, IN_MEMORY_DEFAULTS, resolveSettings, type SettingsInput, type TrainSettings } from './defaults.js';
 import { type FitContext, runFitJob } from './fit-job.js';
 import { loadInitModel } from './init-model.js';
-import { completeRun, nanMetrics, type TrainResult, type WarningSink } from './outcome.js';
+import { completeRun, nanMetrics, type RelevanceReport, round, type TrainResult, type WarningSink } from './outcome.js';
 import { defaultThreads } from './parallel.js';
-import { chooseRelevance } from './relevance.js';
+import { chooseRelevance, type RelevanceChoice } from './relevance.js';
+import { type RelevanceDecision, relevanceDecision } from './relevance-rule.js';
 import type { EpochListener } from './restarts.js';
 import { UNIT_GRID } from './select.js';
 import { MIN_START_RIDGE, RIDGE_GRID } from './start.js';
@@ -119,8 +120,9 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
   // Without an intercept the target is only divided by its std, so the fit has no constant term in the target's units either.
   if (!s.intercept && scaling) scaling.y.mean = 0;
   let trainSet = toDataset(trainRows);
-  // A model to start from fixes the geometry of the inputs: no search then.
-  const relevance = s.relevance && !options.init && scaling && s.basis !== 'poly' && table.d > 1 ? inputRelevance(s, family, trainSet, rng) : null;
+  const decision = relevanceDecision(s.relevance, { basis: s.basis, d: table.d, rows: trainSet.n, init: options.init !== undefined, standardized: scaling !== null });
+  const searched = decision.search ? inputRelevance(s, family, trainSet, rng) : null;
+  const relevance = searched?.scales.some((v) => v !== 1) ? searched.scales : null;
   if (relevance && scaling) {
     scaling = { ...scaling, x: { mean: scaling.x.mean, std: scaling.x.std.map((v, k) => v / relevance[k]) } };
     trainSet = toDataset(trainRows);
@@ -154,18 +156,24 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
     options,
   );
   if (relevance) result.relevance = Object.fromEntries(table.features.map((f, k) => [f, relevance[k]]));
+  // One feature has nothing to weigh: no key, as with --stream, which never searches.
+  if (table.d > 1) result.relevance_search = relevanceReport(decision, searched, scaling);
   return { result, model, rows: { train: trainRows, validation: valRows } };
 }
 
-/**
- * Per-feature input scales by cross-validation (relevance.ts) on the standardised training
- * rows, with the start's ridge candidates; null when every feature keeps scale 1.
- */
-function inputRelevance(s: TrainSettings, family: BasisFamily, rows: Dataset, rng: Rng): number[] | null {
+/** Per-feature input scales by cross-validation (relevance.ts) on the standardised training rows, with the start's ridge candidates. */
+function inputRelevance(s: TrainSettings, family: BasisFamily, rows: Dataset, rng: Rng): RelevanceChoice {
   const x = family.prepare(new Tensor(rows.x, [rows.n, rows.d]));
   const lambdas = s.ridgeAuto ? RIDGE_GRID : [Math.max(s.ridge, MIN_START_RIDGE)];
-  const { scales } = chooseRelevance(family, x, rows.y, s.units, rng.fork(RELEVANCE_FORK), lambdas);
-  return scales.every((v) => v === 1) ? null : scales;
+  return chooseRelevance(family, x, rows.y, s.units, rng.fork(RELEVANCE_FORK), lambdas);
+}
+
+/** The decision and, when the search ran, its CV scores as RMSEs in the target's units. */
+function relevanceReport(decision: RelevanceDecision, searched: RelevanceChoice | null, scaling: Scaling | null): RelevanceReport {
+  const report: RelevanceReport = { auto: decision.auto, searched: searched !== null, reason: decision.reason };
+  if (!searched) return report;
+  const rmse = (mse: number) => round(Math.sqrt(mse) * (scaling?.y.std ?? 1));
+  return { ...report, cv_rmse: rmse(searched.cv), baseline_cv_rmse: rmse(searched.baseline) };
 }
 
 /** --init: the model file's parameters re-expressed for this run's scaling (and its unit count as --units). */

@@ -1,8 +1,11 @@
+import { Chalk } from 'chalk';
 import { describe, expect, it } from 'vitest';
 import { families } from '../../src/basis/index.js';
 import { Tensor } from '../../src/engine/index.js';
 import { predictRows } from '../../src/model/predict.js';
+import { trainSummary } from '../../src/report/summary.js';
 import { chooseRelevance } from '../../src/train/relevance.js';
+import { ROWS_PER_SCALE, relevanceDecision } from '../../src/train/relevance-rule.js';
 import { RIDGE_GRID } from '../../src/train/start.js';
 import { train } from '../../src/train/train.js';
 import { Rng } from '../../src/util/rng.js';
@@ -32,7 +35,7 @@ describe('input relevance', () => {
 
   it('folds the chosen scales into the stored scaling, so the model file predicts as trained', async () => {
     const file = writeCsv(tmp.file('ard.csv'), ['x1', 'x2', 'x3', 'x4', 'y'], rows(300, 4));
-    const plain = await train({ file, basis: 'rbf', units: 20, epochs: 5, out: null });
+    const plain = await train({ file, basis: 'rbf', units: 20, epochs: 5, relevance: false, out: null });
     const { result, model } = await train({ file, basis: 'rbf', units: 20, epochs: 5, relevance: true, out: null });
     expect(result.relevance).toBeDefined();
     const r = result.relevance!;
@@ -51,6 +54,58 @@ describe('input relevance', () => {
     for (const basis of ['rbf', 'poly'] as const) {
       const { result } = await train({ file, basis, units: 5, epochs: 2, relevance: true, out: null });
       expect(result.relevance).toBeUndefined();
+      // Nothing to weigh, so nothing to report (as under --stream).
+      expect(result.relevance_search).toBeUndefined();
     }
+  });
+});
+
+describe('relevance auto', () => {
+  const rbf = { basis: 'rbf', d: 4, rows: ROWS_PER_SCALE * 4, init: false, standardized: true } as const;
+
+  it('searches for rbf from ROWS_PER_SCALE training rows per feature, not one row fewer', () => {
+    expect(relevanceDecision('auto', rbf)).toEqual({ search: true, auto: true, reason: `auto: ${rbf.rows} training rows ≥ ${ROWS_PER_SCALE} × 4 features` });
+    expect(relevanceDecision('auto', { ...rbf, rows: rbf.rows - 1 })).toEqual({ search: false, auto: true, reason: `auto: ${rbf.rows - 1} training rows < ${ROWS_PER_SCALE} × 4 features` });
+  });
+
+  it('stays off for the other families, one feature, --init and raw inputs; the flags force it', () => {
+    for (const basis of ['tanh', 'exp', 'poly'] as const) expect(relevanceDecision('auto', { ...rbf, basis }).search).toBe(false);
+    expect(relevanceDecision('auto', { ...rbf, basis: 'tanh' }).reason).toBe('auto: off for tanh (rbf only)');
+    expect(relevanceDecision('auto', { ...rbf, d: 1, rows: 10_000 }).reason).toBe('auto: one feature');
+    expect(relevanceDecision('auto', { ...rbf, init: true }).search).toBe(false);
+    expect(relevanceDecision('auto', { ...rbf, standardized: false }).search).toBe(false);
+    expect(relevanceDecision(true, { ...rbf, basis: 'tanh', rows: 10 })).toEqual({ search: true, auto: false, reason: '--relevance' });
+    expect(relevanceDecision(false, rbf)).toEqual({ search: false, auto: false, reason: '--no-relevance' });
+    expect(relevanceDecision(true, { ...rbf, basis: 'poly' }).search).toBe(false);
+  });
+
+  it('is the default: train() searches on enough rows and says so in the result and the summary', async () => {
+    // 300 rows, 30 held out: 270 training rows for 4 features.
+    const file = writeCsv(tmp.file('auto.csv'), ['x1', 'x2', 'x3', 'x4', 'y'], rows(300, 4));
+    const plain = new Chalk({ level: 0 });
+    const on = await train({ file, basis: 'rbf', units: 20, epochs: 2, out: null });
+    expect(on.result.relevance_search).toMatchObject({ auto: true, searched: true, reason: `auto: 270 training rows ≥ ${ROWS_PER_SCALE} × 4 features` });
+    const search = on.result.relevance_search!;
+    expect(search.cv_rmse!).toBeLessThan(search.baseline_cv_rmse!);
+    expect(on.result.relevance).toBeDefined();
+    expect(trainSummary(on.result, plain)).toContain(`input scales chosen by cross-validation (auto: 270 training rows ≥ ${ROWS_PER_SCALE} × 4 features): `);
+    // The same search as forcing it.
+    const forced = await train({ file, basis: 'rbf', units: 20, epochs: 2, relevance: true, out: null });
+    expect(forced.result.relevance).toEqual(on.result.relevance);
+    expect(forced.result.relevance_search).toMatchObject({ auto: false, searched: true, reason: '--relevance' });
+
+    const tanh = await train({ file, basis: 'tanh', units: 5, epochs: 2, out: null });
+    expect(tanh.result.relevance).toBeUndefined();
+    expect(tanh.result.relevance_search).toEqual({ auto: true, searched: false, reason: 'auto: off for tanh (rbf only)' });
+    expect(trainSummary(tanh.result, plain)).toContain('input scales: not searched (auto: off for tanh (rbf only))');
+  });
+
+  it('leaves a set with fewer rows per feature alone, and says why', async () => {
+    // 60 rows, 6 held out: 54 training rows, under 20 × 4.
+    const file = writeCsv(tmp.file('few.csv'), ['x1', 'x2', 'x3', 'x4', 'y'], rows(60, 6));
+    const { result } = await train({ file, basis: 'rbf', units: 5, epochs: 2, out: null });
+    expect(result.relevance).toBeUndefined();
+    expect(result.relevance_search).toEqual({ auto: true, searched: false, reason: `auto: 54 training rows < ${ROWS_PER_SCALE} × 4 features` });
+    expect(trainSummary(result, new Chalk({ level: 0 }))).toContain(`input scales: not searched (auto: 54 training rows < ${ROWS_PER_SCALE} × 4 features)`);
   });
 });

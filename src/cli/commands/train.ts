@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { BASIS_NAMES } from '../../model/types.js';
 import { DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption, type UnitsOption } from '../../train/defaults.js';
 import { optimizerNames } from '../../train/optimizer.js';
+import { ROWS_PER_SCALE } from '../../train/relevance-rule.js';
 import { batchSize, fileArg, fraction, integer, list, nonNegativeInteger, outputPath, positiveFinite, positiveInteger, single } from '../options.js';
 import type { TrainArgs } from '../run/train.js';
 
@@ -40,7 +41,7 @@ export function trainOptions(y: Argv): Argv {
       .option('delimiter', { group: DATA, type: 'string', describe: "field delimiter: ',', ';', 'tab' (default: detected)", coerce: single(String) })
       .option('missing', { group: DATA, choices: ['error', 'drop'], default: 'error', describe: 'empty cells: fail, or drop the row', coerce: single(String) })
       .option('stream', { group: DATA, type: 'boolean', describe: 'read the file in chunks each epoch instead of loading it: for files larger than memory (see docs/streaming.md)' })
-      .option('relevance', { group: DATA, type: 'boolean', default: DEFAULTS.relevance, describe: 'choose one input scale per feature by cross-validation before training (multi-feature data, not poly); stored in the scaling' })
+      .option('relevance', { group: DATA, type: 'boolean', defaultDescription: String(DEFAULTS.relevance), describe: `choose one input scale per feature by cross-validation before training (multi-feature data, not poly); stored in the scaling. auto: for rbf with at least ${ROWS_PER_SCALE} training rows per feature; --relevance / --no-relevance force it` })
       .option('standardize', { group: DATA, type: 'boolean', default: DEFAULTS.standardize, describe: 'scale inputs and target (stored in the model); --no-standardize to fit raw columns' })
       .option('epochs', { group: OPT, describe: 'passes over the training rows', default: DEFAULTS.epochs, coerce: single(positiveInteger('epochs')) })
       .option('batch-size', { group: OPT, describe: "rows per step, or 'full' for full-batch descent", default: DEFAULTS.batchSize, coerce: single(batchSize) })

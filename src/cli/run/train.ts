@@ -45,7 +45,8 @@ export interface TrainArgs {
   report?: string;
   timestamp: boolean;
   standardize: boolean;
-  relevance: boolean;
+  /** Absent: the trainer's auto rule. */
+  relevance?: boolean;
   /** Omitted: train()'s default (varpro in memory, gd with --stream). */
   solver?: string;
   restarts: number;
