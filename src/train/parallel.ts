@@ -124,6 +124,11 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
     return combineChunks(slots, params, argnums, rows, ridge);
   }
 
+  /** On this thread; features are kept only for a gradient that runs here too (a single chunk). */
+  solveLinear(x: Tensor, y: Tensor, params: readonly Tensor[], ridge: number, intercept: boolean, forGradient: boolean): void {
+    this.serial.solveLinear(x, y, params, ridge, intercept, forGradient && chunkCount(y.size) < 2);
+  }
+
   private setParams(params: readonly Tensor[]): void {
     let o = 0;
     for (const p of params) {
