@@ -79,8 +79,11 @@ export function combineChunks(
 }
 
 export interface GradientEvaluator {
-  /** The objective and its gradient with respect to params[argnums] on rows (x, y) — x already prepared. */
-  evaluate(x: Tensor, y: Tensor, params: readonly Tensor[], argnums: readonly number[], ridge: number): LossAndGrad;
+  /**
+   * The objective and its gradient with respect to params[argnums] on rows (x, y) — x already prepared.
+   * fixed: the arrays' contents never change (the whole training set), so an evaluator may keep a copy.
+   */
+  evaluate(x: Tensor, y: Tensor, params: readonly Tensor[], argnums: readonly number[], ridge: number, fixed?: boolean): LossAndGrad;
   /**
    * Variable projection's inner solve: params[0], params[1] (w, b) set to the
    * exact ridge least-squares solution for params' θ on rows (x, y), unless it
