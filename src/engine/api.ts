@@ -25,13 +25,46 @@ function argIndices(argnums: readonly number[] | undefined, n: number): number[]
  */
 export function valueAndGrad(f: Fn, argnums?: readonly number[]): (...args: Tensor[]) => ValueAndGrad {
   return (...args) => {
-    const p = vjp(f, args, argnums);
+    const r = recordOpen(f, args, argnums);
     try {
-      if (p.value.size !== 1) throw new RangeError(`valueAndGrad needs a scalar function, got shape [${p.value.shape.join(', ')}]`);
-      return { value: p.value, grads: p.pullback(Tensor.scalar(1)) };
+      return r.finish((out) => out);
     } finally {
-      p.dispose();
+      r.dispose();
     }
+  };
+}
+
+/** A forward pass recorded and left open: a scalar head on its output can be added and differentiated later. */
+export interface OpenRecording {
+  /** f's output as the tape holds it (no copy); read-only, and valid until dispose(). */
+  readonly output: Tensor;
+  /**
+   * Value and gradient (for the recorded argnums) of head(f(...)), the head
+   * recorded on the same tape: the same operations, so the same bits, as
+   * valueAndGrad of the composition. Once per recording.
+   */
+  finish(head: (out: Tensor) => Tensor): ValueAndGrad;
+  /** Returns the tape's buffers to the pool. */
+  dispose(): void;
+}
+
+/**
+ * Runs f once, recording, and keeps the tape open. For a value that must be
+ * read before the rest of the function exists (variable projection solves w
+ * from the features, then differentiates the loss at that w) without a
+ * second forward pass.
+ */
+export function recordOpen(f: Fn, args: readonly Tensor[], argnums?: readonly number[]): OpenRecording {
+  const { tape, leaves, out } = record(f, args, argnums);
+  return {
+    output: out,
+    finish(head) {
+      const loss = withTape(tape, () => head(out));
+      if (loss.size !== 1) throw new RangeError(`valueAndGrad needs a scalar function, got shape [${loss.shape.join(', ')}]`);
+      const gs = tape.backward(loss, Float64Array.of(1), leaves);
+      return { value: loss.detach(), grads: gs.map((g, k) => new Tensor(g, leaves[k].shape)) };
+    },
+    dispose: () => tape.release(),
   };
 }
 
@@ -51,19 +84,7 @@ export interface Pullback {
 
 /** Runs f once, recording; the pullback maps output cotangents to input cotangents. */
 export function vjp(f: Fn, args: readonly Tensor[], argnums?: readonly number[]): Pullback {
-  const tape = new Tape();
-  const wrt = argIndices(argnums, args.length);
-  let leaves: Tensor[];
-  let out: Tensor;
-  try {
-    ({ leaves, out } = withTape(tape, () => {
-      const inputs = args.map((a, i) => (wrt.includes(i) ? tape.leaf(a) : a));
-      return { leaves: wrt.map((i) => inputs[i]), out: f(...inputs) };
-    }));
-  } catch (e) {
-    tape.release();
-    throw e;
-  }
+  const { tape, leaves, out } = record(f, args, argnums);
   const value = out.detach();
   return {
     value,
@@ -74,6 +95,21 @@ export function vjp(f: Fn, args: readonly Tensor[], argnums?: readonly number[])
     },
     dispose: () => tape.release(),
   };
+}
+
+/** f run once on a fresh tape, the arguments in argnums (all by default) as its leaves. */
+function record(f: Fn, args: readonly Tensor[], argnums?: readonly number[]): { tape: Tape; leaves: Tensor[]; out: Tensor } {
+  const tape = new Tape();
+  const wrt = argIndices(argnums, args.length);
+  try {
+    return withTape(tape, () => {
+      const inputs = args.map((a, i) => (wrt.includes(i) ? tape.leaf(a) : a));
+      return { tape, leaves: wrt.map((i) => inputs[i]), out: f(...inputs) };
+    });
+  } catch (e) {
+    tape.release();
+    throw e;
+  }
 }
 
 /** Total size of the arguments, flattened and concatenated: the Jacobian's column count. */

@@ -1,5 +1,5 @@
 /** basisfit's automatic-differentiation engine, usable on its own. */
-export { type Fn, grad, jacobianReverse, type Pullback, type ValueAndGrad, valueAndGrad, vjp } from './api.js';
+export { type Fn, grad, jacobianReverse, type OpenRecording, type Pullback, recordOpen, type ValueAndGrad, valueAndGrad, vjp } from './api.js';
 export { apply, lift, type TensorLike, withScratch } from './apply.js';
 export { type CheckOptions, type CheckReport, checkGrads, finiteDifferenceJv, gradCheckReport, relativeError } from './check.js';
 export { jacobianForward, jacobianForwardPasses, type JvpResult, jvp } from './dual.js';

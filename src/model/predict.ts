@@ -6,7 +6,12 @@ import type { ModelFile, Scaling } from './types.js';
 
 /** f(X) = Φθ(X) · w + b, from prepared inputs (see BasisFamily.prepare). */
 export function predictTensor(family: BasisFamily, prepared: Tensor, w: Tensor, b: Tensor, theta: readonly Tensor[]): Tensor {
-  return add(matmul(family.features(prepared, theta), w), b);
+  return predictFromFeatures(family.features(prepared, theta), w, b);
+}
+
+/** Φ · w + b from the features Φ (N × J). */
+export function predictFromFeatures(phi: Tensor, w: Tensor, b: Tensor): Tensor {
+  return add(matmul(phi, w), b);
 }
 /** Raw rows (N × D, the model's feature order) -> the model's inputs (scaled as it acts on them). */
 export function scaleInputs(model: ModelFile, x: Float64Array, n: number): Float64Array {

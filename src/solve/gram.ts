@@ -35,11 +35,32 @@ export interface CrossOptions {
   mode?: 'wasm' | 'scalar';
 }
 
+/**
+ * A tall matrix (N × k, row-major) as one array, or as consecutive blocks of
+ * GRAM_CHUNK_ROWS rows each (the last may have fewer): the products of the
+ * blocks are those of the matrix they make up, to the bit, so rows computed
+ * chunk by chunk (the trainer's features) need not be copied into one array.
+ */
+export type Rows = Float64Array | readonly Float64Array[];
+
+/** Rows start .. start + rows − 1 of A, where start is a multiple of GRAM_CHUNK_ROWS and rows at most that. */
+function chunkOf(A: Rows, start: number, rows: number, k: number): Float64Array {
+  if (!Array.isArray(A)) return (A as Float64Array).subarray(start * k, (start + rows) * k);
+  const block = (A as readonly Float64Array[])[start / GRAM_CHUNK_ROWS];
+  if (block === undefined || block.length < rows * k) throw new RangeError(`crossProducts: block ${start / GRAM_CHUNK_ROWS} needs ${rows} rows of ${k}`);
+  return block.subarray(0, rows * k);
+}
+
 /** Σ_r A[r, j] for each column j (k), summed in row order on both paths (the same bits). */
-export function columnSums(A: Float64Array, n: number, k: number, mode: 'wasm' | 'scalar' = kernelMode()): Float64Array {
+export function columnSums(A: Rows, n: number, k: number, mode: 'wasm' | 'scalar' = kernelMode()): Float64Array {
   const out = new Float64Array(k);
-  if (mode === 'wasm') sumRowsKernel(A.subarray(0, n * k), out, n, k);
-  else for (let r = 0; r < n; r++) for (let j = 0; j < k; j++) out[j] += A[r * k + j];
+  for (let start = 0; start < n; start += GRAM_CHUNK_ROWS) {
+    const rows = Math.min(GRAM_CHUNK_ROWS, n - start);
+    const a = chunkOf(A, start, rows, k);
+    // The kernel and the loop both add into out row after row, so chunk boundaries change nothing.
+    if (mode === 'wasm') sumRowsKernel(a, out, rows, k);
+    else for (let r = 0; r < rows; r++) for (let j = 0; j < k; j++) out[j] += a[r * k + j];
+  }
   return out;
 }
 
@@ -53,7 +74,7 @@ export function blockRows(kp: number): number {
   return Math.max(8, Math.floor(32768 / kp));
 }
 
-export function crossProducts(A: Float64Array, n: number, k: number, opts: CrossOptions = {}): CrossProducts {
+export function crossProducts(A: Rows, n: number, k: number, opts: CrossOptions = {}): CrossProducts {
   const b = opts.b ?? null;
   const width = k + (b === null ? 0 : 1);
   const kp = paddedWidth(width);
@@ -66,7 +87,7 @@ export function crossProducts(A: Float64Array, n: number, k: number, opts: Cross
   const chunk = new Float64Array(kp * kp);
   for (let start = 0; start < n; start += GRAM_CHUNK_ROWS) {
     const rows = Math.min(GRAM_CHUNK_ROWS, n - start);
-    const a = A.subarray(start * k, (start + rows) * k);
+    const a = chunkOf(A, start, rows, k);
     const bc = b === null ? null : b.subarray(start, start + rows);
     if (wasm) gramKernel(a, bc, shift, chunk, rows, k, kp, rb);
     else gramScalar(a, bc, shift, chunk, rows, k, kp, rb);

@@ -18,6 +18,8 @@ export interface Batch {
   readonly data: { x: Tensor; y: Tensor; whole: boolean } | null;
   /** The batch mean of ½(f − y)², plus the ridge term, and its gradient with respect to params[argnums]. */
   evaluate(params: readonly Tensor[], argnums: readonly number[], ridge: number): LossAndGrad;
+  /** w, b exact for params' θ on the batch's rows (GradientEvaluator.solveLinear); null for a batch without rows. */
+  readonly solveLinear: ((params: readonly Tensor[], ridge: number, intercept: boolean, forGradient: boolean) => void) | null;
 }
 
 export interface BatchSource {
@@ -28,7 +30,12 @@ export interface BatchSource {
 
 /** A batch of rows held in memory, its gradient computed by `evaluator`. */
 export function rowsBatch(x: Tensor, y: Tensor, whole: boolean, evaluator: GradientEvaluator): Batch {
-  return { rows: y.size, data: { x, y, whole }, evaluate: (params, argnums, ridge) => evaluator.evaluate(x, y, params, argnums, ridge) };
+  return {
+    rows: y.size,
+    data: { x, y, whole },
+    evaluate: (params, argnums, ridge) => evaluator.evaluate(x, y, params, argnums, ridge, whole),
+    solveLinear: (params, ridge, intercept, forGradient) => evaluator.solveLinear(x, y, params, ridge, intercept, forGradient),
+  };
 }
 
 /**

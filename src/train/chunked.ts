@@ -9,6 +9,7 @@ import { mul, sum, square, Tensor, valueAndGrad } from '../engine/index.js';
 import { numericOr } from './numeric.js';
 import { halfSquaredError, modelTheta } from './objective.js';
 import { predictTensor } from '../model/predict.js';
+import { OpenFeatures, writeChunkResult } from './open-features.js';
 
 /** Rows per chunk: large enough that per-op overhead is negligible, small enough to stay near the caches. */
 export const CHUNK_ROWS = 4096;
@@ -33,19 +34,10 @@ export function chunkLossAndGrad(
   const xc = new Tensor(x.data.subarray(start * d, end * d), [end - start, d]);
   const yc = new Tensor(y.data.subarray(start, end), [end - start]);
   const f = (...p: Tensor[]) => halfSquaredError(predictTensor(family, xc, p[0], p[1], modelTheta(family, p.slice(2))), yc, 1);
-  const result = numericOr(null, () => valueAndGrad(f, argnums)(...params));
-  if (result === null) {
-    // A NaN loss is what every thread reports for a chunk that overflowed: the loop rolls the step back.
-    out.fill(0);
-    out[0] = Number.NaN;
-    return;
-  }
-  out[0] = result.value.item();
-  let o = 1;
-  for (const g of result.grads) {
-    out.set(g.data, o);
-    o += g.size;
-  }
+  writeChunkResult(
+    numericOr(null, () => valueAndGrad(f, argnums)(...params)),
+    out,
+  );
 }
 
 export interface LossAndGrad {
@@ -87,16 +79,29 @@ export function combineChunks(
 }
 
 export interface GradientEvaluator {
-  /** The objective and its gradient with respect to params[argnums] on rows (x, y) — x already prepared. */
-  evaluate(x: Tensor, y: Tensor, params: readonly Tensor[], argnums: readonly number[], ridge: number): LossAndGrad;
+  /**
+   * The objective and its gradient with respect to params[argnums] on rows (x, y) — x already prepared.
+   * fixed: the arrays' contents never change (the whole training set), so an evaluator may keep a copy.
+   */
+  evaluate(x: Tensor, y: Tensor, params: readonly Tensor[], argnums: readonly number[], ridge: number, fixed?: boolean): LossAndGrad;
+  /**
+   * Variable projection's inner solve: params[0], params[1] (w, b) set to the
+   * exact ridge least-squares solution for params' θ on rows (x, y), unless it
+   * is not finite. forGradient: the next evaluate() is on these rows at this θ
+   * (an evaluator may keep work for it; rows must not change in between).
+   */
+  solveLinear(x: Tensor, y: Tensor, params: readonly Tensor[], ridge: number, intercept: boolean, forGradient: boolean): void;
   close(): Promise<void>;
 }
 
-/** Every chunk on this thread. */
+/** Every chunk on this thread; a solve's features serve the gradient that follows it (open-features.ts). */
 export function serialEvaluator(family: BasisFamily): GradientEvaluator {
+  const open = new OpenFeatures(family, CHUNK_ROWS);
   return {
     evaluate(x, y, params, argnums, ridge) {
       const width = 1 + argnums.reduce((s, i) => s + params[i].size, 0);
+      const held = open.take(x, y, params, argnums, width);
+      if (held !== null) return combineChunks(held, params, argnums, y.size, ridge);
       const results: Float64Array[] = [];
       for (let c = 0; c < chunkCount(y.size); c++) {
         const out = new Float64Array(width);
@@ -105,6 +110,9 @@ export function serialEvaluator(family: BasisFamily): GradientEvaluator {
       }
       return combineChunks(results, params, argnums, y.size, ridge);
     },
-    close: async () => {},
+    solveLinear(x, y, params, ridge, intercept, forGradient) {
+      open.solve(x, y.data, params, ridge, intercept, forGradient);
+    },
+    close: async () => open.release(),
   };
 }

@@ -8,7 +8,7 @@
  */
 import { Matrix, SVD } from 'ml-matrix';
 import { cholesky, choleskySolve } from '../solve/cholesky.js';
-import { columnSums, crossProducts } from '../solve/gram.js';
+import { columnSums, crossProducts, type Rows } from '../solve/gram.js';
 
 export interface LinearPart {
   w: Float64Array;
@@ -28,7 +28,7 @@ interface NormalEquations {
 }
 
 /** Without an intercept (b fixed at 0) nothing is centred, and the intercept comes out 0. */
-function normalEquations(phi: Float64Array, n: number, j: number, y: Float64Array, withIntercept: boolean): NormalEquations {
+function normalEquations(phi: Rows, n: number, j: number, y: Float64Array, withIntercept: boolean): NormalEquations {
   let mean: Float64Array = new Float64Array(j);
   let ymean = 0;
   if (withIntercept) {
@@ -60,8 +60,8 @@ function intercept(eq: NormalEquations, w: Float64Array): number {
   return b;
 }
 
-/** Φ is (N, J) row-major; y has N values; λ ≥ 0 is the ridge on w (not on b); b = 0 without an intercept. */
-export function ridgeSolve(phi: Float64Array, n: number, j: number, y: Float64Array, lambda: number, withIntercept = true): LinearPart {
+/** Φ is (N, J) row-major (one array or blocks of rows, see Rows); y has N values; λ ≥ 0 is the ridge on w (not on b); b = 0 without an intercept. */
+export function ridgeSolve(phi: Rows, n: number, j: number, y: Float64Array, lambda: number, withIntercept = true): LinearPart {
   const eq = normalEquations(phi, n, j, y, withIntercept);
   const A = eq.gram.slice();
   for (let a = 0; a < j; a++) A[a * j + a] += lambda + eq.jitter;

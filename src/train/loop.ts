@@ -11,7 +11,6 @@ import type { Batch, BatchSource } from './batches.js';
 import { numericOr } from './numeric.js';
 import type { Optimizer, OptimizerState } from './optimizer.js';
 import { EpochLog, type Params, paramsFinite, restore, snapshot } from './params.js';
-import { solveLinear } from './start.js';
 import type { EpochControl, StopReason } from './types.js';
 
 export interface LoopSetup extends EpochControl {
@@ -124,18 +123,21 @@ class EpochLoop {
 
   /** One optimiser step on a batch; returns the batch objective before the step (NaN where it overflowed). */
   private step(batch: Batch): number {
-    const { family, params, ridge, varpro, optimizer } = this.s;
+    const { ridge, varpro, optimizer } = this.s;
     const rows = batch.data;
+    const solve = varpro ? batch.solveLinear : null;
+    const intercept = this.s.intercept !== false;
     return numericOr(Number.NaN, () => {
       // varpro: w and b exact for the current θ (a full batch already has them
       // from the step before), descend on θ alone, then solve again for the new
       // θ, so what is validated and kept is a consistent model, not θ paired
       // with the w of the step before (with a tiny ridge the difference is large).
-      if (varpro && rows && !rows.whole) solveLinear(family, params, rows.x, rows.y.data, ridge, this.s.intercept);
+      // A solve right before the gradient on the same rows lends it its features.
+      if (solve && rows && !rows.whole) solve(this.all, ridge, intercept, true);
       const { value, grads } = batch.evaluate(this.all, this.argnums, ridge);
       if (!Number.isFinite(value)) return value;
       optimizer.step(grads);
-      if (varpro && rows) solveLinear(family, params, rows.x, rows.y.data, ridge, this.s.intercept);
+      if (solve && rows) solve(this.all, ridge, intercept, rows.whole);
       return value;
     });
   }

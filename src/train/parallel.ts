@@ -62,6 +62,7 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
   private factorSlots: Float64Array = new Float64Array(0);
   /** The data already in the shared x, y (block factors reuse them from call to call). */
   private loaded: Float64Array | null = null;
+  private loadedY: Float64Array | null = null;
 
   constructor(
     private readonly family: BasisFamily,
@@ -96,6 +97,7 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
 
   private ensureCapacity(rows: number, d: number, chunks: number): void {
     if (this.x.length >= rows * d && this.results.length >= chunks * this.width) return;
+    this.loaded = null;
     this.x = new Float64Array(new SharedArrayBuffer(8 * Math.max(rows * d, this.x.length)));
     this.y = new Float64Array(new SharedArrayBuffer(8 * Math.max(rows, this.y.length)));
     this.results = new Float64Array(new SharedArrayBuffer(8 * Math.max(chunks * this.width, this.results.length)));
@@ -104,16 +106,20 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
     }
   }
 
-  evaluate(x: Tensor, y: Tensor, params: readonly Tensor[], argnums: readonly number[], ridge: number) {
+  evaluate(x: Tensor, y: Tensor, params: readonly Tensor[], argnums: readonly number[], ridge: number, fixed = false) {
     if (this.failure) throw this.failure;
     const rows = y.size;
     const d = x.shape[1];
     const chunks = chunkCount(rows);
     if (chunks < 2) return this.serial.evaluate(x, y, params, argnums, ridge);
     this.ensureCapacity(rows, d, chunks);
-    this.x.set(x.data.subarray(0, rows * d));
-    this.y.set(y.data.subarray(0, rows));
-    this.loaded = null;
+    // Fixed rows already in shared memory are not copied again: for (1e6, 1) the copy was 16 MB a step.
+    if (!fixed || this.loaded !== x.data || this.loadedY !== y.data) {
+      this.x.set(x.data.subarray(0, rows * d));
+      this.y.set(y.data.subarray(0, rows));
+      this.loaded = fixed ? x.data : null;
+      this.loadedY = y.data;
+    }
     this.setParams(params);
     Atomics.store(this.ctrl, DONE, 0);
     for (const w of this.workers) w.postMessage({ type: 'step', rows, d, argnums });
@@ -122,6 +128,11 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
     const slots: Float64Array[] = [];
     for (let c = 0; c < chunks; c++) slots.push(this.slot(c, argnums, params));
     return combineChunks(slots, params, argnums, rows, ridge);
+  }
+
+  /** On this thread; features are kept only for a gradient that runs here too (a single chunk). */
+  solveLinear(x: Tensor, y: Tensor, params: readonly Tensor[], ridge: number, intercept: boolean, forGradient: boolean): void {
+    this.serial.solveLinear(x, y, params, ridge, intercept, forGradient && chunkCount(y.size) < 2);
   }
 
   private setParams(params: readonly Tensor[]): void {
@@ -159,6 +170,7 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
       this.x.set(X.data.subarray(0, rows * d));
       this.y.set(y.subarray(0, rows));
       this.loaded = X.data;
+      this.loadedY = y;
     }
     if (this.factorSlots.length < round * slotSize) {
       this.factorSlots = new Float64Array(new SharedArrayBuffer(8 * round * slotSize));

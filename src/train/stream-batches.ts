@@ -105,6 +105,7 @@ export function fileGradientSum(pass: Pass, family: BasisFamily, params: readonl
       const batch: Batch = {
         rows: pass.trainRows,
         data: null,
+        solveLinear: null,
         evaluate: (p, a, ridge) => {
           // The sum was taken for these parameters: descent on another subset (varpro) would misread it.
           if (a.length !== argnums.length || a.some((v, i) => v !== argnums[i])) throw new Error('fileGradientSum: evaluated for other parameters than it summed');
