@@ -76,3 +76,10 @@ function svdSolve(A: Float64Array, j: number, rhs: Float64Array): Float64Array {
   for (let a = 0; a < j; a++) for (let b = 0; b < j; b++) M.set(a, b, A[a * j + b]);
   return Float64Array.from(new SVD(M, { autoTranspose: true }).solve(Matrix.columnVector(Array.from(rhs))).getColumn(0));
 }
+
+/** Variable projection's update: w, b set to the solution, kept as they were where it is not finite. */
+export function keepIfFinite(lin: LinearPart, w: { data: Float64Array }, b: { data: Float64Array }): void {
+  if (!lin.w.every(Number.isFinite) || !Number.isFinite(lin.b)) return;
+  w.data.set(lin.w);
+  b.data[0] = lin.b;
+}

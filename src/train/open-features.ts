@@ -10,7 +10,7 @@ import type { BasisFamily } from '../basis/index.js';
 import { type OpenRecording, recordOpen, Tensor, type ValueAndGrad } from '../engine/index.js';
 import { predictFromFeatures } from '../model/predict.js';
 import { GRAM_CHUNK_ROWS } from '../solve/gram.js';
-import { ridgeSolve } from './linear.js';
+import { keepIfFinite, ridgeSolve } from './linear.js';
 import { numericOr } from './numeric.js';
 import { halfSquaredError, modelTheta } from './objective.js';
 
@@ -72,10 +72,7 @@ export class OpenFeatures {
         ridge,
         intercept,
       );
-      if (lin.w.every(Number.isFinite) && Number.isFinite(lin.b)) {
-        params[0].data.set(lin.w);
-        params[1].data[0] = lin.b;
-      }
+      keepIfFinite(lin, params[0], params[1]);
     } catch (e) {
       for (const c of chunks) c.dispose();
       throw e;

@@ -59,8 +59,8 @@ export interface RelevanceReport {
   searched: boolean;
   reason: string;
   /** CV RMSE with the chosen scales, and with every scale 1. */
-  cv_rmse?: number;
-  baseline_cv_rmse?: number;
+  cv_rmse?: number | null;
+  baseline_cv_rmse?: number | null;
 }
 
 /** A data set made ready to train on, in memory or as a file to stream. */

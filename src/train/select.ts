@@ -258,8 +258,13 @@ export interface SelectionReport {
   threshold_rmse?: number;
 }
 
+/** A cross-validated MSE on the standardised target as an RMSE in the target's units (6 digits), null when not finite. */
+export function cvRmse(mse: number, scaling: Scaling | null): number | null {
+  return Number.isFinite(mse) ? Number((Math.sqrt(mse) * (scaling?.y.std ?? 1)).toPrecision(6)) : null;
+}
+
 export function selectionReport(s: StartSelection, scaling: Scaling | null, unitsAuto: boolean): SelectionReport {
-  const rmse = (mse: number) => (Number.isFinite(mse) ? Number((Math.sqrt(mse) * (scaling?.y.std ?? 1)).toPrecision(6)) : null);
+  const rmse = (mse: number) => cvRmse(mse, scaling);
   return {
     method: 'cv',
     folds: s.folds,

@@ -17,7 +17,7 @@ import { InterruptedError } from '../errors.js';
 import { Tensor, withScratch } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
 import { finishUnlessStopped, type Steps, share } from '../util/steps.js';
-import { ridgeSolve } from './linear.js';
+import { keepIfFinite, ridgeSolve } from './linear.js';
 import { modelTheta } from './objective.js';
 import type { Params } from './params.js';
 import { cvRidge, type Folds, type RidgeScore, startFolds } from './select.js';
@@ -219,11 +219,11 @@ export function* initialParams(
 
 /** Variable projection's inner solve: the exact ridge least-squares w and b for the current θ (kept unless finite). */
 export function solveLinear(family: BasisFamily, p: Params, x: Tensor, y: Float64Array, ridge: number, withIntercept = true): void {
-  const lin = withScratch(() => ridgeSolve(family.features(x, modelTheta(family, p.raw)).data, x.shape[0], p.w.size, y, ridge, withIntercept));
-  if (lin.w.every(Number.isFinite) && Number.isFinite(lin.b)) {
-    p.w.data.set(lin.w);
-    p.b.data[0] = lin.b;
-  }
+  keepIfFinite(
+    withScratch(() => ridgeSolve(family.features(x, modelTheta(family, p.raw)).data, x.shape[0], p.w.size, y, ridge, withIntercept)),
+    p.w,
+    p.b,
+  );
 }
 
 /** What the result document says about the start's choice (FitOutcome.selection). */

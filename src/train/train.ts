@@ -14,12 +14,12 @@ import { Rng } from '../util/rng.js';
 import { type DataSettings, IN_MEMORY_DEFAULTS, resolveSettings, type SettingsInput, type TrainSettings } from './defaults.js';
 import { type FitContext, runFitJob } from './fit-job.js';
 import { loadInitModel } from './init-model.js';
-import { completeRun, nanMetrics, type RelevanceReport, round, type TrainResult, type WarningSink } from './outcome.js';
+import { completeRun, nanMetrics, type RelevanceReport, type TrainResult, type WarningSink } from './outcome.js';
 import { defaultThreads } from './parallel.js';
 import { chooseRelevance, type RelevanceChoice } from './relevance.js';
 import { type RelevanceDecision, relevanceDecision } from './relevance-rule.js';
 import type { EpochListener } from './restarts.js';
-import { UNIT_GRID } from './select.js';
+import { cvRmse, UNIT_GRID } from './select.js';
 import { MIN_START_RIDGE, RIDGE_GRID } from './start.js';
 import type { Dataset, LabelledRows } from './types.js';
 import { assertUnitCount, type GradientWork, gradientThreads, unitWarnings } from './workload.js';
@@ -172,8 +172,7 @@ function inputRelevance(s: TrainSettings, family: BasisFamily, rows: Dataset, rn
 function relevanceReport(decision: RelevanceDecision, searched: RelevanceChoice | null, scaling: Scaling | null): RelevanceReport {
   const report: RelevanceReport = { auto: decision.auto, searched: searched !== null, reason: decision.reason };
   if (!searched) return report;
-  const rmse = (mse: number) => round(Math.sqrt(mse) * (scaling?.y.std ?? 1));
-  return { ...report, cv_rmse: rmse(searched.cv), baseline_cv_rmse: rmse(searched.baseline) };
+  return { ...report, cv_rmse: cvRmse(searched.cv, scaling), baseline_cv_rmse: cvRmse(searched.baseline, scaling) };
 }
 
 /** --init: the model file's parameters re-expressed for this run's scaling (and its unit count as --units). */
