@@ -113,13 +113,7 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
     const chunks = chunkCount(rows);
     if (chunks < 2) return this.serial.evaluate(x, y, params, argnums, ridge);
     this.ensureCapacity(rows, d, chunks);
-    // Fixed rows already in shared memory are not copied again: for (1e6, 1) the copy was 16 MB a step.
-    if (!fixed || this.loaded !== x.data || this.loadedY !== y.data) {
-      this.x.set(x.data.subarray(0, rows * d));
-      this.y.set(y.data.subarray(0, rows));
-      this.loaded = fixed ? x.data : null;
-      this.loadedY = y.data;
-    }
+    this.load(x.data, y.data, rows, d, fixed);
     this.setParams(params);
     Atomics.store(this.ctrl, DONE, 0);
     for (const w of this.workers) w.postMessage({ type: 'step', rows, d, argnums });
@@ -128,6 +122,18 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
     const slots: Float64Array[] = [];
     for (let c = 0; c < chunks; c++) slots.push(this.slot(c, argnums, params));
     return combineChunks(slots, params, argnums, rows, ridge);
+  }
+
+  /**
+   * The rows into shared memory, unless `fixed` rows (arrays whose contents never change)
+   * are there already: for (1e6, 1) the copy was 16 MB a step.
+   */
+  private load(x: Float64Array, y: Float64Array, rows: number, d: number, fixed: boolean): void {
+    if (fixed && this.loaded === x && this.loadedY === y) return;
+    this.x.set(x.subarray(0, rows * d));
+    this.y.set(y.subarray(0, rows));
+    this.loaded = fixed ? x : null;
+    this.loadedY = fixed ? y : null;
   }
 
   /** On this thread; features are kept only for a gradient that runs here too (a single chunk). */
@@ -165,13 +171,8 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
     const width = kind === 'solve' ? layout.nA : layout.nA + layout.P;
     const slotSize = factorSlotSize(width);
     const round = 2 * this.threads;
-    if (this.loaded !== X.data) {
-      this.ensureCapacity(rows, d, 1);
-      this.x.set(X.data.subarray(0, rows * d));
-      this.y.set(y.subarray(0, rows));
-      this.loaded = X.data;
-      this.loadedY = y;
-    }
+    this.ensureCapacity(rows, d, 1);
+    this.load(X.data, y, rows, d, true);
     if (this.factorSlots.length < round * slotSize) {
       this.factorSlots = new Float64Array(new SharedArrayBuffer(8 * round * slotSize));
       for (const w of this.workers) w.postMessage({ type: 'factor-slots', slots: this.factorSlots.buffer });
