@@ -64,7 +64,11 @@ export async function readSpec(dir: string, required = true): Promise<CvSpec | n
  */
 function checkSpec(spec: CvSpec): void {
   const isCount = (v: unknown, least: number) => Number.isSafeInteger(v) && (v as number) >= least;
-  if (spec === null || typeof spec !== 'object' || spec.format !== 'basisfit-cv' || spec.version !== 1) throw new Error('unknown format or version');
+  if (spec === null || typeof spec !== 'object' || spec.format !== 'basisfit-cv' || spec.version !== 2) throw new Error('unknown format or version');
+  const f = spec.fixed;
+  if (f === null || typeof f !== 'object' || typeof f.standardize !== 'boolean' || typeof f.intercept !== 'boolean' || (f.relevance !== null && typeof f.relevance !== 'boolean') || !(typeof f.tol === 'number' && f.tol > 0 && Number.isFinite(f.tol))) {
+    throw new Error('fixed options missing or malformed');
+  }
   if (typeof spec.file !== 'string' || typeof spec.data?.hash !== 'string' || !isCount(spec.folds, 2)) throw new Error('file, data.hash or folds missing or malformed');
   let cells = 1;
   for (const name of GRID_OPTIONS) {

@@ -5,40 +5,55 @@
  * nothing else to rebuild the run's document.
  */
 import type { DataSettings } from '../train/defaults.js';
+import type { TrainOptions } from '../train/train.js';
 import type { Table } from '../data/index.js';
 import { murmur3Words } from '../util/hash.js';
 import { type Axes, GRID_OPTIONS, gridCells } from './grid.js';
 
 export interface CvSpec {
   format: 'basisfit-cv';
-  version: 1;
+  version: 2;
   /** The data file as given (for messages and for a refit from `cv collect`). */
   file: string;
   data: { rows: number; features: string[]; target: string; hash: string };
   loader: DataSettings;
   folds: number;
   seed: number;
-  /** --standardize (not a grid option: a boolean). */
-  standardize: boolean;
+  /** The train options that are the same for every fit: not grid options (booleans, or --tol). */
+  fixed: FixedOptions;
   axes: Axes;
   /** cells × folds. */
   tasks: number;
 }
 
-export function makeSpec(file: string, table: Table, loader: DataSettings, folds: number, seed: number, standardize: boolean, axes: Axes): CvSpec {
+/** --standardize, --intercept, --relevance (null: auto) and --tol, as train takes them. */
+export interface FixedOptions {
+  standardize: boolean;
+  intercept: boolean;
+  relevance: boolean | null;
+  tol: number;
+}
+
+export function makeSpec(file: string, table: Table, loader: DataSettings, folds: number, seed: number, fixed: FixedOptions, axes: Axes): CvSpec {
   const ordered = Object.fromEntries(GRID_OPTIONS.map((n) => [n, axes[n]])) as Axes;
   return {
     format: 'basisfit-cv',
-    version: 1,
+    version: 2,
     file,
     data: { rows: table.n, features: table.features, target: table.target!, hash: tableHash(table) },
     loader: { target: loader.target ?? null, features: loader.features ?? null, header: loader.header, delimiter: loader.delimiter ?? null, missing: loader.missing } as DataSettings,
     folds,
     seed,
-    standardize,
+    fixed: { standardize: fixed.standardize, intercept: fixed.intercept, relevance: fixed.relevance, tol: fixed.tol },
     axes: ordered,
     tasks: gridCells(ordered).length * folds,
   };
+}
+
+/** What every fit of the run (and the refit) gets besides its cell's options. */
+export function fixedSettings(spec: CvSpec): Pick<TrainOptions, 'standardize' | 'intercept' | 'relevance' | 'tol' | 'seed'> {
+  const { standardize, intercept, relevance, tol } = spec.fixed;
+  return { standardize, intercept, relevance: relevance ?? undefined, tol, seed: spec.seed };
 }
 
 /** The same run: everything but the file name (the same data may sit at another path on another machine). */

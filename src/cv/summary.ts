@@ -84,7 +84,7 @@ export function summarize(spec: CvSpec, lines: Map<number, ResultLine>, choose: 
     target: spec.data.target,
     folds: spec.folds,
     seed: spec.seed,
-    options: { ...fixed, standardize: spec.standardize },
+    options: { ...fixed, ...spec.fixed },
     grid: Object.fromEntries(varying.map((n) => [n, spec.axes[n]])),
     cells,
     best: best ? { cell: best.cell, options: best.options, rmse: best.rmse.mean!, se: best.rmse.se! } : null,

@@ -10,7 +10,7 @@ import { predictRows } from '../model/predict.js';
 import { trainTable } from '../train/train.js';
 import { foldOf, foldRows, subTable } from './folds.js';
 import { type CellOptions, gridCells, trainSettingsOf, varyingAxes } from './grid.js';
-import type { CvSpec } from './spec.js';
+import { type CvSpec, fixedSettings } from './spec.js';
 
 /** One line of a results file: one finished fit. */
 export interface ResultLine {
@@ -59,8 +59,7 @@ export class TaskRunner {
     try {
       const { model, result } = await trainTable(subTable(this.table, rows.train), {
         ...trainSettingsOf(values),
-        standardize: this.spec.standardize,
-        seed: this.spec.seed,
+        ...fixedSettings(this.spec),
         // One fit per worker: the workers, not the gradient threads, use the cores.
         threads: 1,
         out: null,

@@ -103,6 +103,31 @@ describe('basisfit cv', () => {
     expect((await runCli(['eval', SINC, '--model', model, '--json'])).code).toBe(0);
   }, 120_000);
 
+  it('passes the options that are not grid axes to every fit and to the refit (--no-intercept, --tol)', async () => {
+    const small = ['cv', SINC, '--folds', '2', '--units', '4', '--epochs', '5', '--seed', '3', '--json', '--workers', '1'];
+    const model = tmp.file('no-intercept.json');
+    const [withB, withoutB] = await Promise.all([
+      runCli(small, TIMEOUT),
+      runCli([...small, '--no-intercept', '--solver', 'lm', '--tol', '0.01', '--refit', model], TIMEOUT),
+    ]);
+    expect(withB.code, describeRun(withB)).toBe(0);
+    expect(withoutB.code, describeRun(withoutB)).toBe(0);
+    type Doc = { options: Record<string, unknown>; cells: { rmse: { mean: number } }[] };
+    const a = parseJsonOutput<Doc>(withB);
+    const b = parseJsonOutput<Doc>(withoutB);
+    expect(a.options).toMatchObject({ intercept: true, relevance: null, standardize: true });
+    expect(b.options).toMatchObject({ intercept: false, tol: 0.01, solver: 'lm' });
+    expect(b.cells[0].rmse.mean).not.toBe(a.cells[0].rmse.mean);
+    expect(JSON.parse(readFileSync(model, 'utf8')).b).toBe(0);
+  }, 120_000);
+
+  it('refuses --init: a model fitted on every row would leak each held-out fold', async () => {
+    const r = await runCli(['cv', SINC, '--init', tmp.file('any.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/init/);
+    expect(r.stderr).not.toMatch(STACK_LINE);
+  });
+
   it('prints a table with the best and the 1-SE cell marked', async () => {
     const r = await runCli(['cv', SINC, '--units', '4', '--epochs', '20', '--workers', '1', '--folds', '2'], TIMEOUT);
     expect(r.code, describeRun(r)).toBe(0);

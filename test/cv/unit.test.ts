@@ -71,8 +71,8 @@ describe('shards', () => {
 
 describe('summary and the one-standard-error rule', () => {
   const spec = (a: Axes, folds: number): CvSpec => ({
-    format: 'basisfit-cv', version: 1, file: 'd.csv', data: { rows: 10, features: ['x'], target: 'y', hash: 'h' },
-    loader: {}, folds, seed: 1, standardize: true, axes: a, tasks: gridCells(a).length * folds,
+    format: 'basisfit-cv', version: 2, file: 'd.csv', data: { rows: 10, features: ['x'], target: 'y', hash: 'h' },
+    loader: {}, folds, seed: 1, fixed: { standardize: true, intercept: true, relevance: null, tol: 1e-10 }, axes: a, tasks: gridCells(a).length * folds,
   });
   const linesFor = (s: CvSpec, rmse: number[][]) => {
     const m = new Map<number, ResultLine>();

@@ -6,8 +6,12 @@ import { fileArg, outputPath, positiveInteger, single } from '../options.js';
 import { trainOptions } from './train.js';
 
 const CV = 'Cross-validation:';
-/** train options that make no sense per fit under cv: cv writes no model per fit (nor its uncertainty), and its workers take the cores. */
-const NOT_FOR_CV = new Set(['stream', 'threads', 'out', 'plot', 'report', 'timestamp', 'expect', 'bootstrap']);
+/**
+ * train options that make no sense per fit under cv: cv writes no model per fit (nor its
+ * uncertainty), its workers take the cores, and a model to start from (--init) has been fitted
+ * on the rows each fold holds out, so its scores would be no estimate of anything.
+ */
+const NOT_FOR_CV = new Set(['stream', 'threads', 'out', 'plot', 'report', 'timestamp', 'expect', 'bootstrap', 'init']);
 
 /** train's option definitions, read by running its builder on a recorder instead of yargs. */
 function trainOptionSpecs(): [string, Options][] {

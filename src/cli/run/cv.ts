@@ -10,7 +10,7 @@ import { type Axes, GRID_OPTIONS, type GridOption, gridCells, type OptionValue, 
 import { runTasks } from '../../cv/pool.js';
 import { isResultsFile, MAX_TASKS, openResults, readLines, readSpec, writeLine } from '../../cv/results.js';
 import { resolveShard, SHARD_ENV, shardTasks } from '../../cv/shard.js';
-import { type CvSpec, makeSpec, tableHash } from '../../cv/spec.js';
+import { type CvSpec, fixedSettings, makeSpec, tableHash } from '../../cv/spec.js';
 import { type Choice, type CvDocument, missingTasks, summarize } from '../../cv/summary.js';
 import type { ResultLine } from '../../cv/task.js';
 import { createCvProgress } from '../../report/cv-progress.js';
@@ -37,6 +37,9 @@ export interface CvArgs extends ChoiceArgs, Record<string, unknown> {
   results?: string;
   seed: number;
   standardize: boolean;
+  intercept: boolean;
+  relevance?: boolean;
+  tol: number;
   header: boolean;
   target?: string;
   features?: string[];
@@ -63,7 +66,7 @@ export async function runCv(a: CvArgs): Promise<void> {
   if (axes.basis.includes('poly')) assertPositiveFeatures(table, 'poly');
   const tasks = GRID_OPTIONS.reduce((n, o) => n * Math.max(1, axes[o].length), a.folds);
   if (tasks > MAX_TASKS) throw new UsageError(`the grid has ${tasks} fits (cells × folds); cv runs at most ${MAX_TASKS}`, 'give fewer values per option, or fewer --folds');
-  const spec = makeSpec(a.file, table, loader, a.folds, a.seed, a.standardize, axes);
+  const spec = makeSpec(a.file, table, loader, a.folds, a.seed, { standardize: a.standardize, intercept: a.intercept, relevance: a.relevance ?? null, tol: a.tol }, axes);
   if (a.folds > table.n) throw new UsageError(`--folds ${a.folds} is more than the ${table.n} data rows`, `use --folds between 2 and ${table.n}`);
   if (a.folds < 2) throw new UsageError('--folds must be at least 2', 'e.g. --folds 5');
 
@@ -147,7 +150,7 @@ async function finish(spec: CvSpec, lines: Map<number, ResultLine>, a: ChoiceArg
   if (a.refit !== undefined && table !== null) {
     if (doc.chosen === null) throw new UsageError('no cell finished every fold, so there is nothing to refit', 'look at the failed fits in the table; try another --lr or basis');
     const cell = gridCells(spec.axes)[doc.chosen];
-    const { result } = await trainTable(table, { ...trainSettingsOf(cell), standardize: spec.standardize, seed: spec.seed, threads: 'auto', out: a.refit });
+    const { result } = await trainTable(table, { ...trainSettingsOf(cell), ...fixedSettings(spec), threads: 'auto', out: a.refit });
     doc.refit = { cell: doc.chosen, choose: doc.choose, model: a.refit, train: result.train, validation: result.validation };
     if (!a.json) io.err(`refit: cell ${doc.chosen} (${a.choose}) trained on all ${table.n} rows, model written to ${a.refit}`);
   }
