@@ -79,6 +79,9 @@ export async function trainStream(options: StreamTrainOptions): Promise<StreamTr
   if (s.bootstrap > 0) {
     throw new UsageError('--bootstrap refits on the training rows in memory, which --stream does not keep', 'leave out --bootstrap (the delta method needs the rows too), or train without --stream');
   }
+  if (s.relevance === true) {
+    throw new UsageError('--relevance searches input scales on the training rows in memory, which --stream does not keep', 'leave out --relevance, or train without --stream');
+  }
   assertValidationFraction(s.valSplit);
   const sink = warningSink(options.onWarning);
   const { warn } = sink;

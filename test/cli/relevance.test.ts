@@ -55,4 +55,10 @@ describe('train --relevance (auto by default)', () => {
     expect(runs.summary.code, describeRun(runs.summary)).toBe(0);
     expect(runs.summary.stdout).toContain(`input scales chosen by cross-validation (auto: 180 training rows ≥ ${ROWS_PER_SCALE} × 3 features)`);
   });
+
+  it('--stream with --relevance fails with one line: the search needs the rows in memory', async () => {
+    const r = await runCli(['train', file(), '--stream', '--relevance', '--out', tmp.file('s.json')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/^basisfit: error: --relevance searches input scales on the training rows in memory, which --stream does not keep/);
+  });
 });
