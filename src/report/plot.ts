@@ -8,6 +8,7 @@ import type { TopLevelSpec } from 'vega-lite';
 import type { ModelFile } from '../model/index.js';
 import { bandLayers } from '../uncertainty/report.js';
 import { type CurveView, extent, fitView, type LossPoint, lossView, type PlotSet, type ScatterView } from './plot-data.js';
+import { counted } from '../util/plural.js';
 
 /** The names of the mark layers, as they appear in the SVG's class attributes. */
 export const LAYERS = {
@@ -52,7 +53,7 @@ export function plotSpec(raw: ModelFile, sets: readonly PlotSet[]): TopLevelSpec
 function heading(model: ModelFile, shown: { points: number; rows: number }): string {
   const units = model.w.length;
   const thinned = shown.points < shown.rows ? ` (${shown.points} of ${shown.rows} rows drawn)` : '';
-  return `${model.basis} basis, ${units} unit${units === 1 ? '' : 's'}: ${model.target} from ${model.features.join(', ')}${thinned}`;
+  return `${model.basis} basis, ${counted(units, 'unit')}: ${model.target} from ${model.features.join(', ')}${thinned}`;
 }
 
 export function setColours(sets: readonly { name: string }[]) {

@@ -5,6 +5,7 @@ import type { ModelFile } from '../model/types.js';
 import type { TrainResult } from '../train/train.js';
 import { uncertaintySummary } from '../uncertainty/report.js';
 import { printable } from '../util/printable.js';
+import { counted } from '../util/plural.js';
 
 function num(v: number | null, digits = 4): string {
   if (v === null || !Number.isFinite(v)) return '-';
@@ -24,7 +25,7 @@ export function metricsTable(rows: [string, Metrics | null][], c: ChalkInstance)
 function selectionLine(r: TrainResult, sel: NonNullable<TrainResult['selection']>): string {
   if (sel.folds === 0) return 'start: too few rows to cross-validate, so the start was not chosen';
   const counts = sel.candidates?.map((c) => (c.near_linear ? `${c.units} near-linear` : String(c.units))).join(', ');
-  const units = sel.units_auto && counts ? `${r.units} units (of ${counts}), ` : '';
+  const units = sel.units_auto && counts ? `${counted(r.units, 'unit')} (of ${counts}), ` : '';
   const ridge = r.ridge !== undefined ? `, ridge ${num(r.ridge, 2)}` : '';
   const how = sel.near_linear ? 'near-linear start (one unit per feature)' : `init scale ${num(r.init_scale ?? 1, 3)}`;
   return `start chosen by ${sel.folds}-fold cross-validation: ${units}${how}${ridge}; CV rmse ${num(sel.cv_rmse)}`;
@@ -43,7 +44,7 @@ function relevanceLines(r: TrainResult): string[] {
 export function trainSummary(r: TrainResult, c: ChalkInstance, model?: ModelFile | null): string {
   const stopColor = r.stopped === 'diverged' ? c.red : r.stopped === 'interrupted' ? c.yellow : c.green;
   const lines = [
-    `${c.bold(r.basis)} basis, ${r.units} units: ${r.features.map((f) => printable(f)).join(', ')} -> ${printable(r.target)}`,
+    `${c.bold(r.basis)} basis, ${counted(r.units, 'unit')}: ${r.features.map((f) => printable(f)).join(', ')} -> ${printable(r.target)}`,
     `${stopColor(r.stopped)} after ${r.epochs} epochs${r.best_epoch !== r.epochs ? ` (kept epoch ${r.best_epoch})` : ''} in ${num(r.timing.train_s, 3)} s (${num(r.timing.epoch_s * 1000, 3)} ms/epoch)`,
     ...(r.restarts.count > 1 ? [`restarts: ${r.restarts.count}, best was start ${r.restarts.best}`] : []),
     ...(r.selection ? [selectionLine(r, r.selection)] : []),

@@ -156,6 +156,12 @@ describe('train --json variants', () => {
     expect(human.stdout).toMatch(new RegExp(`start chosen by 10-fold cross-validation: ${doc.units} units \\(of 1 near-linear, 5, 10, 20, 40, 80\\)`));
   });
 
+  it('the summary counts one unit in the singular', async () => {
+    const one = await runCli(['train', SINC, '--units', '1', '--epochs', '2', '--out', tmp.file('one.json')]);
+    expect(one.code, describeRun(one)).toBe(0);
+    expect(one.stdout).toMatch(/^rbf basis, 1 unit: x -> y$/m);
+  });
+
   it('a bad --units names auto in its hint', async () => {
     const run = await runCli(['train', SINC, '--units', 'many', '--quiet', '--out', tmp.file('bad.json')]);
     expect(run.code).toBe(2);
