@@ -31,6 +31,7 @@ import { add, mul, square, sub, sum, Tensor, valueAndGrad } from '../engine/inde
 import { predictTensor } from '../model/predict.js';
 import type { ModelFile } from '../model/types.js';
 import { finish, finishUnlessStopped, type Steps } from '../util/steps.js';
+import { type CommitteeMembers, committeeCovariance } from './committee.js';
 import { parameterJacobianPasses, toFileLayout } from './jacobian.js';
 import { gram, multiply, quadraticForm, semidefiniteCholeskyRows, symmetricInverse, trace, traceOfProduct } from './linalg.js';
 import type { CovarianceParameters, ModelUncertainty, UncertaintyReport } from './types.js';
@@ -48,9 +49,10 @@ export const MAX_FULL_PARAMETERS = 400;
 /** Forward passes × rows × units × features above which the full Jacobian is not attempted (about a second of work). */
 const MAX_FULL_WORK = 1e9;
 
-export function methodName(which: CovarianceParameters, ridge: number): string {
+export function methodName(which: CovarianceParameters, ridge: number, members?: number): string {
   const how = ridge > 0 ? 'ridge sandwich, effective dof' : 'least squares, dof N - P';
-  return which === 'w,b' ? `linear-in-w given theta (${how})` : `gauss-newton delta method over w, b, theta (${how})`;
+  const committee = members === undefined ? '' : `, committee of ${members}`;
+  return which === 'w,b' ? `linear-in-w given theta${committee} (${how})` : `gauss-newton delta method over w, b, theta (${how})`;
 }
 
 export interface UncertaintyInput {
@@ -67,6 +69,8 @@ export interface UncertaintyInput {
    * the user stopped it, not a stationary point, so the full covariance is not tried.
    */
   stopped?: string;
+  /** The model is a committee's average (train/committee.ts): its members' folds and b's. */
+  committee?: CommitteeMembers;
 }
 
 export interface UncertaintyOutcome {
@@ -124,15 +128,17 @@ function* uncertaintySteps(input: UncertaintyInput): Steps<UncertaintyOutcome> {
   let rss = 0;
   for (let i = 0; i < n; i++) rss += (pred[i] - input.y[i]) ** 2;
 
-  const full = yield* fullAttempt(input, gradient, rss, nl);
-  const lin = yield* attempt(input, 'w,b', gradient, rss, nl);
+  const full: Attempt = input.committee
+    ? { ok: false, reason: `a committee's theta come from ${input.committee.b.length} separate fits, not one stationary point` }
+    : yield* fullAttempt(input, gradient, rss, nl);
+  const lin = input.committee ? yield* committeeAttempt(input, input.committee, rss) : yield* attempt(input, 'w,b', gradient, rss, nl);
   const chosen = full.ok ? full.a : lin.ok ? lin.a : null;
   if (chosen === null) {
     const why = lin.ok ? '' : lin.reason;
     return { report: null, warning: `no standard errors or intervals: ${why}` };
   }
   const note = full.ok ? undefined : `theta's uncertainty is not included: ${full.reason}`;
-  const method = methodName(chosen.which, input.ridge);
+  const method = methodName(chosen.which, input.ridge, input.committee?.b.length);
   const se = Array.from({ length: chosen.p }, (_, i) => Math.sqrt(Math.max(chosen.cov[i * chosen.p + i], 0)));
   const width = model.theta[0].length;
   const report: UncertaintyReport = {
@@ -203,6 +209,17 @@ function* attempt(input: UncertaintyInput, which: CovarianceParameters, gradient
   const cov = multiply(M, Hinv, p); // H⁻¹ G H⁻¹
   for (let i = 0; i < cov.length; i++) cov[i] *= sigma2;
   return { ok: true, a: { which, cov: fixedB ? insertZero(cov, p, jw) : cov, p: full.p, dof, sigma2, newtonSE, condition } };
+}
+
+function* committeeAttempt(input: UncertaintyInput, members: CommitteeMembers, rss: number): Steps<Attempt> {
+  const { J, p } = yield* parameterJacobianPasses(input.model, input.x, input.n, 'w,b');
+  const r = committeeCovariance(input, members, J, rss, MAX_CONDITION);
+  if (!r.ok) return r;
+  const { cov, dof, sigma2, newtonSE, condition } = r.a;
+  if (!(newtonSE <= STATIONARY_SE)) {
+    return { ok: false, reason: `a member's w, b are not the ridge solution for its theta: a Newton step would move them by ${newtonSE.toPrecision(3)} standard errors (more than ${STATIONARY_SE})` };
+  }
+  return { ok: true, a: { which: 'w,b', cov, p, dof, sigma2, newtonSE, condition } };
 }
 
 /** J (N × P) without column k. */
