@@ -73,6 +73,8 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner, FeatureTeam {
   /** This thread's share of the open solve's chunks, and the slots the workers write theirs into. */
   private readonly own: ChunkFeatures;
   private readonly open: OpenFeatures;
+  /** This thread's index among the threads. */
+  private readonly main: number;
   private sumSlots: Float64Array = new Float64Array(0);
   private productSlots: Float64Array = new Float64Array(0);
 
@@ -87,10 +89,13 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner, FeatureTeam {
     this.params = new Float64Array(new SharedArrayBuffer(8 * total));
     this.results = new Float64Array(0);
     this.serial = serialEvaluator(family);
+    this.main = threads - 1;
     this.own = new ChunkFeatures(family);
     this.open = new OpenFeatures(this);
     const url = new URL('./gradient-worker.js', import.meta.url);
-    for (let t = 1; t < threads; t++) {
+    // The workers are threads 0 … threads − 2 and this thread the last: where the chunks do not
+    // divide evenly a worker takes the extra one, since this thread also combines and steps.
+    for (let t = 0; t < threads - 1; t++) {
       const setup: WorkerSetup = {
         family: family.name,
         thread: t,
@@ -133,7 +138,7 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner, FeatureTeam {
     this.setParams(params);
     Atomics.store(this.ctrl, DONE, 0);
     for (const w of this.workers) w.postMessage({ type: 'step', rows, d, argnums });
-    this.computeChunks(0, rows, d, params, argnums);
+    this.computeChunks(this.main, rows, d, params, argnums);
     this.awaitWorkers();
     const slots: Float64Array[] = [];
     for (let c = 0; c < chunks; c++) slots.push(this.slot(c, argnums, params));
@@ -178,7 +183,7 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner, FeatureTeam {
     const slot = (c: number) => this.sumSlots.subarray(c * j, (c + 1) * j);
     this.setParams(params);
     Atomics.store(this.ctrl, FAILED, 0);
-    const ok = this.run({ type: 'open-record', rows, d, j, sums }, () => this.own.record(x.data, rows, d, params.slice(2), 0, this.threads, sums ? slot : null));
+    const ok = this.run({ type: 'open-record', rows, d, j, sums }, () => this.own.record(x.data, rows, d, params.slice(2), this.main, this.threads, sums ? slot : null));
     if (ok && Atomics.load(this.ctrl, FAILED) === 0) return slot;
     this.release();
     return null;
@@ -271,7 +276,7 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner, FeatureTeam {
       const count = Math.min(round, chunks - first);
       Atomics.store(this.ctrl, DONE, 0);
       for (const w of this.workers) w.postMessage({ type: 'factor', kind, rows, d, first, count, intercept: spec.intercept });
-      runFactors(layout, kind, 0, this.threads, this.x.subarray(0, rows * d), this.y.subarray(0, rows), d, raw, first, count, this.factorSlots);
+      runFactors(layout, kind, this.main, this.threads, this.x.subarray(0, rows * d), this.y.subarray(0, rows), d, raw, first, count, this.factorSlots);
       this.awaitWorkers();
       for (let k = 0; k < count; k++) {
         const s = this.factorSlots.subarray(k * slotSize, (k + 1) * slotSize);
