@@ -1,7 +1,9 @@
 // What the 2-thread gradient costs beyond its arithmetic: the hand-off to the worker
 // (copying the batch's rows into shared memory, posting the step, waiting for the
 // worker's Atomics.notify) measured with almost no arithmetic (J = 1, two chunks), and
-// the row copy alone at the sizes where threads should pay. Needs `npm run build` first.
+// the row copy alone at the sizes where threads should pay; the same for the default solver's
+// step (its solve in three hand-offs: features and column sums, Gram products, then the
+// gradient on the open tapes). Needs `npm run build` first.
 //   node bench/handoff.mjs
 // Knobs: BENCH_HANDOFF_STEPS (2000), BENCH_HANDOFF_COPY (NxD, default 100000x8).
 import { families } from '../dist/basis/index.js';
@@ -25,10 +27,20 @@ const perStep = (ev) => {
   for (let s = 0; s < steps; s++) ev.evaluate(X, Y, params, argnums, 0);
   return (performance.now() - t) / steps;
 };
+const varproStep = (ev) => {
+  ev.solveLinear(X, Y, params, 0, true, true, true);
+  ev.evaluate(X, Y, params, [2, 3], 0, true);
+};
+const perVarproStep = (ev) => {
+  for (let s = 0; s < 200; s++) varproStep(ev);
+  const t = performance.now();
+  for (let s = 0; s < steps; s++) varproStep(ev);
+  return (performance.now() - t) / steps;
+};
 const serial = serialEvaluator(families.rbf);
 const parallel = createEvaluator(families.rbf, 2, params.map((p) => p.shape));
 const rounds = [];
-for (let r = 0; r < 3; r++) rounds.push({ serial: perStep(serial), parallel: perStep(parallel) });
+for (let r = 0; r < 3; r++) rounds.push({ serial: perStep(serial), parallel: perStep(parallel), varproSerial: perVarproStep(serial), varproParallel: perVarproStep(parallel) });
 await parallel.close();
 const big = new Float64Array(cn * cd).fill(1);
 const shared = new Float64Array(new SharedArrayBuffer(8 * cn * cd));
@@ -37,5 +49,8 @@ for (let s = 0; s < 50; s++) shared.set(big);
 const copyMs = (performance.now() - t) / 50;
 for (const [i, r] of rounds.entries()) {
   process.stdout.write(`round ${i + 1}: (${n}, 1, 1) evaluate ${r.serial.toFixed(4)} ms on 1 thread, ${r.parallel.toFixed(4)} ms on 2: hand-off about ${(r.parallel - r.serial / 2).toFixed(4)} ms per step\n`);
+  process.stdout.write(
+    `         varpro step (solve + gradient) ${r.varproSerial.toFixed(4)} ms on 1 thread, ${r.varproParallel.toFixed(4)} ms on 2: hand-off about ${(r.varproParallel - r.varproSerial / 2).toFixed(4)} ms per step\n`,
+  );
 }
 process.stdout.write(`copying the rows of (${cn}, ${cd}) into shared memory: ${copyMs.toFixed(3)} ms per step\n`);

@@ -51,15 +51,34 @@ function chunkOf(A: Rows, start: number, rows: number, k: number): Float64Array 
   return block.subarray(0, rows * k);
 }
 
-/** Σ_r A[r, j] for each column j (k), summed in row order on both paths (the same bits). */
+/**
+ * Σ_r A[r, j] for each column j (k): each chunk's sums in row order, then the
+ * chunks added in order (the products' order), so chunks summed on other
+ * threads (chunkColumnSums) add up to the same bits.
+ */
 export function columnSums(A: Rows, n: number, k: number, mode: 'wasm' | 'scalar' = kernelMode()): Float64Array {
-  const out = new Float64Array(k);
-  for (let start = 0; start < n; start += GRAM_CHUNK_ROWS) {
+  const part = new Float64Array(k);
+  return sumChunkPartials(Math.ceil(n / GRAM_CHUNK_ROWS), k, (c) => {
+    const start = c * GRAM_CHUNK_ROWS;
     const rows = Math.min(GRAM_CHUNK_ROWS, n - start);
-    const a = chunkOf(A, start, rows, k);
-    // The kernel and the loop both add into out row after row, so chunk boundaries change nothing.
-    if (mode === 'wasm') sumRowsKernel(a, out, rows, k);
-    else for (let r = 0; r < rows; r++) for (let j = 0; j < k; j++) out[j] += a[r * k + j];
+    chunkColumnSums(chunkOf(A, start, rows, k), rows, k, part, mode);
+    return part;
+  });
+}
+
+/** One chunk's column sums (rows × k) into out (k), in row order on both paths (the same bits). */
+export function chunkColumnSums(a: Float64Array, rows: number, k: number, out: Float64Array, mode: 'wasm' | 'scalar' = kernelMode()): void {
+  out.fill(0, 0, k);
+  if (mode === 'wasm') sumRowsKernel(a, out, rows, k);
+  else for (let r = 0; r < rows; r++) for (let j = 0; j < k; j++) out[j] += a[r * k + j];
+}
+
+/** The chunks' k-vectors added in chunk order; part(c) is asked for c = 0, 1, … in turn. */
+export function sumChunkPartials(chunks: number, k: number, part: (c: number) => Float64Array): Float64Array {
+  const out = new Float64Array(k);
+  for (let c = 0; c < chunks; c++) {
+    const p = part(c);
+    for (let j = 0; j < k; j++) out[j] += p[j];
   }
   return out;
 }
@@ -74,23 +93,39 @@ export function blockRows(kp: number): number {
   return Math.max(8, Math.floor(32768 / kp));
 }
 
-export function crossProducts(A: Rows, n: number, k: number, opts: CrossOptions = {}): CrossProducts {
-  const b = opts.b ?? null;
-  const width = k + (b === null ? 0 : 1);
+/** One chunk's products: k columns of A, b's column where there is one, each less its shift, padded to kp. */
+export interface ProductLayout {
+  k: number;
+  width: number;
+  kp: number;
+  rb: number;
+  shift: Float64Array;
+}
+
+export function productLayout(k: number, withB: boolean, shift?: Float64Array, bShift = 0): ProductLayout {
+  const width = k + (withB ? 1 : 0);
   const kp = paddedWidth(width);
-  const shift = new Float64Array(width);
-  if (opts.shift) shift.set(opts.shift.subarray(0, k));
-  if (b !== null) shift[k] = opts.bShift ?? 0;
-  const rb = blockRows(kp);
-  const wasm = (opts.mode ?? kernelMode()) === 'wasm';
+  const s = new Float64Array(width);
+  if (shift) s.set(shift.subarray(0, k));
+  if (withB) s[k] = bShift;
+  return { k, width, kp, rb: blockRows(kp), shift: s };
+}
+
+/** Entries of one chunk's products (kp × kp, upper triangle used). */
+export const chunkProductSize = (l: ProductLayout) => l.kp * l.kp;
+
+/** The products of one chunk (rows ≤ GRAM_CHUNK_ROWS of A and b) into out (chunkProductSize). */
+export function chunkProducts(l: ProductLayout, a: Float64Array, b: Float64Array | null, rows: number, out: Float64Array, mode: 'wasm' | 'scalar' = kernelMode()): void {
+  if (mode === 'wasm') gramKernel(a, b, l.shift, out, rows, l.k, l.kp, l.rb);
+  else gramScalar(a, b, l.shift, out, rows, l.k, l.kp, l.rb);
+}
+
+/** The chunks' products added in chunk order and unpacked; part(c) is asked for c = 0, 1, … in turn. */
+export function sumChunkProducts(l: ProductLayout, chunks: number, part: (c: number) => Float64Array): CrossProducts {
+  const { k, width, kp } = l;
   const total = new Float64Array(width * width);
-  const chunk = new Float64Array(kp * kp);
-  for (let start = 0; start < n; start += GRAM_CHUNK_ROWS) {
-    const rows = Math.min(GRAM_CHUNK_ROWS, n - start);
-    const a = chunkOf(A, start, rows, k);
-    const bc = b === null ? null : b.subarray(start, start + rows);
-    if (wasm) gramKernel(a, bc, shift, chunk, rows, k, kp, rb);
-    else gramScalar(a, bc, shift, chunk, rows, k, kp, rb);
+  for (let c = 0; c < chunks; c++) {
+    const chunk = part(c);
     for (let i = 0; i < width; i++) for (let j = i; j < width; j++) total[i * width + j] += chunk[i * kp + j];
   }
   const gram = new Float64Array(k * k);
@@ -100,10 +135,22 @@ export function crossProducts(A: Rows, n: number, k: number, opts: CrossOptions 
       gram[j * k + i] = total[i * width + j];
     }
   }
-  if (b === null) return { gram, atb: null, btb: 0 };
+  if (width === k) return { gram, atb: null, btb: 0 };
   const atb = new Float64Array(k);
   for (let i = 0; i < k; i++) atb[i] = total[i * width + k];
   return { gram, atb, btb: total[k * width + k] };
+}
+
+export function crossProducts(A: Rows, n: number, k: number, opts: CrossOptions = {}): CrossProducts {
+  const b = opts.b ?? null;
+  const l = productLayout(k, b !== null, opts.shift, opts.bShift ?? 0);
+  const chunk = new Float64Array(chunkProductSize(l));
+  return sumChunkProducts(l, Math.ceil(n / GRAM_CHUNK_ROWS), (c) => {
+    const start = c * GRAM_CHUNK_ROWS;
+    const rows = Math.min(GRAM_CHUNK_ROWS, n - start);
+    chunkProducts(l, chunkOf(A, start, rows, k), b === null ? null : b.subarray(start, start + rows), rows, chunk, opts.mode);
+    return chunk;
+  });
 }
 
 /**

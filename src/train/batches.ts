@@ -34,7 +34,7 @@ export function rowsBatch(x: Tensor, y: Tensor, whole: boolean, evaluator: Gradi
     rows: y.size,
     data: { x, y, whole },
     evaluate: (params, argnums, ridge) => evaluator.evaluate(x, y, params, argnums, ridge, whole),
-    solveLinear: (params, ridge, intercept, forGradient) => evaluator.solveLinear(x, y, params, ridge, intercept, forGradient),
+    solveLinear: (params, ridge, intercept, forGradient) => evaluator.solveLinear(x, y, params, ridge, intercept, forGradient, whole),
   };
 }
 

@@ -9,10 +9,14 @@ import { mul, sum, square, Tensor, valueAndGrad } from '../engine/index.js';
 import { numericOr } from './numeric.js';
 import { halfSquaredError, modelTheta } from './objective.js';
 import { predictTensor } from '../model/predict.js';
-import { OpenFeatures, writeChunkResult } from './open-features.js';
+import { GRAM_CHUNK_ROWS } from '../solve/gram.js';
+import { localTeam, OpenFeatures, writeChunkResult } from './open-features.js';
 
-/** Rows per chunk: large enough that per-op overhead is negligible, small enough to stay near the caches. */
-export const CHUNK_ROWS = 4096;
+/**
+ * Rows per chunk: large enough that per-op overhead is negligible, small enough to stay near the caches;
+ * the Gram's chunk, so that a chunk's features are one of the solve's row blocks (open-features.ts).
+ */
+export const CHUNK_ROWS = GRAM_CHUNK_ROWS;
 
 export function chunkCount(rows: number): number {
   return Math.max(1, Math.ceil(rows / CHUNK_ROWS));
@@ -89,14 +93,15 @@ export interface GradientEvaluator {
    * exact ridge least-squares solution for params' θ on rows (x, y), unless it
    * is not finite. forGradient: the next evaluate() is on these rows at this θ
    * (an evaluator may keep work for it; rows must not change in between).
+   * fixed: as for evaluate().
    */
-  solveLinear(x: Tensor, y: Tensor, params: readonly Tensor[], ridge: number, intercept: boolean, forGradient: boolean): void;
+  solveLinear(x: Tensor, y: Tensor, params: readonly Tensor[], ridge: number, intercept: boolean, forGradient: boolean, fixed?: boolean): void;
   close(): Promise<void>;
 }
 
 /** Every chunk on this thread; a solve's features serve the gradient that follows it (open-features.ts). */
 export function serialEvaluator(family: BasisFamily): GradientEvaluator {
-  const open = new OpenFeatures(family, CHUNK_ROWS);
+  const open = new OpenFeatures(localTeam(family));
   return {
     evaluate(x, y, params, argnums, ridge) {
       const width = 1 + argnums.reduce((s, i) => s + params[i].size, 0);

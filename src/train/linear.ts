@@ -8,7 +8,7 @@
  */
 import { Matrix, SVD } from 'ml-matrix';
 import { cholesky, choleskySolve } from '../solve/cholesky.js';
-import { columnSums, crossProducts, type Rows } from '../solve/gram.js';
+import { type CrossProducts, columnSums, crossProducts, type Rows } from '../solve/gram.js';
 
 export interface LinearPart {
   w: Float64Array;
@@ -27,21 +27,24 @@ interface NormalEquations {
   jitter: number;
 }
 
-/** Without an intercept (b fixed at 0) nothing is centred, and the intercept comes out 0. */
-function normalEquations(phi: Rows, n: number, j: number, y: Float64Array, withIntercept: boolean): NormalEquations {
-  let mean: Float64Array = new Float64Array(j);
+/** Where the products are taken about: the column means of Φ (from its column sums) and ȳ; zeros without an intercept (nothing centred, b = 0). */
+export function centre(sums: Float64Array | null, y: Float64Array, n: number, j: number): { mean: Float64Array; ymean: number } {
+  const mean = new Float64Array(j);
+  if (sums === null) return { mean, ymean: 0 };
   let ymean = 0;
-  if (withIntercept) {
-    mean = columnSums(phi, n, j);
-    for (let r = 0; r < n; r++) ymean += y[r];
-    ymean /= n;
-    for (let k = 0; k < j; k++) mean[k] /= n;
-  }
+  for (let r = 0; r < n; r++) ymean += y[r];
+  for (let k = 0; k < j; k++) mean[k] = sums[k] / n;
+  return { mean, ymean: ymean / n };
+}
 
-  // The products about the means (cancellation-free, unlike ΦᵀΦ − N·μμᵀ);
-  // this is what varpro pays for at every step.
-  const { gram, atb } = crossProducts(phi, n, j, { b: y, shift: mean, bShift: ymean });
-  const rhs = atb as Float64Array;
+/**
+ * The normal equations from the products about (mean, ymean): the
+ * cancellation-free form, unlike ΦᵀΦ − N·μμᵀ; this is what varpro pays for at
+ * every step.
+ */
+function normalEquations(cross: CrossProducts, n: number, j: number, mean: Float64Array, ymean: number): NormalEquations {
+  const gram = cross.gram;
+  const rhs = cross.atb as Float64Array;
   let trace = 0;
   for (let a = 0; a < j; a++) {
     rhs[a] /= n;
@@ -62,7 +65,13 @@ function intercept(eq: NormalEquations, w: Float64Array): number {
 
 /** Φ is (N, J) row-major (one array or blocks of rows, see Rows); y has N values; λ ≥ 0 is the ridge on w (not on b); b = 0 without an intercept. */
 export function ridgeSolve(phi: Rows, n: number, j: number, y: Float64Array, lambda: number, withIntercept = true): LinearPart {
-  const eq = normalEquations(phi, n, j, y, withIntercept);
+  const { mean, ymean } = centre(withIntercept ? columnSums(phi, n, j) : null, y, n, j);
+  return ridgeFromProducts(crossProducts(phi, n, j, { b: y, shift: mean, bShift: ymean }), n, j, mean, ymean, lambda);
+}
+
+/** The ridge solution from [Φ y]'s products about (mean, ymean) (centre()), however they were summed. */
+export function ridgeFromProducts(cross: CrossProducts, n: number, j: number, mean: Float64Array, ymean: number, lambda: number): LinearPart {
+  const eq = normalEquations(cross, n, j, mean, ymean);
   const A = eq.gram.slice();
   for (let a = 0; a < j; a++) A[a * j + a] += lambda + eq.jitter;
   const l = cholesky(A, j);

@@ -5,21 +5,21 @@
  * rows adds the loss to those tapes instead of running the features forward
  * a second time: the same operations in the same order as chunkLossAndGrad
  * after a plain solve, so the same bits, one forward pass fewer per step.
+ *
+ * The chunks' tapes live with a team (FeatureTeam): one thread holding every
+ * chunk (localTeam), or the parallel evaluator's threads each holding theirs
+ * (parallel.ts). The team hands back per-chunk partials (column sums, Gram
+ * products, gradients); they are added here in chunk order, so the model is
+ * the same for any number of threads.
  */
 import type { BasisFamily } from '../basis/index.js';
 import { type OpenRecording, recordOpen, Tensor, type ValueAndGrad } from '../engine/index.js';
+import { NumericError } from '../errors.js';
 import { predictFromFeatures } from '../model/predict.js';
-import { GRAM_CHUNK_ROWS } from '../solve/gram.js';
-import { keepIfFinite, ridgeSolve } from './linear.js';
+import { chunkColumnSums, chunkProductSize, chunkProducts, GRAM_CHUNK_ROWS, type ProductLayout, productLayout, sumChunkPartials, sumChunkProducts } from '../solve/gram.js';
+import { centre, keepIfFinite, ridgeFromProducts } from './linear.js';
 import { numericOr } from './numeric.js';
 import { halfSquaredError, modelTheta } from './objective.js';
-
-interface Held {
-  x: Float64Array;
-  y: Float64Array;
-  theta: Float64Array[];
-  chunks: OpenRecording[];
-}
 
 /** Writes [loss, ...grads] into out, or a NaN loss and zeros where the chunk overflowed. */
 export function writeChunkResult(result: ValueAndGrad | null, out: Float64Array): void {
@@ -37,16 +37,119 @@ export function writeChunkResult(result: ValueAndGrad | null, out: Float64Array)
   }
 }
 
+const chunkRange = (c: number, rows: number) => [c * GRAM_CHUNK_ROWS, Math.min(rows, (c + 1) * GRAM_CHUNK_ROWS)];
+
+/** One thread's chunks' features on open tapes: what every member of a team runs on its share. */
+export class ChunkFeatures {
+  private readonly recs = new Map<number, OpenRecording>();
+  private rows = 0;
+
+  constructor(private readonly family: BasisFamily) {}
+
+  /**
+   * Records chunks thread, thread + threads, … of x (rows × d) at raw θ, each
+   * chunk's column sums into sums(c) where asked. False, nothing held, where
+   * a chunk's features overflowed.
+   */
+  record(x: Float64Array, rows: number, d: number, raw: readonly Tensor[], thread: number, threads: number, sums: ((c: number) => Float64Array) | null): boolean {
+    this.release();
+    this.rows = rows;
+    const ok = numericOr(false, () => {
+      for (let c = thread; c * GRAM_CHUNK_ROWS < rows; c += threads) {
+        const [start, end] = chunkRange(c, rows);
+        const xc = new Tensor(x.subarray(start * d, end * d), [end - start, d]);
+        const rec = recordOpen((...r) => this.family.features(xc, modelTheta(this.family, r)), raw);
+        this.recs.set(c, rec);
+        if (sums !== null) chunkColumnSums(rec.output.data, end - start, rec.output.shape[1], sums(c));
+      }
+      return true;
+    });
+    if (!ok) this.release();
+    return ok;
+  }
+
+  /** The products of [Φ y] (chunkProducts) of the held chunks among first … first + count − 1, chunk c's into out(c). */
+  products(first: number, count: number, l: ProductLayout, y: Float64Array, out: (c: number) => Float64Array): void {
+    for (const [c, rec] of this.recs) {
+      if (c < first || c >= first + count) continue;
+      const [start, end] = chunkRange(c, this.rows);
+      chunkProducts(l, rec.output.data, y.subarray(start, end), end - start, out(c));
+    }
+  }
+
+  /** Each held chunk's [loss, ...θ grads] of ½ Σ (f − y)² with w, b into out(c); the tapes are released. */
+  finish(y: Float64Array, w: Tensor, b: Tensor, out: (c: number) => Float64Array): void {
+    for (const [c, rec] of this.recs) {
+      const [start, end] = chunkRange(c, this.rows);
+      const yc = new Tensor(y.subarray(start, end), [end - start]);
+      const head = (phi: Tensor) => halfSquaredError(predictFromFeatures(phi, w, b), yc, 1);
+      writeChunkResult(
+        numericOr(null, () => rec.finish(head)),
+        out(c),
+      );
+    }
+    this.release();
+  }
+
+  release(): void {
+    for (const rec of this.recs.values()) rec.dispose();
+    this.recs.clear();
+  }
+}
+
+/** The chunks' features held by one or several threads; each method's partials are asked for in chunk order. */
+export interface FeatureTeam {
+  /** Features at params' θ for every chunk of x; per-chunk column sums where `sums`. Null, nothing held, where some chunk overflowed. */
+  record(x: Tensor, params: readonly Tensor[], sums: boolean): ((c: number) => Float64Array) | null;
+  /** Per-chunk products of [Φ y] for the held features. */
+  products(l: ProductLayout, y: Float64Array): (c: number) => Float64Array;
+  /** Per-chunk [loss, ...θ grads] (width entries) with params' w, b; the features are released. */
+  finish(y: Float64Array, params: readonly Tensor[], width: number): (c: number) => Float64Array;
+  release(): void;
+}
+
+/** Every chunk on this thread, partials computed as they are asked for. */
+export function localTeam(family: BasisFamily): FeatureTeam {
+  const own = new ChunkFeatures(family);
+  return {
+    record(x, params, sums) {
+      const [rows, d] = x.shape;
+      const parts: Float64Array[] = [];
+      const into = (c: number) => {
+        parts[c] = new Float64Array(params[0].size);
+        return parts[c];
+      };
+      return own.record(x.data, rows, d, params.slice(2), 0, 1, sums ? into : null) ? (c) => parts[c] : null;
+    },
+    products(l, y) {
+      const out = new Float64Array(chunkProductSize(l));
+      return (c) => {
+        own.products(c, 1, l, y, () => out);
+        return out;
+      };
+    },
+    finish(y, params, width) {
+      const parts: Float64Array[] = [];
+      own.finish(y, params[0], params[1], (c) => {
+        parts[c] = new Float64Array(width);
+        return parts[c];
+      });
+      return (c) => parts[c];
+    },
+    release: () => own.release(),
+  };
+}
+
+interface Held {
+  x: Float64Array;
+  y: Float64Array;
+  theta: Float64Array[];
+}
+
 export class OpenFeatures {
   private held: Held | null = null;
 
-  /** chunkRows: the gradient's chunk; it must be the Gram's too, so that the chunks' features are the solve's row blocks. */
-  constructor(
-    private readonly family: BasisFamily,
-    private readonly chunkRows: number,
-  ) {
-    if (chunkRows !== GRAM_CHUNK_ROWS) throw new RangeError(`OpenFeatures: chunks of ${chunkRows} rows, the Gram sums blocks of ${GRAM_CHUNK_ROWS}`);
-  }
+  constructor(private readonly team: FeatureTeam) {}
 
   /**
    * Sets params[0], params[1] (w, b) to the ridge solution for params' θ on
@@ -55,30 +158,21 @@ export class OpenFeatures {
    */
   solve(x: Tensor, y: Float64Array, params: readonly Tensor[], ridge: number, intercept: boolean, keep: boolean): void {
     this.release();
-    const [n, d] = x.shape;
-    const raw = params.slice(2);
-    const chunks: OpenRecording[] = [];
+    const n = x.shape[0];
+    const j = params[0].size;
+    const chunks = Math.ceil(n / GRAM_CHUNK_ROWS);
+    const sums = this.team.record(x, params, intercept);
+    if (sums === null) throw new NumericError('features', 'not finite for this θ');
     try {
-      for (let start = 0; start < n; start += this.chunkRows) {
-        const end = Math.min(n, start + this.chunkRows);
-        const xc = new Tensor(x.data.subarray(start * d, end * d), [end - start, d]);
-        chunks.push(recordOpen((...r) => this.family.features(xc, modelTheta(this.family, r)), raw));
-      }
-      const lin = ridgeSolve(
-        chunks.map((c) => c.output.data),
-        n,
-        params[0].size,
-        y,
-        ridge,
-        intercept,
-      );
-      keepIfFinite(lin, params[0], params[1]);
+      const { mean, ymean } = centre(intercept ? sumChunkPartials(chunks, j, sums) : null, y, n, j);
+      const l = productLayout(j, true, mean, ymean);
+      keepIfFinite(ridgeFromProducts(sumChunkProducts(l, chunks, this.team.products(l, y)), n, j, mean, ymean, ridge), params[0], params[1]);
     } catch (e) {
-      for (const c of chunks) c.dispose();
+      this.team.release();
       throw e;
     }
-    if (keep) this.held = { x: x.data, y, theta: raw.map((t) => t.data.slice()), chunks };
-    else for (const c of chunks) c.dispose();
+    if (keep) this.held = { x: x.data, y, theta: params.slice(2).map((t) => t.data.slice()) };
+    else this.team.release();
   }
 
   /**
@@ -92,20 +186,10 @@ export class OpenFeatures {
     if (h === null) return null;
     try {
       if (!this.matches(h, x, y, params, argnums)) return null;
-      return h.chunks.map((rec, c) => {
-        const start = c * this.chunkRows;
-        const end = Math.min(y.size, start + this.chunkRows);
-        const yc = new Tensor(y.data.subarray(start, end), [end - start]);
-        const out = new Float64Array(width);
-        const head = (phi: Tensor) => halfSquaredError(predictFromFeatures(phi, params[0], params[1]), yc, 1);
-        writeChunkResult(
-          numericOr(null, () => rec.finish(head)),
-          out,
-        );
-        return out;
-      });
+      const part = this.team.finish(y.data, params, width);
+      return Array.from({ length: Math.ceil(y.size / GRAM_CHUNK_ROWS) }, (_, c) => part(c));
     } finally {
-      for (const c of h.chunks) c.dispose();
+      this.team.release();
     }
   }
 
@@ -122,7 +206,7 @@ export class OpenFeatures {
   }
 
   release(): void {
-    if (this.held !== null) for (const c of this.held.chunks) c.dispose();
+    if (this.held !== null) this.team.release();
     this.held = null;
   }
 }

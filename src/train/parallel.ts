@@ -8,10 +8,17 @@ import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import type { BasisFamily } from '../basis/index.js';
 import { Tensor } from '../engine/index.js';
+import { chunkProductSize, type ProductLayout } from '../solve/gram.js';
 import { CHUNK_ROWS, chunkCount, chunkLossAndGrad, combineChunks, type GradientEvaluator, serialEvaluator } from './chunked.js';
+import { ChunkFeatures, type FeatureTeam, OpenFeatures } from './open-features.js';
 import { type BlockFactor, type BlockKind, type BlockLayout, type BlockRunner, type BlockSpec, blockFactor, blockLayout } from './projection.js';
 
 export const DONE = 0;
+/** Set by a worker whose chunks' features overflowed in an 'open-record'. */
+export const FAILED = 1;
+
+/** Bytes of chunk products the slots hold per round of the open solve's Gram (rounds bound the memory at large N and J). */
+const PRODUCT_ROUND_BYTES = 32 * 2 ** 20;
 
 export interface WorkerSetup {
   family: string;
@@ -49,7 +56,7 @@ export function createEvaluator(family: BasisFamily, threads: number, paramShape
   return new ParallelEvaluator(family, threads, paramShapes);
 }
 
-class ParallelEvaluator implements GradientEvaluator, BlockRunner {
+class ParallelEvaluator implements GradientEvaluator, BlockRunner, FeatureTeam {
   private readonly workers: Worker[] = [];
   private readonly ctrl: Int32Array;
   private readonly params: Float64Array;
@@ -63,6 +70,13 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
   /** The data already in the shared x, y (block factors reuse them from call to call). */
   private loaded: Float64Array | null = null;
   private loadedY: Float64Array | null = null;
+  /** This thread's share of the open solve's chunks, and the slots the workers write theirs into. */
+  private readonly own: ChunkFeatures;
+  private readonly open: OpenFeatures;
+  /** This thread's index among the threads. */
+  private readonly main: number;
+  private sumSlots: Float64Array = new Float64Array(0);
+  private productSlots: Float64Array = new Float64Array(0);
 
   constructor(
     private readonly family: BasisFamily,
@@ -75,8 +89,13 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
     this.params = new Float64Array(new SharedArrayBuffer(8 * total));
     this.results = new Float64Array(0);
     this.serial = serialEvaluator(family);
+    this.main = threads - 1;
+    this.own = new ChunkFeatures(family);
+    this.open = new OpenFeatures(this);
     const url = new URL('./gradient-worker.js', import.meta.url);
-    for (let t = 1; t < threads; t++) {
+    // The workers are threads 0 … threads − 2 and this thread the last: where the chunks do not
+    // divide evenly a worker takes the extra one, since this thread also combines and steps.
+    for (let t = 0; t < threads - 1; t++) {
       const setup: WorkerSetup = {
         family: family.name,
         thread: t,
@@ -112,12 +131,14 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
     const d = x.shape[1];
     const chunks = chunkCount(rows);
     if (chunks < 2) return this.serial.evaluate(x, y, params, argnums, ridge);
+    const held = this.open.take(x, y, params, argnums, 1 + argnums.reduce((s, i) => s + params[i].size, 0));
+    if (held !== null) return combineChunks(held, params, argnums, rows, ridge);
     this.ensureCapacity(rows, d, chunks);
     this.load(x.data, y.data, rows, d, fixed);
     this.setParams(params);
     Atomics.store(this.ctrl, DONE, 0);
     for (const w of this.workers) w.postMessage({ type: 'step', rows, d, argnums });
-    this.computeChunks(0, rows, d, params, argnums);
+    this.computeChunks(this.main, rows, d, params, argnums);
     this.awaitWorkers();
     const slots: Float64Array[] = [];
     for (let c = 0; c < chunks; c++) slots.push(this.slot(c, argnums, params));
@@ -136,9 +157,82 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
     this.loadedY = fixed ? y : null;
   }
 
-  /** On this thread; features are kept only for a gradient that runs here too (a single chunk). */
-  solveLinear(x: Tensor, y: Tensor, params: readonly Tensor[], ridge: number, intercept: boolean, forGradient: boolean): void {
-    this.serial.solveLinear(x, y, params, ridge, intercept, forGradient && chunkCount(y.size) < 2);
+  /** On the threads when the rows make two chunks or more (FeatureTeam below), else on this thread. */
+  solveLinear(x: Tensor, y: Tensor, params: readonly Tensor[], ridge: number, intercept: boolean, forGradient: boolean, fixed = false): void {
+    if (this.failure) throw this.failure;
+    const [rows, d] = x.shape;
+    if (chunkCount(rows) < 2) {
+      this.open.release();
+      this.serial.solveLinear(x, y, params, ridge, intercept, forGradient);
+      return;
+    }
+    this.ensureCapacity(rows, d, chunkCount(rows));
+    this.load(x.data, y.data, rows, d, fixed);
+    this.open.solve(x, y.data, params, ridge, intercept, forGradient);
+  }
+
+  /** FeatureTeam: each thread records its own chunks (c ≡ thread mod threads) and keeps their tapes. */
+  record(x: Tensor, params: readonly Tensor[], sums: boolean): ((c: number) => Float64Array) | null {
+    const [rows, d] = x.shape;
+    const j = params[0].size;
+    const chunks = chunkCount(rows);
+    if (this.sumSlots.length < chunks * j) {
+      this.sumSlots = new Float64Array(new SharedArrayBuffer(8 * chunks * j));
+      for (const w of this.workers) w.postMessage({ type: 'sum-slots', slots: this.sumSlots.buffer });
+    }
+    const slot = (c: number) => this.sumSlots.subarray(c * j, (c + 1) * j);
+    this.setParams(params);
+    Atomics.store(this.ctrl, FAILED, 0);
+    const ok = this.run({ type: 'open-record', rows, d, j, sums }, () => this.own.record(x.data, rows, d, params.slice(2), this.main, this.threads, sums ? slot : null));
+    if (ok && Atomics.load(this.ctrl, FAILED) === 0) return slot;
+    this.release();
+    return null;
+  }
+
+  /** FeatureTeam: the chunks' products in rounds that fit PRODUCT_ROUND_BYTES, each run on every thread. */
+  products(l: ProductLayout, y: Float64Array): (c: number) => Float64Array {
+    const size = chunkProductSize(l);
+    const chunks = chunkCount(y.length);
+    const round = Math.min(chunks, Math.max(this.threads, Math.floor(PRODUCT_ROUND_BYTES / (8 * size))));
+    if (this.productSlots.length < round * size) {
+      this.productSlots = new Float64Array(new SharedArrayBuffer(8 * round * size));
+      for (const w of this.workers) w.postMessage({ type: 'product-slots', slots: this.productSlots.buffer });
+    }
+    const slot = (k: number) => this.productSlots.subarray(k * size, (k + 1) * size);
+    let first = 0;
+    let count = 0;
+    return (c) => {
+      if (c >= first + count) {
+        first = c;
+        count = Math.min(round, chunks - c);
+        this.run({ type: 'open-products', first, count, layout: l }, () => {
+          this.own.products(first, count, l, y, (k) => slot(k - first));
+        });
+      }
+      return slot(c - first);
+    };
+  }
+
+  /** FeatureTeam: each thread finishes its chunks' gradients into the results slots. */
+  finish(y: Float64Array, params: readonly Tensor[], width: number): (c: number) => Float64Array {
+    const slot = (c: number) => this.results.subarray(c * this.width, c * this.width + width);
+    this.setParams(params);
+    this.run({ type: 'open-finish', width }, () => this.own.finish(y, params[0], params[1], slot));
+    return slot;
+  }
+
+  release(): void {
+    this.own.release();
+    for (const w of this.workers) w.postMessage({ type: 'open-release' });
+  }
+
+  /** Posts m to every worker, runs this thread's share, waits for the workers. */
+  private run<T>(m: Record<string, unknown>, local: () => T): T {
+    Atomics.store(this.ctrl, DONE, 0);
+    for (const w of this.workers) w.postMessage(m);
+    const out = local();
+    this.awaitWorkers();
+    return out;
   }
 
   private setParams(params: readonly Tensor[]): void {
@@ -182,7 +276,7 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
       const count = Math.min(round, chunks - first);
       Atomics.store(this.ctrl, DONE, 0);
       for (const w of this.workers) w.postMessage({ type: 'factor', kind, rows, d, first, count, intercept: spec.intercept });
-      runFactors(layout, kind, 0, this.threads, this.x.subarray(0, rows * d), this.y.subarray(0, rows), d, raw, first, count, this.factorSlots);
+      runFactors(layout, kind, this.main, this.threads, this.x.subarray(0, rows * d), this.y.subarray(0, rows), d, raw, first, count, this.factorSlots);
       this.awaitWorkers();
       for (let k = 0; k < count; k++) {
         const s = this.factorSlots.subarray(k * slotSize, (k + 1) * slotSize);
@@ -205,6 +299,7 @@ class ParallelEvaluator implements GradientEvaluator, BlockRunner {
   }
 
   async close(): Promise<void> {
+    this.own.release();
     await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

@@ -35,15 +35,19 @@ describe('train --solver lm --threads', () => {
 });
 
 describe('train --threads, in memory', () => {
-  // The gradient's chunks summed in chunk order, the solve's features kept for the gradient on
-  // one thread only, the fixed rows copied to shared memory once: none of it may move a bit.
-  it.each(['gd', 'varpro'])('--solver %s gives the same model file on 1 and 2 threads', async (solver) => {
+  // The gradient's chunks summed in chunk order, the varpro solve's features, column sums and
+  // Gram products computed on each chunk's own thread (three chunks: on 2 threads the main thread
+  // holds two, on 3 each thread one) and added in chunk order, the fixed rows copied to shared
+  // memory once: none of it may move a bit.
+  it.each(['gd', 'varpro'])('--solver %s gives the same model file on 1, 2 and 3 threads', async (solver) => {
     const run = async (threads: number) => {
       const out = tmp.file(`${solver}-threads-${threads}.json`);
       const r = await runCli(['train', wide, '--solver', solver, '--units', '6', '--epochs', '4', '--patience', '0', '--threads', String(threads), '--quiet', '--out', out]);
       expect(r.code, describeRun(r)).toBe(0);
       return readFileSync(out, 'utf8');
     };
-    expect(await run(2)).toBe(await run(1));
+    const one = await run(1);
+    expect(await run(2)).toBe(one);
+    expect(await run(3)).toBe(one);
   });
 });
