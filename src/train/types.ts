@@ -1,6 +1,7 @@
 /** The trainer's shared vocabulary: what a fit takes, reports each epoch and returns. */
 import type { BasisFamily } from '../basis/index.js';
 import type { LearningRates, OptimizerName } from './optimizer.js';
+import type { FixedStart } from './start.js';
 
 export interface Dataset {
   /** Rows as the model acts on them (after scaling), row-major N × D. */
@@ -54,6 +55,8 @@ export interface FitOptions extends EpochControl {
   ridge: number | 'auto';
   /** Start from these θ rows (model-file layout) instead of the data-driven initialisation. */
   initialTheta?: number[][];
+  /** Draw the start these settings name instead of searching (a committee member, committee.ts). */
+  fixedStart?: FixedStart;
   /** With initialTheta (--init MODEL): the model file's w and b, where the solver descends on them (gd). */
   initialLinear?: { w: number[]; b: number };
   /** false (--no-intercept): b is fixed at 0. */
