@@ -11,7 +11,7 @@
 export const COMMITTEE_ROWS = 200;
 
 /** Members under auto: every row validates once and trains the other K − 1 members. */
-export const AUTO_MEMBERS = 5;
+export const AUTO_MEMBERS = 10;
 
 /** 'auto', or a member count (0 or 1: one model, no committee). */
 export type CommitteeSetting = number | 'auto';
@@ -46,7 +46,9 @@ export function committeeDecision(setting: CommitteeSetting, c: CommitteeCase): 
   if (c.bootstrap > 0) return off('not with --bootstrap (its refits resample one model)');
   if (c.init) return off('not with --init');
   if (c.solver === 'lm') return off('not with --solver lm');
+  // Every member needs a row to validate on.
+  if (c.rows < 2) return off('fewer than 2 rows');
   if (!auto) return { members: Math.min(setting, c.rows), auto, reason: `--committee ${setting}` };
   const small = c.rows < COMMITTEE_ROWS;
-  return { members: small ? AUTO_MEMBERS : 0, auto, reason: `auto: ${c.rows} rows ${small ? '<' : '≥'} ${COMMITTEE_ROWS}` };
+  return { members: small ? Math.min(AUTO_MEMBERS, c.rows) : 0, auto, reason: `auto: ${c.rows} rows ${small ? '<' : '≥'} ${COMMITTEE_ROWS}` };
 }

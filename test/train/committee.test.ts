@@ -34,6 +34,9 @@ describe('committee rule', () => {
     for (const c of [{ valSplit: 0 }, { restarts: 2 }, { bootstrap: 10 }, { init: true }, { solver: 'lm' }]) expect(committeeDecision('auto', { ...auto, rows: 30, ...c }).members).toBe(0);
     expect(committeeDecision(3, { ...auto, rows: 5000 }).members).toBe(3);
     expect(committeeDecision(0, { ...auto, rows: 30 }).members).toBe(0);
+    // No more members than rows, each validating on at least one.
+    expect(committeeDecision('auto', { ...auto, rows: AUTO_MEMBERS - 1 }).members).toBe(AUTO_MEMBERS - 1);
+    expect(committeeDecision('auto', { ...auto, rows: 1 }).members).toBe(0);
   });
 });
 
