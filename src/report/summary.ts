@@ -42,11 +42,11 @@ function relevanceLines(r: TrainResult): string[] {
   return [`input scales chosen by cross-validation (${search.reason}): ${chosen}; CV rmse ${num(search.cv_rmse ?? null)} (all 1: ${num(search.baseline_cv_rmse ?? null)})`];
 }
 
-/** A committee's members and why it ran; nothing when training fitted one model by default. */
+/** A committee's members and why it ran; under --committee auto why it did not; nothing for one model by choice (the default). */
 function committeeLines(r: TrainResult): string[] {
   const k = r.committee;
   if (!k) return [];
-  if (k.members === 0) return k.auto ? [] : [`committee: off (${k.reason})`];
+  if (k.members === 0) return k.auto ? [`committee: none (${k.reason})`] : [];
   const epochs = k.member_best_epoch?.join(', ') ?? '';
   return [`committee: ${k.members} members of ${k.units_per_member} units averaged (${k.reason}), each validated on its own fold; kept epochs ${epochs}`];
 }

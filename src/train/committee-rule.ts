@@ -1,6 +1,7 @@
 /**
  * Whether in-memory training fits a committee (committee.ts) instead of one model, and
- * why: `--committee K` decides; by default (`auto`) small data sets get one. On 24–40
+ * why: `--committee K` decides; under `--committee auto` small data sets get one (the
+ * default is 0, one model: train/defaults.ts says why). On 24–40
  * training rows the 10% validation split is 3–4 rows, and which rows they are moves the
  * early-stopping epoch, and so the test error, as much as any setting does
  * (docs/defaults.md, "Committee on small data"): averaging members that each validate on
@@ -39,7 +40,7 @@ export interface CommitteeCase {
 export function committeeDecision(setting: CommitteeSetting, c: CommitteeCase): CommitteeDecision {
   const auto = setting === 'auto';
   const off = (reason: string): CommitteeDecision => ({ members: 0, auto, reason: auto ? `auto: ${reason}` : reason });
-  if (setting !== 'auto' && setting < 2) return off('--committee 0');
+  if (setting !== 'auto' && setting < 2) return off(`--committee ${setting}`);
   // Each member needs its own validation fold to stop on; without validation rows there is nothing to take turns at.
   if (c.valSplit <= 0) return off('no validation rows (--val-split 0)');
   if (c.restarts > 1) return off('not with --restarts (they choose one start by its validation rows)');

@@ -53,8 +53,11 @@ export interface TrainSettings {
   relevance: RelevanceSetting;
   /**
    * Average a committee of K models that take turns at the validation rows (committee.ts)
-   * instead of fitting one: 'auto', the default, for fewer than COMMITTEE_ROWS rows
-   * (committee-rule.ts); a number K fixes the member count (0: one model). In-memory only.
+   * instead of fitting one: 'auto' for fewer than COMMITTEE_ROWS rows (committee-rule.ts),
+   * a number K fixes the member count, 0 (the default) fits one model. In-memory only.
+   * Off by default although it measured better on the multi-feature benchmark: such a model
+   * has no standard errors, so predict --interval would stop working on small data by
+   * default, and on the one small 1-D sample set it was even (docs/defaults.md).
    */
   committee: CommitteeSetting;
   /** false (--no-intercept): b is fixed at 0. */
@@ -107,7 +110,7 @@ export const DEFAULTS: TrainSettings = {
   ridgeAuto: true,
   threads: 1,
   relevance: 'auto',
-  committee: 'auto',
+  committee: 0,
   intercept: true,
   bootstrap: 0,
   tol: 1e-10,

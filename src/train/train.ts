@@ -167,7 +167,8 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
     sink,
     options,
   );
-  result.committee ??= { auto: committee.auto, members: 0, reason: committee.reason };
+  // One model by choice (the default) is nothing to report; under auto, why none ran is.
+  if (committee.auto && committee.members === 0) result.committee = { auto: true, members: 0, reason: committee.reason };
   if (relevance) result.relevance = Object.fromEntries(table.features.map((f, k) => [f, relevance[k]]));
   // One feature has nothing to weigh: no key, as with --stream, which never searches.
   if (table.d > 1) result.relevance_search = relevanceReport(decision, searched, scaling);

@@ -1,4 +1,4 @@
-/** `basisfit train` on small data: the committee's auto rule and --committee, in the JSON and the summary. */
+/** `basisfit train` on small data: --committee auto (the rule), K and 0 (the default), in the JSON and the summary. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTO_MEMBERS, COMMITTEE_ROWS } from '../../src/train/committee-rule.js';
 import { type CliResult, describeRun, HOOK_TIMEOUT_MS, parseJsonOutput, runCli } from '../helpers/cli.js';
@@ -23,22 +23,23 @@ function file(): string {
   return writeCsv(tmp.file('small.csv'), ['a', 'b', 'y'], rows);
 }
 
-describe('train --committee (auto by default)', () => {
+describe('train --committee', () => {
   const runs: Record<string, CliResult> = {};
   beforeAll(async () => {
     const csv = file();
     const common = ['train', csv, '--epochs', '5', '--out', tmp.file('m.json')];
-    const [auto, off, three, summary, bad] = await Promise.all([
+    const [auto, off, three, summary, plain, bad] = await Promise.all([
+      runCli([...common, '--committee', 'auto', '--json', '--quiet']),
       runCli([...common, '--json', '--quiet']),
-      runCli([...common, '--committee', '0', '--json', '--quiet']),
       runCli([...common, '--committee', '3', '--json', '--quiet']),
+      runCli([...common, '--committee', 'auto', '--quiet']),
       runCli([...common, '--quiet']),
       runCli([...common, '--committee', 'two']),
     ]);
-    Object.assign(runs, { auto, off, three, summary, bad });
+    Object.assign(runs, { auto, off, three, summary, plain, bad });
   }, HOOK_TIMEOUT_MS);
 
-  it('averages members on small data by default and says why in the JSON', () => {
+  it('--committee auto averages members on small data and says why in the JSON', () => {
     expect(runs.auto.code, describeRun(runs.auto)).toBe(0);
     const doc = parseJsonOutput<CommitteeDoc>(runs.auto);
     expect(doc.committee).toMatchObject({ auto: true, members: AUTO_MEMBERS, reason: `auto: 36 rows < ${COMMITTEE_ROWS}` });
@@ -47,9 +48,9 @@ describe('train --committee (auto by default)', () => {
     expect(doc.validation!.n).toBe(36);
   });
 
-  it('--committee 0 fits one model, --committee K fits K', () => {
+  it('the default fits one model, --committee K fits K', () => {
     const off = parseJsonOutput<CommitteeDoc>(runs.off);
-    expect(off.committee).toEqual({ auto: false, members: 0, reason: '--committee 0' });
+    expect(off.committee).toBeUndefined();
     expect(off.validation!.n).toBeLessThan(36);
     const three = parseJsonOutput<CommitteeDoc>(runs.three);
     expect(three.committee).toMatchObject({ auto: false, members: 3, reason: '--committee 3' });
@@ -59,6 +60,8 @@ describe('train --committee (auto by default)', () => {
     expect(runs.summary.code, describeRun(runs.summary)).toBe(0);
     expect(runs.summary.stdout).toMatch(new RegExp(`committee: ${AUTO_MEMBERS} members of \\d+ units averaged \\(auto: 36 rows < ${COMMITTEE_ROWS}\\)`));
     expect(runs.summary.stdout).toMatch(/out-of-fold +36 /);
+    expect(runs.plain.stdout).not.toMatch(/^committee:/m);
+    expect(runs.plain.stdout).toMatch(/validation +\d+ /);
   });
 
   it('rejects a member count that is not a whole number', () => {

@@ -81,10 +81,10 @@ describe('committee model', () => {
     });
   }
 
-  it('is what train() fits by default on small data: K members in one model file, the same bytes for the same seed', async () => {
+  it('is what train() fits on small data under auto: K members in one model file, the same bytes for the same seed', async () => {
     const file = writeCsv(tmp.file('small.csv'), ['x1', 'x2', 'y'], rows(40, 2));
-    const a = await train({ file, basis: 'rbf', epochs: 20, out: tmp.file('a.json') });
-    const b = await train({ file, basis: 'rbf', epochs: 20, out: tmp.file('b.json') });
+    const a = await train({ file, basis: 'rbf', epochs: 20, committee: 'auto', out: tmp.file('a.json') });
+    const b = await train({ file, basis: 'rbf', epochs: 20, committee: 'auto', out: tmp.file('b.json') });
     expect(readFileSync(tmp.file('a.json'))).toEqual(readFileSync(tmp.file('b.json')));
     const k = a.result.committee!;
     expect(k).toMatchObject({ auto: true, members: AUTO_MEMBERS, reason: `auto: 40 rows < ${COMMITTEE_ROWS}` });
@@ -95,8 +95,10 @@ describe('committee model', () => {
     expect(a.result.validation!.n).toBe(40);
     expect(a.result.uncertainty).toBeNull();
     expect(b.result).toEqual(expect.objectContaining({ committee: k }));
-    const single = await train({ file, basis: 'rbf', epochs: 20, committee: 0, out: null });
-    expect(single.result.committee).toEqual({ auto: false, members: 0, reason: '--committee 0' });
+    // The default is one model, with its standard errors.
+    const single = await train({ file, basis: 'rbf', epochs: 20, out: null });
+    expect(single.result.committee).toBeUndefined();
     expect(single.model!.theta.length).toBeLessThan(a.model!.theta.length);
+    expect(single.result.uncertainty).not.toBeNull();
   });
 });
