@@ -18,8 +18,8 @@ import type { CommitteeDecision } from './committee-rule.js';
 import { type FitContext, type FitMessage, runFitJob } from './fit-job.js';
 import { resample } from './resample.js';
 import { type EpochListener, inTargetUnits, type RestartsOutcome } from './restarts.js';
-import { type FixedStart, initialParams, searchStart, startSelection } from './start.js';
-import type { FitOutcome, LabelledRows, StopReason } from './types.js';
+import { initialParams, searchStart, startSelection } from './start.js';
+import type { FitOutcome, FixedStart, LabelledRows, StopReason } from './types.js';
 
 /** Keeps the committee's folds and its start search apart from the split's, the starts' and the relevance search's draws. */
 const COMMITTEE_FORK = 0xc033;

@@ -21,7 +21,7 @@ import { keepIfFinite, ridgeSolve } from './linear.js';
 import { modelTheta } from './objective.js';
 import type { Params } from './params.js';
 import { cvRidge, type Folds, type RidgeScore, startFolds } from './select.js';
-import type { StartSelection } from './types.js';
+import type { FixedStart, StartSelection } from './types.js';
 
 /** λ candidates on the standardised problem: from nearly plain least squares to heavy shrinkage. */
 export const RIDGE_GRID: readonly number[] = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
@@ -138,14 +138,6 @@ export function* chooseStart(
   if (counts.length === 1) return chosen.start;
   const candidates = perCount.map(({ start: s }) => ({ units: s.theta[0].shape[0], scale: s.scale, lambda: s.lambda, cv: s.cv, ...(s.nearLinear ? { nearLinear: true } : {}) }));
   return { ...chosen.start, candidates, threshold: lowest.start.cv + lowest.se };
-}
-
-/** A start chosen elsewhere (a committee's one search, committee.ts): its unit count, init scale and λ, or the near-linear start. */
-export interface FixedStart {
-  units: number;
-  scale: number;
-  lambda: number;
-  nearLinear?: boolean;
 }
 
 /**

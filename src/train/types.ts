@@ -1,7 +1,6 @@
 /** The trainer's shared vocabulary: what a fit takes, reports each epoch and returns. */
 import type { BasisFamily } from '../basis/index.js';
 import type { LearningRates, OptimizerName } from './optimizer.js';
-import type { FixedStart } from './start.js';
 
 export interface Dataset {
   /** Rows as the model acts on them (after scaling), row-major N × D. */
@@ -65,6 +64,14 @@ export interface FitOptions extends EpochControl {
   tol?: number;
   /** Threads computing each gradient (data-parallel over fixed chunks; the result does not depend on it). Default 1. */
   threads?: number;
+}
+
+/** A start chosen elsewhere (a committee's one search, committee.ts): its unit count, init scale and λ, or the near-linear start. */
+export interface FixedStart {
+  units: number;
+  scale: number;
+  lambda: number;
+  nearLinear?: boolean;
 }
 
 export interface FitOutcome {
