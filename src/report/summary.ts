@@ -25,7 +25,9 @@ export function metricsTable(rows: [string, Metrics | null][], c: ChalkInstance)
 function selectionLine(r: TrainResult, sel: NonNullable<TrainResult['selection']>): string {
   if (sel.folds === 0) return 'start: too few rows to cross-validate, so the start was not chosen';
   const counts = sel.candidates?.map((c) => (c.near_linear ? `${c.units} near-linear` : String(c.units))).join(', ');
-  const units = sel.units_auto && counts ? `${counted(r.units, 'unit')} (of ${counts}), ` : '';
+  // A committee's members each have the chosen count; the model has all of theirs.
+  const chosen = r.committee?.units_per_member ?? r.units;
+  const units = sel.units_auto && counts ? `${counted(chosen, 'unit')} (of ${counts})${r.committee?.units_per_member ? ' per member' : ''}, ` : '';
   const ridge = r.ridge !== undefined ? `, ridge ${num(r.ridge, 2)}` : '';
   const how = sel.near_linear ? 'near-linear start (one unit per feature)' : `init scale ${num(r.init_scale ?? 1, 3)}`;
   return `start chosen by ${sel.folds}-fold cross-validation: ${units}${how}${ridge}; CV rmse ${num(sel.cv_rmse)}`;
@@ -41,6 +43,15 @@ function relevanceLines(r: TrainResult): string[] {
   return [`input scales chosen by cross-validation (${search.reason}): ${chosen}; CV rmse ${num(search.cv_rmse ?? null)} (all 1: ${num(search.baseline_cv_rmse ?? null)})`];
 }
 
+/** A committee's members and why it ran; under --committee auto why it did not; nothing for one model by choice (the default). */
+function committeeLines(r: TrainResult): string[] {
+  const k = r.committee;
+  if (!k) return [];
+  if (k.members === 0) return k.auto ? [`committee: none (${k.reason})`] : [];
+  const epochs = k.member_best_epoch?.join(', ') ?? '';
+  return [`committee: ${k.members} members of ${counted(k.units_per_member ?? 0, 'unit')} averaged (${k.reason}), each validated on its own fold; kept epochs ${epochs}`];
+}
+
 export function trainSummary(r: TrainResult, c: ChalkInstance, model?: ModelFile | null): string {
   const stopColor = r.stopped === 'diverged' ? c.red : r.stopped === 'interrupted' ? c.yellow : c.green;
   const lines = [
@@ -49,10 +60,12 @@ export function trainSummary(r: TrainResult, c: ChalkInstance, model?: ModelFile
     ...(r.restarts.count > 1 ? [`restarts: ${r.restarts.count}, best was start ${r.restarts.best}`] : []),
     ...(r.selection ? [selectionLine(r, r.selection)] : []),
     ...relevanceLines(r),
+    ...committeeLines(r),
     ...metricsTable(
       [
         ['train', r.train],
-        ['validation', r.validation],
+        // A committee's validation row: each row predicted by the member that did not train on it.
+        [r.committee && r.committee.members > 0 ? 'out-of-fold' : 'validation', r.validation],
       ],
       c,
     ),

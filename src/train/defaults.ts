@@ -2,6 +2,7 @@ import type { BasisName } from '../basis/index.js';
 import type { MissingPolicy } from '../data/index.js';
 import type { Solver } from './types.js';
 import type { OptimizerName } from './optimizer.js';
+import type { CommitteeSetting } from './committee-rule.js';
 import type { RelevanceSetting } from './relevance-rule.js';
 import { defaultThreads } from './parallel.js';
 import { assertBootstrapCount, assertRestartCount, assertUnitCount } from './workload.js';
@@ -50,6 +51,15 @@ export interface TrainSettings {
    * (docs/defaults.md). true / false (--relevance / --no-relevance) force it.
    */
   relevance: RelevanceSetting;
+  /**
+   * Average a committee of K models that take turns at the validation rows (committee.ts)
+   * instead of fitting one: 'auto' for fewer than COMMITTEE_ROWS rows (committee-rule.ts),
+   * a number K fixes the member count, 0 (the default) fits one model. In-memory only.
+   * Off by default although it measured better on the multi-feature benchmark: such a model
+   * has no standard errors, so predict --interval would stop working on small data by
+   * default, and on the one small 1-D sample set it was even (docs/defaults.md).
+   */
+  committee: CommitteeSetting;
   /** false (--no-intercept): b is fixed at 0. */
   intercept: boolean;
   /** --bootstrap B: B refits on resampled rows for the uncertainty (train/bootstrap.ts); 0: the delta method only. */
@@ -100,6 +110,7 @@ export const DEFAULTS: TrainSettings = {
   ridgeAuto: true,
   threads: 1,
   relevance: 'auto',
+  committee: 0,
   intercept: true,
   bootstrap: 0,
   tol: 1e-10,

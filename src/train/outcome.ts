@@ -15,7 +15,8 @@ import { runBootstrap } from './bootstrap.js';
 import type { TrainSettings } from './defaults.js';
 import type { FitRunner } from './fit-job.js';
 import { lmConverged } from './lm-fit.js';
-import { type EpochListener, runRestarts } from './restarts.js';
+import type { CommitteeReport, CommitteeRun } from './committee.js';
+import { type EpochListener, type RestartsOutcome, runRestarts } from './restarts.js';
 import { type SelectionReport, selectionReport } from './select.js';
 import type { Dataset, FitOutcome, StopReason } from './types.js';
 
@@ -48,6 +49,8 @@ export interface TrainResult {
   relevance_search?: RelevanceReport;
   /** The solver and, for lm, which convergence test stopped it (null for the descent solvers) and its iterations. */
   solver?: { name: string; stopped: string | null; iterations: number };
+  /** Whether a committee of models was averaged (committee.ts), why, and each member's part; in-memory training only. */
+  committee?: CommitteeReport;
   /** Standard errors of the stored parameters (docs/contract.md section 6); null when they cannot be estimated, or under --stream. */
   uncertainty?: UncertaintyReport | null;
 }
@@ -81,6 +84,8 @@ export interface PreparedRun {
   heldOut?: HeldOutRows;
   /** Runs the restarts and the bootstrap refits; refits need its pool context (the rows in memory). */
   fits: FitRunner;
+  /** Fits a committee (committee.ts) instead of the restarts: in memory, on small data. */
+  committee?: (hooks: RunHooks & { warn: (m: string) => void }) => Promise<CommitteeRun>;
   /** Metrics of the final model (null: training diverged) on the training and validation rows. */
   measure(model: ModelFile | null, stopped: StopReason): Promise<{ train: Metrics; validation: Metrics | null }>;
 }
@@ -107,7 +112,8 @@ export interface RunHooks {
  * carrying the result when every start diverged, and writes the model file otherwise.
  */
 export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, sink: WarningSink, hooks: RunHooks): Promise<{ result: TrainResult; model: ModelFile | null }> {
-  const r = await runRestarts(s.restarts, rng, run.scaling, run.fits, { onEpoch: hooks.onEpoch, onSearch: hooks.onSearch, shouldStop: hooks.shouldStop, warn: sink.warn });
+  const fitHooks = { onEpoch: hooks.onEpoch, onSearch: hooks.onSearch, shouldStop: hooks.shouldStop, warn: sink.warn };
+  const r: RestartsOutcome & Partial<CommitteeRun> = run.committee ? await run.committee(fitHooks) : await runRestarts(s.restarts, rng, run.scaling, run.fits, fitHooks);
   const chosen = r.best;
   // An interruption ends the run, whichever start had been best so far.
   const stopped: StopReason = chosen === null ? 'diverged' : r.interrupted ? 'interrupted' : chosen.stopped;
@@ -121,7 +127,8 @@ export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, 
     epochs: chosen?.epochs ?? 0,
     stopped,
     train: measured.train,
-    validation: measured.validation,
+    // A committee has no held-out rows: every row is predicted by the member that validated on it.
+    validation: r.report ? (r.validation ?? null) : measured.validation,
     timing: { load_s: round(run.loadSeconds), train_s: round(r.trainSeconds), epoch_s: round(r.trainSeconds / Math.max(r.epochsRun, 1)) },
     model: null,
     seed: s.seed,
@@ -133,13 +140,18 @@ export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, 
     init_scale: chosen?.initScale,
     ...(chosen?.selection ? { selection: selectionReport(chosen.selection, run.scaling, s.unitsAuto) } : {}),
     solver: { name: s.solver, stopped: chosen?.convergence ?? null, iterations: chosen?.epochs ?? 0 },
+    ...(r.report ? { committee: r.report } : {}),
   };
   if (model === null) {
     throw Object.assign(new TrainingError('training diverged: the loss or the parameters became non-finite', 'lower --lr (or --lr-theta), or try --optimizer adam'), {
       result,
     });
   }
-  if (run.fitRows) {
+  if (r.report) {
+    // The delta method needs w, b to be the ridge solution for the stored θ; an average of K solutions is not one.
+    sink.warn('no standard errors or intervals: a committee\'s averaged w, b are not one ridge solution for its stacked theta (--committee 0 fits one model with them)');
+    result.uncertainty = null;
+  } else if (run.fitRows) {
     const u = await uncertaintyOf(s, run, run.fitRows, model, chosen!, stopped, rng, sink.warn, hooks);
     result.uncertainty = u.report;
     if (u.interrupted) result.stopped = 'interrupted';

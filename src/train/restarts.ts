@@ -39,7 +39,6 @@ export async function runRestarts(
   fits: FitRunner,
   hooks: { onEpoch?: EpochListener; onSearch?: (done: number) => void; shouldStop?: () => boolean; warn: (m: string) => void },
 ): Promise<RestartsOutcome> {
-  const targetVariance = scaling === null ? 1 : scaling.y.std ** 2;
   const jobs: FitJob[] = Array.from({ length: restarts }, (_, r) => ({ kind: 'start', forks: rng.fork(r + 1).forks }));
   const done = new Array<boolean>(restarts).fill(false);
   let shown = 0;
@@ -54,15 +53,7 @@ export async function runRestarts(
       if (r !== shown) return;
       if ('search' in m) return hooks.onSearch?.(m.search);
       if (!onEpoch) return;
-      const e = m.epoch;
-      onEpoch({
-        ...e,
-        // Progress speaks the target's units, like the summary.
-        trainLoss: e.trainLoss * targetVariance,
-        validationLoss: e.validationLoss === null ? null : e.validationLoss * targetVariance,
-        restart: r + 1,
-        restarts,
-      });
+      onEpoch(inTargetUnits(m.epoch, scaling, r, restarts));
     },
   });
   if (results[0] === undefined) {
@@ -100,6 +91,12 @@ export async function runRestarts(
     }
   }
   return out;
+}
+
+/** Fit r's epoch (0-based r) as progress reports it: in the target's units, like the summary. */
+export function inTargetUnits(e: EpochReport, scaling: Scaling | null, r: number, of: number): Parameters<EpochListener>[0] {
+  const v = scaling === null ? 1 : scaling.y.std ** 2;
+  return { ...e, trainLoss: e.trainLoss * v, validationLoss: e.validationLoss === null ? null : e.validationLoss * v, restart: r + 1, restarts: of };
 }
 
 /** Restarts are compared by validation loss, or by training loss without a split. */

@@ -21,7 +21,7 @@ import { keepIfFinite, ridgeSolve } from './linear.js';
 import { modelTheta } from './objective.js';
 import type { Params } from './params.js';
 import { cvRidge, type Folds, type RidgeScore, startFolds } from './select.js';
-import type { StartSelection } from './types.js';
+import type { FixedStart, StartSelection } from './types.js';
 
 /** λ candidates on the standardised problem: from nearly plain least squares to heavy shrinkage. */
 export const RIDGE_GRID: readonly number[] = [1e-8, 1e-7, 1e-6, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1, 1];
@@ -140,6 +140,16 @@ export function* chooseStart(
   return { ...chosen.start, candidates, threshold: lowest.start.cv + lowest.se };
 }
 
+/**
+ * θ drawn as chooseStart draws the candidate `spec` names (the same fork for the same
+ * rows and seed), without a search: nothing is scored (cv NaN, 0 folds).
+ */
+function drawnStart(family: BasisFamily, x: Tensor, spec: FixedStart, rng: Rng): Start {
+  const near = spec.nearLinear && family.nearLinear;
+  const theta = near ? family.nearLinear!(x) : family.init(x, spec.units, rng.fork(2).fork(0), spec.scale);
+  return { theta, scale: spec.scale, lambda: spec.lambda, cv: Number.NaN, folds: 0, ...(near ? { nearLinear: true } : {}) };
+}
+
 /** How long a start search runs before its progress shows. */
 const QUIET_SEARCH_MS = 1000;
 
@@ -198,14 +208,24 @@ export function* initialParams(
   family: BasisFamily,
   x: Tensor,
   y: Float64Array,
-  opts: { units: number; unitGrid?: readonly number[]; ridge: number | 'auto'; initialTheta?: number[][]; initialLinear?: { w: number[]; b: number }; intercept?: boolean },
+  opts: {
+    units: number;
+    unitGrid?: readonly number[];
+    ridge: number | 'auto';
+    initialTheta?: number[][];
+    initialLinear?: { w: number[]; b: number };
+    intercept?: boolean;
+    fixedStart?: FixedStart;
+  },
   rng: Rng,
 ): Steps<{ params: Params; ridge: number; scale: number; start: Start }> {
   const given = opts.initialTheta ? family.unpack(opts.initialTheta, x.shape[1]) : undefined;
   const auto = opts.ridge === 'auto';
   const startRidge = opts.ridge === 'auto' ? 0 : Math.max(opts.ridge, MIN_START_RIDGE);
   const withIntercept = opts.intercept ?? true;
-  const start = yield* chooseStart(family, x, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, auto ? RIDGE_GRID : [startRidge], given, withIntercept);
+  const start = opts.fixedStart
+    ? drawnStart(family, x, opts.fixedStart, rng)
+    : yield* chooseStart(family, x, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, auto ? RIDGE_GRID : [startRidge], given, withIntercept);
   const raw = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
   const units = start.theta[0].shape[0];
   const params: Params = { w: Tensor.zeros([units]), b: Tensor.zeros([]), raw };

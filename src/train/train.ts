@@ -12,6 +12,8 @@ import { metrics } from '../model/metrics.js';
 import { predictRows, scaleInputs, scaleTarget } from '../model/predict.js';
 import { Rng } from '../util/rng.js';
 import { type DataSettings, IN_MEMORY_DEFAULTS, resolveSettings, type SettingsInput, type TrainSettings } from './defaults.js';
+import { runCommittee } from './committee.js';
+import { committeeDecision } from './committee-rule.js';
 import { type FitContext, runFitJob } from './fit-job.js';
 import { loadInitModel } from './init-model.js';
 import { completeRun, nanMetrics, type RelevanceReport, type TrainResult, type WarningSink } from './outcome.js';
@@ -97,7 +99,16 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
   if (s.basis === 'poly') assertPositiveFeatures(table, 'poly');
 
   const rng = new Rng(s.seed);
-  const split = splitRows(table, s.valSplit, () => rng.next());
+  const committee = committeeDecision(s.committee, {
+    rows: table.n,
+    valSplit: s.valSplit,
+    restarts: s.restarts,
+    bootstrap: s.bootstrap,
+    init: options.init !== undefined,
+    solver: s.solver,
+  });
+  // A committee takes its validation rows in turns from every row (committee.ts): none are split off here.
+  const split = splitRows(table, committee.members > 0 ? 0 : s.valSplit, () => rng.next());
   const stats = standardization(table, split.train);
   if (stats.constantTarget) warn(`target '${table.target}' is constant: there is nothing to fit and r2 is reported as null`);
   for (const f of stats.constantFeatures) warn(`feature '${f}' is constant over the training rows and carries no information`);
@@ -150,11 +161,14 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
       measure: async (m) => ({ train: measureOn(m, trainRows), validation: valRows ? measureOn(m, valRows) : null }),
       fitRows: trainSet,
       ...(valRows ? { heldOut: valRows } : {}),
+      ...(committee.members > 0 ? { committee: (hooks) => runCommittee(committee, here, family, trainRows, scaling, rng, hooks) } : {}),
     },
     rng,
     sink,
     options,
   );
+  // One model by choice (the default) is nothing to report; under auto, why none ran is.
+  if (committee.auto && committee.members === 0) result.committee = { auto: true, members: 0, reason: committee.reason };
   if (relevance) result.relevance = Object.fromEntries(table.features.map((f, k) => [f, relevance[k]]));
   // One feature has nothing to weigh: no key, as with --stream, which never searches.
   if (table.d > 1) result.relevance_search = relevanceReport(decision, searched, scaling);

@@ -54,6 +54,8 @@ export interface FitOptions extends EpochControl {
   ridge: number | 'auto';
   /** Start from these θ rows (model-file layout) instead of the data-driven initialisation. */
   initialTheta?: number[][];
+  /** Draw the start these settings name instead of searching (a committee member, committee.ts). */
+  fixedStart?: FixedStart;
   /** With initialTheta (--init MODEL): the model file's w and b, where the solver descends on them (gd). */
   initialLinear?: { w: number[]; b: number };
   /** false (--no-intercept): b is fixed at 0. */
@@ -62,6 +64,14 @@ export interface FitOptions extends EpochControl {
   tol?: number;
   /** Threads computing each gradient (data-parallel over fixed chunks; the result does not depend on it). Default 1. */
   threads?: number;
+}
+
+/** A start chosen elsewhere (a committee's one search, committee.ts): its unit count, init scale and λ, or the near-linear start. */
+export interface FixedStart {
+  units: number;
+  scale: number;
+  lambda: number;
+  nearLinear?: boolean;
 }
 
 export interface FitOutcome {

@@ -4,6 +4,7 @@ import { UsageError } from '../../errors.js';
 import { BASIS_NAMES } from '../../model/types.js';
 import { DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption, type UnitsOption } from '../../train/defaults.js';
 import { optimizerNames } from '../../train/optimizer.js';
+import { AUTO_MEMBERS, COMMITTEE_ROWS, type CommitteeSetting } from '../../train/committee-rule.js';
 import { ROWS_PER_SCALE } from '../../train/relevance-rule.js';
 import { batchSize, fileArg, fraction, integer, list, nonNegativeInteger, outputPath, positiveFinite, positiveInteger, single } from '../options.js';
 import type { TrainArgs } from '../run/train.js';
@@ -56,6 +57,7 @@ export function trainOptions(y: Argv): Argv {
       .option('val-split', { group: OPT, describe: 'fraction of rows held out for validation', default: DEFAULTS.valSplit, coerce: single(fraction('val-split')) })
       .option('patience', { group: OPT, describe: 'stop after this many epochs without validation improvement and keep the best (0: never)', default: DEFAULTS.patience ?? 0, coerce: single(nonNegativeInteger('patience')) })
       .option('restarts', { group: OPT, describe: 'seeded starts; the best by validation loss is kept', default: DEFAULTS.restarts, coerce: single(positiveInteger('restarts')) })
+      .option('committee', { group: OPT, describe: `average K models, each validated on its own 1/K of the rows, instead of one ('auto': ${AUTO_MEMBERS} members below ${COMMITTEE_ROWS} rows; 0: one model, with standard errors)`, defaultDescription: String(DEFAULTS.committee), coerce: single(committeeOption) })
       .option('bootstrap', { group: OPT, describe: 'B refits on resampled rows: standard errors and percentile intervals from them (0: the delta method only; see the README, Uncertainty)', default: DEFAULTS.bootstrap, coerce: single(nonNegativeInteger('bootstrap')) })
       .option('threads', { group: OPT, describe: 'threads per gradient (default: the number of cores); with --restarts or --bootstrap, fits at once, one thread each; the model does not depend on it', coerce: single(positiveInteger('threads')) })
       .option('seed', { group: OPT, describe: 'seed for all randomness', default: DEFAULTS.seed, coerce: single(integer('seed')) })
@@ -74,6 +76,16 @@ function unitsOption(v: unknown): UnitsOption {
   const n = typeof v === 'number' ? v : Number(text);
   if (text === '' || !Number.isSafeInteger(n) || n <= 0) {
     throw new UsageError(`--units must be 'auto' or a positive whole number, got '${v}'`, 'e.g. --units auto (the default) or --units 20');
+  }
+  return n;
+}
+
+function committeeOption(v: unknown): CommitteeSetting {
+  const text = String(v).trim();
+  if (text === 'auto') return 'auto';
+  const n = typeof v === 'number' ? v : Number(text);
+  if (text === '' || !Number.isSafeInteger(n) || n < 0) {
+    throw new UsageError(`--committee must be 'auto' or a whole number of at least 0, got '${v}'`, 'e.g. --committee auto (the default), --committee 10, or --committee 0 for one model');
   }
   return n;
 }

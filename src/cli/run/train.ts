@@ -50,6 +50,8 @@ export interface TrainArgs {
   /** Omitted: train()'s default (varpro in memory, gd with --stream). */
   solver?: string;
   restarts: number;
+  /** Absent: the trainer's auto rule. */
+  committee?: number | 'auto';
   bootstrap: number;
   ridge: RidgeOption;
   header: boolean;
@@ -119,6 +121,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
       standardize: a.standardize,
       relevance: a.relevance,
       restarts: a.restarts,
+      committee: a.committee,
       bootstrap: a.bootstrap,
       // The trainer caps the count at the cores and the work, with a warning for an asked-for count.
       threads: a.threads ?? 'auto',

@@ -1,0 +1,71 @@
+/** `basisfit train` on small data: --committee auto (the rule), K and 0 (the default), in the JSON and the summary. */
+import { beforeAll, describe, expect, it } from 'vitest';
+import { AUTO_MEMBERS, COMMITTEE_ROWS } from '../../src/train/committee-rule.js';
+import { type CliResult, describeRun, HOOK_TIMEOUT_MS, parseJsonOutput, runCli } from '../helpers/cli.js';
+import { uniform, writeCsv } from '../helpers/datasets.js';
+import { useTmpdir } from '../helpers/tmp.js';
+
+const tmp = useTmpdir('basisfit-cli-committee-');
+
+interface CommitteeDoc {
+  units: number;
+  validation: { n: number } | null;
+  committee?: { auto: boolean; members: number; reason: string; units_per_member?: number; member_validation_rmse?: number[] };
+}
+
+/** y = sin(2·x1) + x2: 36 rows of 2 features. */
+function file(): string {
+  const u = uniform(5);
+  const rows = Array.from({ length: 36 }, () => {
+    const x = [4 * u() - 2, 4 * u() - 2];
+    return [...x, Math.sin(2 * x[0]) + x[1] + 0.1 * (u() - 0.5)];
+  });
+  return writeCsv(tmp.file('small.csv'), ['a', 'b', 'y'], rows);
+}
+
+describe('train --committee', () => {
+  const runs: Record<string, CliResult> = {};
+  beforeAll(async () => {
+    const csv = file();
+    const common = ['train', csv, '--epochs', '5', '--out', tmp.file('m.json')];
+    const [auto, off, three, summary, plain, bad] = await Promise.all([
+      runCli([...common, '--committee', 'auto', '--json', '--quiet']),
+      runCli([...common, '--json', '--quiet']),
+      runCli([...common, '--committee', '3', '--json', '--quiet']),
+      runCli([...common, '--committee', 'auto', '--quiet']),
+      runCli([...common, '--quiet']),
+      runCli([...common, '--committee', 'two']),
+    ]);
+    Object.assign(runs, { auto, off, three, summary, plain, bad });
+  }, HOOK_TIMEOUT_MS);
+
+  it('--committee auto averages members on small data and says why in the JSON', () => {
+    expect(runs.auto.code, describeRun(runs.auto)).toBe(0);
+    const doc = parseJsonOutput<CommitteeDoc>(runs.auto);
+    expect(doc.committee).toMatchObject({ auto: true, members: AUTO_MEMBERS, reason: `auto: 36 rows < ${COMMITTEE_ROWS}` });
+    expect(doc.units).toBe(AUTO_MEMBERS * doc.committee!.units_per_member!);
+    expect(doc.committee!.member_validation_rmse).toHaveLength(AUTO_MEMBERS);
+    expect(doc.validation!.n).toBe(36);
+  });
+
+  it('the default fits one model, --committee K fits K', () => {
+    const off = parseJsonOutput<CommitteeDoc>(runs.off);
+    expect(off.committee).toBeUndefined();
+    expect(off.validation!.n).toBeLessThan(36);
+    const three = parseJsonOutput<CommitteeDoc>(runs.three);
+    expect(three.committee).toMatchObject({ auto: false, members: 3, reason: '--committee 3' });
+  });
+
+  it('the summary names the committee and the rule, and scores out-of-fold', () => {
+    expect(runs.summary.code, describeRun(runs.summary)).toBe(0);
+    expect(runs.summary.stdout).toMatch(new RegExp(`committee: ${AUTO_MEMBERS} members of \\d+ units averaged \\(auto: 36 rows < ${COMMITTEE_ROWS}\\)`));
+    expect(runs.summary.stdout).toMatch(/out-of-fold +36 /);
+    expect(runs.plain.stdout).not.toMatch(/^committee:/m);
+    expect(runs.plain.stdout).toMatch(/validation +\d+ /);
+  });
+
+  it('rejects a member count that is not a whole number', () => {
+    expect(runs.bad.code).toBe(2);
+    expect(runs.bad.stderr).toContain("--committee must be 'auto' or a whole number");
+  });
+});
