@@ -14,6 +14,7 @@ import { type Metrics, metrics } from '../model/metrics.js';
 import { predictTensor } from '../model/predict.js';
 import type { JobHooks } from '../util/pool.js';
 import type { Rng } from '../util/rng.js';
+import type { CommitteeMembers } from '../uncertainty/committee.js';
 import type { CommitteeDecision } from './committee-rule.js';
 import { type FitContext, type FitMessage, runFitJob } from './fit-job.js';
 import { resample } from './resample.js';
@@ -39,6 +40,8 @@ export interface CommitteeReport {
 
 export interface CommitteeRun extends RestartsOutcome {
   report: CommitteeReport;
+  /** The kept members' folds and b's, for their standard errors (uncertainty/committee.ts). */
+  members: CommitteeMembers;
   /** Every row predicted by the member that did not train on it (out-of-fold), in the target's units. */
   validation: Metrics | null;
 }
@@ -75,6 +78,8 @@ export async function runCommittee(
   const { start } = found;
   const spec: FixedStart = { units: start.theta[0].shape[0], scale: start.scale, lambda: found.ridge, ...(start.nearLinear ? { nearLinear: true } : {}) };
   const members: FitOutcome[] = [];
+  // Each row's fold as an index into `members`; a left-out member's rows trained every kept one.
+  const kept = new Map<number, number>();
   const memberRmse: number[] = [];
   const oofPred = new Float64Array(all.n);
   let trainSeconds = 0;
@@ -101,6 +106,7 @@ export async function runCommittee(
       hooks.warn(`committee member ${k + 1} of ${K} diverged and is left out`);
       continue;
     }
+    kept.set(k, members.length);
     members.push(outcome);
     const pred = memberPredictions(family, outcome, resample(all, held));
     for (let i = 0; i < held.length; i++) oofPred[held[i]] = pred[i];
@@ -118,6 +124,7 @@ export async function runCommittee(
     trainSeconds,
     epochsRun: members.reduce((s, m) => s + m.epochs, 0),
     validation: complete ? metrics(toTarget(oofPred, scaling), raw.y) : null,
+    members: { fold: fold.map((f) => kept.get(f) ?? members.length), b: members.map((m) => m.b) },
     report: {
       auto: decision.auto,
       members: K,

@@ -55,9 +55,9 @@ export interface TrainSettings {
    * Average a committee of K models that take turns at the validation rows (committee.ts)
    * instead of fitting one: 'auto' for fewer than COMMITTEE_ROWS rows (committee-rule.ts),
    * a number K fixes the member count, 0 (the default) fits one model. In-memory only.
-   * Off by default although it measured better on the multi-feature benchmark: such a model
-   * has no standard errors, so predict --interval would stop working on small data by
-   * default, and on the one small 1-D sample set it was even (docs/defaults.md).
+   * Off by default although it measured better on the multi-feature benchmark: its intervals
+   * cover but are far wider than one model's where the start picked a near-zero λ, and on the
+   * one small 1-D sample set it was even (docs/defaults.md).
    */
   committee: CommitteeSetting;
   /** false (--no-intercept): b is fixed at 0. */

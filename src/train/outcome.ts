@@ -15,6 +15,7 @@ import { runBootstrap } from './bootstrap.js';
 import type { TrainSettings } from './defaults.js';
 import type { FitRunner } from './fit-job.js';
 import { lmConverged } from './lm-fit.js';
+import type { CommitteeMembers } from '../uncertainty/committee.js';
 import type { CommitteeReport, CommitteeRun } from './committee.js';
 import { type EpochListener, type RestartsOutcome, runRestarts } from './restarts.js';
 import { type SelectionReport, selectionReport } from './select.js';
@@ -147,12 +148,8 @@ export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, 
       result,
     });
   }
-  if (r.report) {
-    // The delta method needs w, b to be the ridge solution for the stored θ; an average of K solutions is not one.
-    sink.warn('no standard errors or intervals: a committee\'s averaged w, b are not one ridge solution for its stacked theta (--committee 0 fits one model with them)');
-    result.uncertainty = null;
-  } else if (run.fitRows) {
-    const u = await uncertaintyOf(s, run, run.fitRows, model, chosen!, stopped, rng, sink.warn, hooks);
+  if (run.fitRows) {
+    const u = await uncertaintyOf(s, run, run.fitRows, model, chosen!, stopped, rng, sink.warn, hooks, r.members);
     result.uncertainty = u.report;
     if (u.interrupted) result.stopped = 'interrupted';
   } else result.uncertainty = null;
@@ -177,6 +174,7 @@ async function uncertaintyOf(
   rng: Rng,
   warn: (m: string) => void,
   hooks: RunHooks,
+  committee?: CommitteeMembers,
 ): Promise<{ report: UncertaintyReport | null; interrupted: boolean }> {
   // lm reports 'early-stop' when a convergence test ends it: that is a stationary point, which the full covariance needs.
   const settled = lmConverged(chosen.convergence) ? 'converged' : stopped;
@@ -184,7 +182,7 @@ async function uncertaintyOf(
   const delta =
     stopped === 'interrupted'
       ? null
-      : await computeUncertaintyUnlessStopped({ model, x: rows.x, y: rows.y, n: rows.n, ridge: chosen.ridge ?? s.ridge, stopped: settled }, hooks.shouldStop);
+      : await computeUncertaintyUnlessStopped({ model, x: rows.x, y: rows.y, n: rows.n, ridge: chosen.ridge ?? s.ridge, stopped: settled, ...(committee ? { committee } : {}) }, hooks.shouldStop);
   if (delta === null) {
     warn('interrupted: the model is saved without standard errors (predict --interval needs them; train again to the end)');
     return { report: null, interrupted: true };

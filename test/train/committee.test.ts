@@ -93,7 +93,9 @@ describe('committee model', () => {
     // Every row trained some member: no held-out rows, and the validation metrics are out-of-fold over all 40.
     expect(a.rows.validation).toBeNull();
     expect(a.result.validation!.n).toBe(40);
-    expect(a.result.uncertainty).toBeNull();
+    // Standard errors conditional on theta from the members' own ridge smoothers (uncertainty/committee.ts), stored for predict --interval.
+    expect(a.result.uncertainty!.method).toBe(`linear-in-w given theta, committee of ${AUTO_MEMBERS} (ridge sandwich, effective dof)`);
+    expect(a.model!.uncertainty!.factor).toHaveLength(a.model!.w.length + 1);
     expect(b.result).toEqual(expect.objectContaining({ committee: k }));
     // The default is one model, with its standard errors.
     const single = await train({ file, basis: 'rbf', epochs: 20, out: null });
