@@ -72,7 +72,9 @@ export function diagnose(model: ModelFile, x: Float64Array, n: number): Diagnost
   const saturated = model.basis === 'tanh' ? saturatedUnits(model.theta, u, n, d) : [];
   const collapsed = model.basis === 'rbf' ? collapsedUnits(model.theta, u, n, d) : [];
   const exploded = model.basis === 'rbf' ? explodedUnits(phi, n, J) : [];
-  const duplicates = duplicatePairs(phi, n, J, mean, sd);
+  // A committee's members start from the same settings, so units of different members alike are expected, not waste.
+  const members = typeof model.training.committee === 'number' ? model.training.committee : 1;
+  const duplicates = duplicatePairs(phi, n, J, mean, sd, J / members);
 
   const flag = (list: number[], f: UnitFlag) => {
     for (const unit of list) units[unit - 1].flags.push(f);
@@ -141,14 +143,16 @@ function medianNeighbourGap(u: Float64Array, n: number, d: number): number {
   return median * (rows.length / n) ** (1 / d);
 }
 
-function duplicatePairs(phi: Float64Array, n: number, J: number, mean: number[], sd: number[]): [number, number][] {
+/** Pairs within one block of `group` consecutive units (one committee member; all J for one model). */
+function duplicatePairs(phi: Float64Array, n: number, J: number, mean: number[], sd: number[], group: number): [number, number][] {
   const rows = evenSubset(n);
   // Constant units have no correlation; they show up as saturated or exploded instead.
   const live = sd.map((s, j) => s > 1e-9 * (1 + Math.abs(mean[j])));
   const pairs: [number, number][] = [];
   for (let a = 0; a < J; a++) {
     if (!live[a]) continue;
-    for (let b = a + 1; b < J; b++) {
+    const end = (Math.floor(a / group) + 1) * group;
+    for (let b = a + 1; b < end; b++) {
       if (!live[b]) continue;
       let cov = 0;
       for (const r of rows) cov += (phi[r * J + a] - mean[a]) * (phi[r * J + b] - mean[b]);

@@ -118,7 +118,7 @@ export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, 
   const chosen = r.best;
   // An interruption ends the run, whichever start had been best so far.
   const stopped: StopReason = chosen === null ? 'diverged' : r.interrupted ? 'interrupted' : chosen.stopped;
-  const model = chosen === null ? null : buildModel(s, run, chosen);
+  const model = chosen === null ? null : buildModel(s, run, chosen, r.members?.b.length);
   const measured = await run.measure(model, stopped);
   const result: TrainResult = {
     basis: s.basis,
@@ -226,7 +226,8 @@ function keepDelta(model: ModelFile, delta: UncertaintyOutcome, warn: (m: string
   return delta.report;
 }
 
-function buildModel(s: TrainSettings, run: PreparedRun, o: FitOutcome): ModelFile {
+/** `members`: the model is the average of this many committee members, J / members units each. */
+function buildModel(s: TrainSettings, run: PreparedRun, o: FitOutcome, members?: number): ModelFile {
   return {
     format: 'basisfit-model',
     version: MODEL_VERSION,
@@ -237,7 +238,7 @@ function buildModel(s: TrainSettings, run: PreparedRun, o: FitOutcome): ModelFil
     w: o.w,
     b: o.b,
     scaling: run.scaling,
-    training: trainingRecord(s, o, run.rows),
+    training: { ...trainingRecord(s, o, run.rows), ...(members ? { committee: members } : {}) },
     history: o.history,
   };
 }

@@ -1,3 +1,4 @@
+import { diagnose } from '../../src/report/diagnostics.js';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { families } from '../../src/basis/index.js';
@@ -96,6 +97,13 @@ describe('committee model', () => {
     // Standard errors conditional on theta from the members' own ridge smoothers (uncertainty/committee.ts), stored for predict --interval.
     expect(a.result.uncertainty!.method).toBe(`linear-in-w given theta, committee of ${AUTO_MEMBERS} (ridge sandwich, effective dof)`);
     expect(a.model!.uncertainty!.factor).toHaveLength(a.model!.w.length + 1);
+    // The file says it is a committee's average, and the diagnostics pair units within a member only (members start alike).
+    expect(a.model!.training.committee).toBe(AUTO_MEMBERS);
+    const per = k.units_per_member!;
+    const alike = diagnose(a.model!, a.rows.train.x, a.rows.train.n).duplicates;
+    expect(alike.every(([u, v]) => Math.floor((u - 1) / per) === Math.floor((v - 1) / per))).toBe(true);
+    const asOne = diagnose({ ...a.model!, training: { ...a.model!.training, committee: undefined } }, a.rows.train.x, a.rows.train.n).duplicates;
+    expect(asOne.length).toBeGreaterThan(alike.length);
     expect(b.result).toEqual(expect.objectContaining({ committee: k }));
     // The default is one model, with its standard errors.
     const single = await train({ file, basis: 'rbf', epochs: 20, out: null });
