@@ -12,7 +12,7 @@
  * for one model. Committees run on small data (at most a few hundred rows and units), so
  * everything here is dense.
  */
-import type { UncertaintyInput } from './covariance.js';
+import type { ModelFile } from '../model/types.js';
 import { symmetricInverse } from './linalg.js';
 
 export interface CommitteeMembers {
@@ -33,10 +33,20 @@ export interface CommitteeAnalysis {
   condition: number;
 }
 
+/** What of the fit the committee's covariance reads (covariance.ts's UncertaintyInput has it). */
+export interface CommitteeFit {
+  model: ModelFile;
+  /** The training rows' targets, in the model's units. */
+  y: Float64Array;
+  n: number;
+  /** The trainer's λ of the mean objective. */
+  ridge: number;
+}
+
 export type CommitteeAttempt = { ok: true; a: CommitteeAnalysis } | { ok: false; reason: string };
 
 /** `J`: the stored model's (w, b) Jacobian on the N rows (N × (J + 1), the b column last). */
-export function committeeCovariance(input: UncertaintyInput, members: CommitteeMembers, J: Float64Array, rss: number, maxCondition: number): CommitteeAttempt {
+export function committeeCovariance(input: CommitteeFit, members: CommitteeMembers, J: Float64Array, rss: number, maxCondition: number): CommitteeAttempt {
   const { model, n, y } = input;
   const K = members.b.length;
   const jw = model.w.length;
@@ -53,7 +63,11 @@ export function committeeCovariance(input: UncertaintyInput, members: CommitteeM
     const nk = rows.length;
     const cols = Array.from({ length: q }, (_, c) => (c < per ? k * per + c : jw));
     const Phi = new Float64Array(nk * q);
-    rows.forEach((i, r) => cols.forEach((col, c) => (Phi[r * q + c] = J[i * p + col])));
+    rows.forEach((i, r) => {
+      cols.forEach((col, c) => {
+        Phi[r * q + c] = J[i * p + col];
+      });
+    });
     const H = new Float64Array(q * q);
     for (let r = 0; r < nk; r++) for (let a = 0; a < q; a++) for (let b = 0; b < q; b++) H[a * q + b] += Phi[r * q + a] * Phi[r * q + b];
     for (let a = 0; a < per; a++) H[a * q + a] += nk * input.ridge;
