@@ -69,33 +69,20 @@ export function trainOptions(y: Argv): Argv {
       .option('expect', { group: OUT, type: 'string', array: true, describe: 'a check for CI, e.g. "validation.rmse<=0.12" (repeatable; exit 3 if one fails)' });
 }
 
-/** --ridge: 'auto' or a finite λ ≥ 0. */
-function unitsOption(v: unknown): UnitsOption {
-  const text = String(v).trim();
-  if (text === 'auto') return 'auto';
-  const n = typeof v === 'number' ? v : Number(text);
-  if (text === '' || !Number.isSafeInteger(n) || n <= 0) {
-    throw new UsageError(`--units must be 'auto' or a positive whole number, got '${v}'`, 'e.g. --units auto (the default) or --units 20');
-  }
-  return n;
+/**
+ * An option that takes 'auto' or a number: `valid` says which numbers, `what` names them in
+ * the error line and `hint` is its fix.
+ */
+function autoOr(option: string, valid: (n: number) => boolean, what: string, hint: string): (v: unknown) => 'auto' | number {
+  return (v) => {
+    const text = String(v).trim();
+    if (text === 'auto') return 'auto';
+    const n = typeof v === 'number' ? v : Number(text);
+    if (text === '' || !valid(n)) throw new UsageError(`--${option} must be 'auto' or ${what}, got '${v}'`, hint);
+    return n;
+  };
 }
 
-function committeeOption(v: unknown): CommitteeSetting {
-  const text = String(v).trim();
-  if (text === 'auto') return 'auto';
-  const n = typeof v === 'number' ? v : Number(text);
-  if (text === '' || !Number.isSafeInteger(n) || n < 0) {
-    throw new UsageError(`--committee must be 'auto' or a whole number of at least 0, got '${v}'`, 'e.g. --committee auto (the default), --committee 10, or --committee 0 for one model');
-  }
-  return n;
-}
-
-function ridgeOption(v: unknown): RidgeOption {
-  const text = String(v).trim();
-  if (text === 'auto') return 'auto';
-  const n = typeof v === 'number' ? v : Number(text);
-  if (text === '' || !Number.isFinite(n) || n < 0) {
-    throw new UsageError(`--ridge must be 'auto' or a finite number of at least 0, got '${v}'`, 'e.g. --ridge auto (the default) or --ridge 0.001');
-  }
-  return n;
-}
+const unitsOption: (v: unknown) => UnitsOption = autoOr('units', (n) => Number.isSafeInteger(n) && n > 0, 'a positive whole number', 'e.g. --units auto (the default) or --units 20');
+const committeeOption: (v: unknown) => CommitteeSetting = autoOr('committee', (n) => Number.isSafeInteger(n) && n >= 0, 'a whole number of at least 0', 'e.g. --committee auto, --committee 10, or --committee 0 for one model');
+const ridgeOption: (v: unknown) => RidgeOption = autoOr('ridge', (n) => Number.isFinite(n) && n >= 0, 'a finite number of at least 0', 'e.g. --ridge auto (the default) or --ridge 0.001');
