@@ -122,5 +122,6 @@ export function envNumber(name, fallback) {
 
 export function envList(name, fallback) {
   const v = process.env[name];
-  return v === undefined || v === '' ? fallback : v.split(',').map((s) => s.trim()).filter(Boolean);
+  // Set but empty means none (e.g. BENCH_TIMEFIT_SOLVERS='' times no extra solver), not the fallback.
+  return v === undefined ? fallback : v.split(',').map((s) => s.trim()).filter(Boolean);
 }
