@@ -6,9 +6,13 @@
 //
 //   npm run build && node bench/multi.mjs [--basis rbf,tanh] [--seeds 1,2,3,4,5] [--only a,b]
 //                                          [--set key=value ...] [--levers] [--json PATH]
+//                                          [--data DIR] [--reference PATH]
 //   node bench/run.mjs multi               the same through the bench runner (seed 1)
 //
-// BENCH_MULTI_REFERENCE=PATH reads the references from another file.
+// --data DIR takes the sets from another folder laid out like data/multi/ (e.g. data/heldout,
+// the held-out suite); its references are then bench/reference/<folder name>_results.json
+// (multi_reference.py --data DIR writes that file). --reference PATH, or
+// BENCH_MULTI_REFERENCE=PATH, reads the references from another file.
 //
 // --seeds trains once per seed (validation split and init) and reports the mean test RMSE and
 // the worst ratio; --set passes a TrainOptions field to every run (e.g. --set valSplit=0);
@@ -19,14 +23,14 @@
 // test RMSE at most TARGET × the best reference on every set.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { predictRows } from '../dist/model/predict.js';
 import { train } from '../dist/train/train.js';
 import { csvLines, parseValue, rmse } from './quality-common.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const DATA = join(ROOT, 'data', 'multi');
+const DEFAULT_DATA = join(ROOT, 'data', 'multi');
 const TARGET = 1.05;
 /** Training rows below which a set counts as small (for the levers summary). */
 const SMALL = 200;
@@ -43,12 +47,12 @@ const LEVERS = [
 
 function usage(message) {
   console.error(`bench/multi.mjs: ${message}`);
-  console.error("usage: node bench/multi.mjs [--basis rbf,tanh] [--seeds 1,2] [--only a,b] [--set key=value ...] [--levers | --lever 'label=key:value,...' ...] [--json PATH]");
+  console.error("usage: node bench/multi.mjs [--basis rbf,tanh] [--seeds 1,2] [--only a,b] [--set key=value ...] [--levers | --lever 'label=key:value,...' ...] [--json PATH] [--data DIR] [--reference PATH]");
   process.exit(2);
 }
 
 function parseArgs(argv) {
-  const args = { bases: ['rbf', 'tanh'], set: {}, only: null, seeds: [1], levers: false, json: null };
+  const args = { bases: ['rbf', 'tanh'], set: {}, only: null, seeds: [1], levers: false, json: null, data: DEFAULT_DATA, reference: null };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = () => {
@@ -79,6 +83,8 @@ function parseArgs(argv) {
       args.leverList = [...(args.leverList ?? []), { label: spec.slice(0, eq), set }];
     }
     else if (a === '--json') args.json = value();
+    else if (a === '--data') args.data = resolve(value());
+    else if (a === '--reference') args.reference = resolve(value());
     else usage(`unknown argument '${a}'`);
   }
   for (const b of args.bases) if (!['rbf', 'tanh', 'poly'].includes(b)) usage(`unknown basis '${b}'`);
@@ -86,9 +92,9 @@ function parseArgs(argv) {
 }
 
 /** Train on the split's training rows, score the test rows (as bench/defaults.mjs does). */
-async function evaluate(entry, basis, options, dir) {
-  const text = await readFile(join(DATA, entry.file), 'utf8');
-  const split = JSON.parse(await readFile(join(DATA, entry.split), 'utf8'));
+async function evaluate(data, entry, basis, options, dir) {
+  const text = await readFile(join(data, entry.file), 'utf8');
+  const split = JSON.parse(await readFile(join(data, entry.split), 'utf8'));
   const { header, rows } = csvLines(text);
   if (rows.length !== split.rows) throw new Error(`${entry.split}: split is for ${split.rows} rows, ${entry.file} has ${rows.length}`);
   const isTest = new Uint8Array(rows.length);
@@ -120,7 +126,7 @@ async function runAll(sets, references, args, extra, dir, onRow) {
     const ref = references[entry.name].best;
     for (const basis of args.bases) {
       const runs = [];
-      for (const seed of args.seeds) runs.push(await evaluate(entry, basis, { ...args.set, ...extra, seed }, dir));
+      for (const seed of args.seeds) runs.push(await evaluate(args.data, entry, basis, { ...args.set, ...extra, seed }, dir));
       const mean = runs.reduce((s, r) => s + r.rmse, 0) / runs.length;
       const row = {
         dataset: entry.name,
@@ -218,10 +224,11 @@ function leverTable(byLever, args) {
 }
 
 const args = parseArgs(process.argv.slice(2));
-const manifest = JSON.parse(await readFile(join(DATA, 'datasets.json'), 'utf8'));
-const references = JSON.parse(await readFile(process.env.BENCH_MULTI_REFERENCE ?? join(ROOT, 'bench', 'reference', 'multi_results.json'), 'utf8'));
+const manifest = JSON.parse(await readFile(join(args.data, 'datasets.json'), 'utf8'));
+const referenceFile = args.reference ?? process.env.BENCH_MULTI_REFERENCE ?? join(ROOT, 'bench', 'reference', `${basename(args.data)}_results.json`);
+const references = JSON.parse(await readFile(referenceFile, 'utf8').catch(() => usage(`no references at ${referenceFile}: run bench/reference/multi_reference.py --data DIR, or pass --reference`)));
 const sets = manifest.filter((e) => !args.only || args.only.includes(e.name));
-for (const e of sets) if (!references[e.name]) usage(`no reference for '${e.name}': run bench/reference/multi_reference.py`);
+for (const e of sets) if (!references[e.name]) usage(`no reference for '${e.name}' in ${referenceFile}: run bench/reference/multi_reference.py${args.data === DEFAULT_DATA ? '' : ` --data ${args.data}`}`);
 const dir = await mkdtemp(join(tmpdir(), 'basisfit-multi-'));
 const load0 = loadavg()[0];
 const started = performance.now();
@@ -249,6 +256,7 @@ try {
 }
 const seconds = (performance.now() - started) / 1000;
 const note = `\n\n\`${command}\`: seeds ${args.seeds.join(',')}, ${seconds.toFixed(0)} s wall, load average ${load0.toFixed(1)} before, ${loadavg()[0].toFixed(1)} after.`;
-markdown = `### Multi-feature benchmark (bench/multi.mjs${args.levers ? ' --levers' : ''})\n\n${markdown}${note}`;
+const suite = args.data === DEFAULT_DATA ? '' : `, ${basename(args.data)}`;
+markdown = `### Multi-feature benchmark (bench/multi.mjs${args.levers ? ' --levers' : ''}${suite})\n\n${markdown}${note}`;
 console.log(markdown);
-if (args.json) await writeFile(args.json, `${JSON.stringify({ part: 'multi', seeds: args.seeds, bases: args.bases, target: TARGET, rows: raw, markdown }, null, 2)}\n`);
+if (args.json) await writeFile(args.json, `${JSON.stringify({ part: 'multi', data: args.data, seeds: args.seeds, bases: args.bases, target: TARGET, rows: raw, markdown }, null, 2)}\n`);

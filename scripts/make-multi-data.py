@@ -83,7 +83,7 @@ def round_half_up(v):
     return math.floor(v + 0.5)
 
 
-def write_split(name, file, n):
+def write_split(name, file, n, out=OUT):
     seed = fnv1a(name)
     test = test_rows(n, seed)
     head = {
@@ -101,7 +101,7 @@ def write_split(name, file, n):
     body = json.dumps(head, indent=2)
     assert body.endswith("\n}")
     body = body[: -len("\n}")]
-    (SPLITS / f"{name}.json").write_text(f"{body},\n  \"test\": [{', '.join(map(str, test))}]\n}}\n")
+    (out / "splits" / f"{name}.json").write_text(f"{body},\n  \"test\": [{', '.join(map(str, test))}]\n}}\n")
     return test
 
 
@@ -128,9 +128,9 @@ def subsample(name, table):
     return table[keep], n
 
 
-def write_csv(name, header, table):
+def write_csv(name, header, table, out=OUT):
     lines = [",".join(header)] + [",".join(fmt(v) for v in row) for row in table]
-    (OUT / f"{name}.csv").write_text("\n".join(lines) + "\n")
+    (out / f"{name}.csv").write_text("\n".join(lines) + "\n")
 
 
 # Real data from R: name -> (source, licence, note).

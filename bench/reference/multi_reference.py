@@ -4,16 +4,21 @@
 Run from the repository root:
 
     nice -n 10 /usr/bin/python3 bench/reference/multi_reference.py [--only NAME[,NAME...]] [--jobs 2]
+        [--data DIR] [--out PATH]
+
+--data takes the sets from another folder laid out like data/multi/ (e.g. data/heldout, the
+held-out suite); --out defaults to bench/reference/<folder name>_results.json, which is
+multi_results.json for data/multi and what bench/multi.mjs --data DIR reads.
 
 Same protocol as sklearn_reference.py (whose helpers it imports): for every entry of
 data/multi/datasets.json, read the CSV and the fixed split data/multi/splits/<name>.json,
 standardise x and y on the training rows, tune every method on the training rows only
 (5-fold CV, KFold(5, shuffle=True, random_state=0); the GP by marginal likelihood), refit on all
 training rows and report the test RMSE in the target's own units. Results go to
-bench/reference/multi_results.json (with --only, other sets' earlier results are kept).
+the --out file (with --only, other sets' earlier results are kept).
 
-GP training is capped at GP_MAX_TRAIN rows (a seeded subsample of the training rows); only
-nox_emissions (1600 training rows) is affected. Each data set runs in its own process, one
+GP training is capped at GP_MAX_TRAIN rows (a seeded subsample of the training rows); in
+data/multi only nox_emissions (1600 training rows) is affected. Each data set runs in its own process, one
 BLAS thread each; --jobs sets how many at once.
 """
 
@@ -44,22 +49,22 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from sklearn_reference import CV, SCORING, SEED, Standardiser, plain, timed  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
-DATA = ROOT / "data" / "multi"
+DEFAULT_DATA = ROOT / "data" / "multi"
 GP_MAX_TRAIN = 1200
 GP_RESTARTS = 3
 
 
-def load(entry):
-    path = DATA / entry["file"]
+def load(data, entry):
+    path = data / entry["file"]
     with path.open() as f:
         header = f.readline().strip().split(",")
     table = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
     x = table[:, [header.index(c) for c in entry["features"]]]
     y = table[:, header.index(entry["target"])]
-    split = json.loads((DATA / entry["split"]).read_text())
+    split = json.loads((data / entry["split"]).read_text())
     if split["rows"] != len(y):
         sys.exit(f"{entry['split']}: split is for {split['rows']} rows, {path} has {len(y)}; "
-                 "rerun scripts/make-multi-data.py")
+                 "rerun the script that made the folder (scripts/make-multi-data.py or make-heldout-data.py)")
     test = np.zeros(len(y), dtype=bool)
     test[split["test"]] = True
     return x[~test], y[~test], x[test], y[test]
@@ -136,12 +141,13 @@ METHODS = {
 }
 
 
-def run(entry):
+def run(job):
+    data, entry = job
     warnings.filterwarnings("ignore", category=ConvergenceWarning)
     warnings.filterwarnings("ignore", category=LinAlgWarning)
     warnings.filterwarnings("ignore", category=UserWarning)
     threadpool_limits(1)
-    x_tr, y_tr, x_te, y_te = load(entry)
+    x_tr, y_tr, x_te, y_te = load(data, entry)
     scale = Standardiser(x_tr, y_tr)
     # A constant training column (possible in tiny sets) would divide by zero.
     scale.xs = np.where(scale.xs > 0, scale.xs, 1.0)
@@ -166,10 +172,14 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--only", help="comma-separated data set names")
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--out", default=str(ROOT / "bench" / "reference" / "multi_results.json"))
+    parser.add_argument("--data", default=str(DEFAULT_DATA), help="folder with datasets.json (default data/multi)")
+    parser.add_argument("--out", help="results file (default bench/reference/<data folder name>_results.json)")
     args = parser.parse_args()
+    data = Path(args.data).resolve()
+    if args.out is None:
+        args.out = str(ROOT / "bench" / "reference" / f"{data.name}_results.json")
 
-    manifest = json.loads((DATA / "datasets.json").read_text())
+    manifest = json.loads((data / "datasets.json").read_text())
     if args.only:
         wanted = set(args.only.split(","))
         manifest = [e for e in manifest if e["name"] in wanted]
@@ -184,14 +194,14 @@ def main():
     print(header)
     print("-" * len(header))
     with Pool(args.jobs) as pool:
-        for name, res in pool.imap_unordered(run, order):
+        for name, res in pool.imap_unordered(run, [(data, e) for e in order]):
             all_results[name] = res
             for method in METHODS:
                 r = res[method]
                 mark = " *" if method == res["best"]["method"] else ""
                 print(f"{name:<20} {method:<18} {r['test_rmse']:>11.4g} {r['fit_cpu_s']:>10.3f} {r['tune_s']:>8.2f}{mark}")
             sys.stdout.flush()
-    names = [e["name"] for e in json.loads((DATA / "datasets.json").read_text())]
+    names = [e["name"] for e in json.loads((data / "datasets.json").read_text())]
     ordered = {n: all_results[n] for n in names if n in all_results}
     ordered["_meta"] = {"sklearn": sklearn.__version__, "numpy": np.__version__,
                         "python": sys.version.split()[0], "gp_max_train": GP_MAX_TRAIN,

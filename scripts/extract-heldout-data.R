@@ -1,0 +1,71 @@
+# Extracts the real R data sets of the held-out benchmark data/heldout/, one raw CSV per set
+# (numeric columns only, target last, complete rows only, rows in source order) into the folder
+# given as the first argument. Not meant to be run alone: scripts/make-heldout-data.py runs it,
+# then adds the vega-datasets sets, subsamples, splits and writes data/heldout/ (see
+# data/heldout/README.md).
+#
+#   Rscript scripts/extract-heldout-data.R OUTDIR
+#
+# Needs Debian's r-base-core, r-cran-mass and r-cran-cardata. For the benchmark only.
+args <- commandArgs(trailingOnly = TRUE)
+if (length(args) != 1) stop("usage: Rscript scripts/extract-heldout-data.R OUTDIR")
+out <- args[1]
+dir.create(out, showWarnings = FALSE, recursive = TRUE)
+
+suppressPackageStartupMessages({
+  library(MASS)
+  library(carData)
+})
+
+# The same writer as scripts/extract-multi-data.R, so both suites share one format.
+clean_names <- function(n) {
+  n <- tolower(gsub("[^A-Za-z0-9]+", "_", n))
+  gsub("^_|_$", "", n)
+}
+
+write_set <- function(name, df, target) {
+  df <- as.data.frame(df)
+  stopifnot(target %in% names(df))
+  df <- df[, c(setdiff(names(df), target), target)]
+  for (col in names(df)) {
+    if (!is.numeric(df[[col]])) stop(sprintf("%s: column %s is not numeric", name, col))
+  }
+  n_before <- nrow(df)
+  df <- df[complete.cases(df), , drop = FALSE]
+  names(df) <- clean_names(names(df))
+  path <- file.path(out, paste0(name, ".csv"))
+  # 15 significant digits: every source value round-trips exactly.
+  write.table(format(df, digits = 15, trim = TRUE, scientific = FALSE), path, sep = ",",
+              quote = FALSE, row.names = FALSE)
+  cat(sprintf("%-20s %5d rows (%d with NA dropped), %2d features -> %s\n", name, nrow(df),
+              n_before - nrow(df), ncol(df) - 1, names(df)[ncol(df)]))
+}
+
+# R's datasets package. freeny's y is a quarterly time series: its plain values.
+fr <- freeny
+fr$y <- as.numeric(fr$y)
+write_set("freeny", fr, "y")
+write_set("us_arrests", USArrests, "Murder")
+
+# MASS: birth weight (g). `low` is bwt < 2500 (the target itself) and `race` has three
+# unordered levels: both dropped.
+write_set("birthwt", birthwt[, c("age", "lwt", "smoke", "ptl", "ht", "ui", "ftv", "bwt")], "bwt")
+
+# carData.
+# Highway1: `htype` (four unordered levels) dropped.
+write_set("highway1", Highway1[, setdiff(names(Highway1), "htype")], "rate")
+er <- Ericksen
+er$city <- as.numeric(er$city == "city")
+write_set("ericksen", er, "undercount")
+# Prestige: `census` is an occupation code (an id) and `type` has three levels (and 4 NA).
+write_set("prestige", Prestige[, c("education", "income", "women", "prestige")], "prestige")
+# Salaries: `rank` is ordered (AsstProf < AssocProf < Prof), kept as its level number 1-3.
+sa <- Salaries
+sa$rank <- as.numeric(sa$rank)
+sa$discipline <- as.numeric(sa$discipline == "B")
+sa$sex <- as.numeric(sa$sex == "Male")
+write_set("salaries", sa, "salary")
+# SLID: `language` (three levels) dropped; rows with a missing wage or education dropped.
+sl <- SLID[, c("education", "age", "sex", "wages")]
+sl$sex <- as.numeric(sl$sex == "Male")
+write_set("slid", sl, "wages")
