@@ -1,7 +1,7 @@
 /**
  * Whether in-memory training fits a committee (committee.ts) instead of one model, and
- * why: `--committee K` decides; under `--committee auto` small data sets get one (the
- * default is 0, one model: train/defaults.ts says why). On 24–40
+ * why: `--committee K` decides; under `--committee auto` (the default) small data sets
+ * get one. On 24–40
  * training rows the 10% validation split is 3–4 rows, and which rows they are moves the
  * early-stopping epoch, and so the test error, as much as any setting does
  * (docs/defaults.md, "Committee on small data"): averaging members that each validate on

@@ -33,7 +33,7 @@ import type { ModelFile } from '../model/types.js';
 import { finish, finishUnlessStopped, type Steps } from '../util/steps.js';
 import { type CommitteeMembers, committeeCovariance } from './committee.js';
 import { parameterJacobianPasses, toFileLayout } from './jacobian.js';
-import { gram, multiply, quadraticForm, semidefiniteCholeskyRows, symmetricInverse, trace, traceOfProduct } from './linalg.js';
+import { covarianceFactorRows, gram, multiply, quadraticForm, symmetricInverse, trace, traceOfProduct } from './linalg.js';
 import type { CovarianceParameters, ModelUncertainty, UncertaintyReport } from './types.js';
 
 /** A Newton step to stationarity of at most a tenth of a standard error shifts an interval's centre by at most that much. */
@@ -159,7 +159,7 @@ function* uncertaintySteps(input: UncertaintyInput): Steps<UncertaintyOutcome> {
     parameters: chosen.which,
     sigma: report.sigma,
     dof: chosen.dof,
-    factor: semidefiniteCholeskyRows(chosen.cov, chosen.p),
+    factor: covarianceFactorRows(chosen.cov, chosen.p),
   };
   return { report, stored };
 }

@@ -1,8 +1,8 @@
 /**
  * The small dense linear algebra the covariance needs, on row-major
  * Float64Arrays: JᵀJ, a symmetric eigendecomposition (ml-matrix) for the
- * inverse and the condition number, products, traces, and a semidefinite
- * Cholesky factor for storing the covariance compactly.
+ * inverse and the condition number, products, traces, and a triangular
+ * factor for storing the covariance compactly.
  */
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import type { Steps } from '../util/steps.js';
@@ -99,33 +99,55 @@ export function quadraticForm(A: Float64Array, v: ArrayLike<number>, p: number):
 
 /**
  * The upper-triangular R with RᵀR = C for a symmetric positive semidefinite C,
- * returned as its rows R[i][i..P−1]. A pivot at or below `relTol` times the
- * largest diagonal entry is a direction C does not vary in (to rounding): its
- * row is set to zero rather than dividing by a rounding residue, which would
- * blow the factor up where C itself is tame.
+ * returned as its rows R[i][i..P−1]: R from the Householder QR of a square root
+ * F = E^½ Vᵀ (C = V E Vᵀ, negative rounding eigenvalues dropped). A Cholesky
+ * factorisation without pivoting divides by pivots that are rounding residues
+ * wherever C is singular, as a committee's covariance always is (rank at most
+ * its N rows, with K·J + 1 parameters): its factor then reproduced variances
+ * hundreds of times C's own (docs/defaults.md). QR never divides, so each
+ * gᵀRᵀRg is gᵀCg to rounding relative to ‖C‖.
  */
-export function semidefiniteCholeskyRows(C: Float64Array, p: number, relTol = 1e-13): number[][] {
-  let maxDiag = 0;
-  for (let i = 0; i < p; i++) maxDiag = Math.max(maxDiag, C[i * p + i]);
-  const tol = relTol * maxDiag;
-  // R stored densely while it is built; R[k][j] for j >= k.
-  const R = new Float64Array(p * p);
-  for (let k = 0; k < p; k++) {
-    let d = C[k * p + k];
-    for (let i = 0; i < k; i++) d -= R[i * p + k] * R[i * p + k];
-    if (d <= tol) continue;
-    const rkk = Math.sqrt(d);
-    R[k * p + k] = rkk;
-    for (let j = k + 1; j < p; j++) {
-      let s = C[k * p + j];
-      for (let i = 0; i < k; i++) s -= R[i * p + k] * R[i * p + j];
-      R[k * p + j] = s / rkk;
+export function covarianceFactorRows(C: Float64Array, p: number): number[][] {
+  const M = new Matrix(p, p);
+  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) M.set(a, b, 0.5 * (C[a * p + b] + C[b * p + a]));
+  const evd = new EigenvalueDecomposition(M, { assumeSymmetric: true });
+  const e = evd.realEigenvalues;
+  const V = evd.eigenvectorMatrix;
+  const keep = e.map((v, k) => (v > 0 ? k : -1)).filter((k) => k >= 0);
+  const m = keep.length;
+  // F (m × P), row-major: row r is √e_k v_kᵀ.
+  const F = new Float64Array(m * p);
+  keep.forEach((k, r) => {
+    const s = Math.sqrt(e[k]);
+    for (let a = 0; a < p; a++) F[r * p + a] = s * V.get(a, k);
+  });
+  const v = new Float64Array(m);
+  for (let j = 0; j < Math.min(m, p); j++) {
+    // The Householder reflection taking column j's entries j..m−1 onto row j.
+    let norm = 0;
+    for (let i = j; i < m; i++) norm += F[i * p + j] * F[i * p + j];
+    norm = Math.sqrt(norm);
+    if (norm === 0) continue;
+    const alpha = F[j * p + j] > 0 ? -norm : norm;
+    let vv = 0;
+    for (let i = j; i < m; i++) {
+      v[i] = F[i * p + j] - (i === j ? alpha : 0);
+      vv += v[i] * v[i];
+    }
+    if (vv === 0) continue;
+    for (let c = j; c < p; c++) {
+      let dot = 0;
+      for (let i = j; i < m; i++) dot += v[i] * F[i * p + c];
+      const f = (2 * dot) / vv;
+      if (f === 0) continue;
+      for (let i = j; i < m; i++) F[i * p + c] -= f * v[i];
     }
   }
-  return Array.from({ length: p }, (_, i) => Array.from(R.subarray(i * p + i, (i + 1) * p)));
+  // Rows below the rank (and below the diagonal) are zero by construction; rounding left there is dropped.
+  return Array.from({ length: p }, (_, i) => (i < m ? Array.from(F.subarray(i * p + i, (i + 1) * p)) : new Array<number>(p - i).fill(0)));
 }
 
-/** ‖R g‖² = gᵀ C g for the factor rows of semidefiniteCholeskyRows, g of length P. */
+/** ‖R g‖² = gᵀ C g for the factor rows of covarianceFactorRows, g of length P. */
 export function factorQuadratic(rows: readonly (readonly number[])[], g: ArrayLike<number>, offset = 0): number {
   let s = 0;
   const p = rows.length;

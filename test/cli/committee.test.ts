@@ -1,4 +1,4 @@
-/** `basisfit train` on small data: --committee auto (the rule), K and 0 (the default), in the JSON and the summary. */
+/** `basisfit train` on small data: --committee auto (the rule, and the default), K and 0, in the JSON and the summary. */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AUTO_MEMBERS, COMMITTEE_ROWS } from '../../src/train/committee-rule.js';
 import { type CliResult, describeRun, HOOK_TIMEOUT_MS, parseJsonOutput, runCli } from '../helpers/cli.js';
@@ -29,17 +29,17 @@ describe('train --committee', () => {
     const csv = file();
     const common = ['train', csv, '--epochs', '5', '--out', tmp.file('m.json')];
     const [auto, off, three, summary, plain, bad] = await Promise.all([
-      runCli([...common, '--committee', 'auto', '--json', '--quiet']),
       runCli([...common, '--json', '--quiet']),
+      runCli([...common, '--committee', '0', '--json', '--quiet']),
       runCli([...common, '--committee', '3', '--json', '--quiet']),
-      runCli([...common, '--committee', 'auto', '--quiet']),
       runCli([...common, '--quiet']),
+      runCli([...common, '--committee', '0', '--quiet']),
       runCli([...common, '--committee', 'two']),
     ]);
     Object.assign(runs, { auto, off, three, summary, plain, bad });
   }, HOOK_TIMEOUT_MS);
 
-  it('--committee auto averages members on small data and says why in the JSON', () => {
+  it('the default (--committee auto) averages members on small data and says why in the JSON', () => {
     expect(runs.auto.code, describeRun(runs.auto)).toBe(0);
     const doc = parseJsonOutput<CommitteeDoc>(runs.auto);
     expect(doc.committee).toMatchObject({ auto: true, members: AUTO_MEMBERS, reason: `auto: 36 rows < ${COMMITTEE_ROWS}` });
@@ -48,7 +48,7 @@ describe('train --committee', () => {
     expect(doc.validation!.n).toBe(36);
   });
 
-  it('the default fits one model, --committee K fits K', () => {
+  it('--committee 0 fits one model, --committee K fits K', () => {
     const off = parseJsonOutput<CommitteeDoc>(runs.off);
     expect(off.committee).toBeUndefined();
     expect(off.validation!.n).toBeLessThan(36);

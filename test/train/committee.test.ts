@@ -105,8 +105,10 @@ describe('committee model', () => {
     const asOne = diagnose({ ...a.model!, training: { ...a.model!.training, committee: undefined } }, a.rows.train.x, a.rows.train.n).duplicates;
     expect(asOne.length).toBeGreaterThan(alike.length);
     expect(b.result).toEqual(expect.objectContaining({ committee: k }));
-    // The default is one model, with its standard errors.
-    const single = await train({ file, basis: 'rbf', epochs: 20, out: null });
+    // auto is the default; --committee 0 fits one model, with its standard errors.
+    const byDefault = await train({ file, basis: 'rbf', epochs: 20, out: null });
+    expect(byDefault.model).toEqual(a.model);
+    const single = await train({ file, basis: 'rbf', epochs: 20, committee: 0, out: null });
     expect(single.result.committee).toBeUndefined();
     expect(single.model!.theta.length).toBeLessThan(a.model!.theta.length);
     expect(single.result.uncertainty).not.toBeNull();

@@ -43,10 +43,11 @@ async function both(o: TrainOptions) {
 /**
  * The keys of a result document that do not depend on how the rows were read. The
  * uncertainty does: --stream keeps no rows for the Jacobian, so it has none and says
- * nothing about it, where in memory it is estimated or a warning says why not.
+ * nothing about it, where in memory it is estimated or a warning says why not. So does
+ * `committee`: in memory the default auto rule says why it fitted one model (400 rows).
  */
 function comparable(r: Record<string, unknown>) {
-  const { timing: _t, stream: _s, uncertainty: _u, ...rest } = r;
+  const { timing: _t, stream: _s, uncertainty: _u, committee: _c, ...rest } = r;
   return { ...rest, warnings: (rest.warnings as string[]).filter((w) => !w.startsWith('no standard errors or intervals')) };
 }
 

@@ -101,11 +101,14 @@ describe('relevance auto', () => {
   });
 
   it('leaves a set with fewer rows per feature alone, and says why', async () => {
-    // 60 rows, 6 held out: 54 training rows, under 20 × 4.
+    // 60 rows: the committee (the default below 200 rows) holds none out, so 60 training rows, under 20 × 4.
     const file = writeCsv(tmp.file('few.csv'), ['x1', 'x2', 'x3', 'x4', 'y'], rows(60, 6));
     const { result } = await train({ file, basis: 'rbf', units: 5, epochs: 2, out: null });
     expect(result.relevance).toBeUndefined();
-    expect(result.relevance_search).toEqual({ auto: true, searched: false, reason: `auto: 54 training rows < ${ROWS_PER_SCALE} × 4 features` });
-    expect(trainSummary(result, new Chalk({ level: 0 }))).toContain(`input scales: not searched (auto: 54 training rows < ${ROWS_PER_SCALE} × 4 features)`);
+    expect(result.relevance_search).toEqual({ auto: true, searched: false, reason: `auto: 60 training rows < ${ROWS_PER_SCALE} × 4 features` });
+    expect(trainSummary(result, new Chalk({ level: 0 }))).toContain(`input scales: not searched (auto: 60 training rows < ${ROWS_PER_SCALE} × 4 features)`);
+    // One model holds 6 out: 54 training rows.
+    const one = await train({ file, basis: 'rbf', units: 5, epochs: 2, committee: 0, out: null });
+    expect(one.result.relevance_search).toEqual({ auto: true, searched: false, reason: `auto: 54 training rows < ${ROWS_PER_SCALE} × 4 features` });
   });
 });

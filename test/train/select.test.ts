@@ -106,7 +106,8 @@ describe('--units auto', () => {
     });
     const file = writeCsv(tmp.file('linear.csv'), ['a', 'b', 'c', 'd', 'y'], rows);
     for (const basis of ['rbf', 'tanh'] as const) {
-      const { result } = await train({ file, basis, out: null });
+      // One model's start search: a committee (the default on 40 rows) reports K times its units.
+      const { result } = await train({ file, basis, committee: 0, out: null });
       expect(result.selection?.units_auto).toBe(true);
       const candidates = result.selection!.candidates!;
       // The near-linear start (one unit per feature) first, then the unit counts.
@@ -145,7 +146,7 @@ describe('--units auto', () => {
       return [x, Math.sin(x)];
     });
     const file = writeCsv(tmp.file('fixed.csv'), ['x', 'y'], rows);
-    const { result, model } = await train({ file, basis: 'rbf', units: 7, epochs: 3, out: null });
+    const { result, model } = await train({ file, basis: 'rbf', units: 7, epochs: 3, committee: 0, out: null });
     expect(result.units).toBe(7);
     expect(model!.theta.length).toBe(7);
     expect(result.selection).toMatchObject({ method: 'cv', folds: 10, units_auto: false, near_linear: false });
