@@ -8,7 +8,7 @@ import { MODEL_VERSION, type ModelFile, type Scaling, writeModel } from '../mode
 import type { Metrics } from '../model/metrics.js';
 import { bootstrapUncertainty, fitResiduals } from '../uncertainty/bootstrap.js';
 import { computeUncertaintyUnlessStopped, type UncertaintyOutcome } from '../uncertainty/covariance.js';
-import { checkHeldOut, type HeldOutRows } from '../uncertainty/held-out.js';
+import { applyHeldOut, checkHeldOut, type HeldOutRows } from '../uncertainty/held-out.js';
 import type { UncertaintyReport } from '../uncertainty/types.js';
 import type { Rng } from '../util/rng.js';
 import { runBootstrap } from './bootstrap.js';
@@ -128,7 +128,7 @@ export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, 
     epochs: chosen?.epochs ?? 0,
     stopped,
     train: measured.train,
-    // A committee has no held-out rows: every row is predicted by the member that validated on it.
+    // A committee has no validation split: every row is predicted by the member that validated on it.
     validation: r.report ? (r.validation ?? null) : measured.validation,
     timing: { load_s: round(run.loadSeconds), train_s: round(r.trainSeconds), epoch_s: round(r.trainSeconds / Math.max(r.epochsRun, 1)) },
     model: null,
@@ -211,14 +211,16 @@ const LOUD_HELD_OUT_RATIO = 2.25;
 function keepDelta(model: ModelFile, delta: UncertaintyOutcome, warn: (m: string) => void, heldOut?: HeldOutRows): UncertaintyReport | null {
   if (delta.stored) model.uncertainty = delta.stored;
   if (delta.warning) warn(delta.warning);
-  if (delta.stored && delta.report && heldOut) {
-    const check = checkHeldOut(model, delta.stored, delta.report, heldOut);
+  if (delta.stored && delta.report) {
+    // A committee holds every row out of one member: its check runs on those rows.
+    const oof = delta.outOfFold;
+    const check = oof ? applyHeldOut(delta.stored, delta.report, oof.ratio, oof.rows) : heldOut ? checkHeldOut(model, delta.stored, delta.report, heldOut) : null;
     if (check) {
       delta.report.held_out = { rows: check.rows, ratio: check.ratio, p: check.p, rescaled: check.rescaled };
       // A mild rescale (the test is loose on purpose) is in the method and held_out; a large one is worth a line.
       if (check.rescaled && check.ratio >= LOUD_HELD_OUT_RATIO) {
         warn(
-          `the ${check.rows} validation rows' errors are ${Math.sqrt(check.ratio).toFixed(2)}x what the training residuals predict (p = ${check.p.toPrecision(2)}): sigma and the intervals are scaled to them`,
+          `the ${check.rows} ${oof ? 'out-of-fold' : 'validation'} rows' errors are ${Math.sqrt(check.ratio).toFixed(2)}x what the training residuals predict (p = ${check.p.toPrecision(2)}): sigma and the intervals are scaled to them`,
         );
       }
     }

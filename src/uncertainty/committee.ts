@@ -31,6 +31,14 @@ export interface CommitteeAnalysis {
   newtonSE: number;
   /** The largest member's condition number of H_k. */
   condition: number;
+  /**
+   * Every row is held out by one member: T = (1/N) Σ e_i² / (σ̂² (1 + u_i)), e_i row i's
+   * residual from the member that did not train on it and σ̂² u_i that member's band variance
+   * there. Near 1 when σ̂ is right; the held-out check (held-out.ts) tests it as one model's
+   * validation rows are tested, over its `rows` (a left-out member's rows have none). Null
+   * when it is not finite.
+   */
+  outOfFold: { ratio: number; rows: number } | null;
 }
 
 /** What of the fit the committee's covariance reads (covariance.ts's UncertaintyInput has it). */
@@ -55,7 +63,7 @@ export function committeeCovariance(input: CommitteeFit, members: CommitteeMembe
   const intercept = model.training.intercept !== false;
   const q = per + (intercept ? 1 : 0);
   const C = new Float64Array(p * n);
-  const solved: { rows: number[]; H: Float64Array; Ck: Float64Array; beta: Float64Array }[] = [];
+  const solved: { rows: number[]; cols: number[]; nk: number; H: Float64Array; Ck: Float64Array; beta: Float64Array }[] = [];
   let condition = 0;
   for (let k = 0; k < K; k++) {
     const rows: number[] = [];
@@ -88,7 +96,7 @@ export function committeeCovariance(input: CommitteeFit, members: CommitteeMembe
       if (intercept) C[jw * n + i] += Ck[per * nk + r] / K;
     });
     const beta = Float64Array.from(cols, (col, c) => (c < per ? model.w[col] * K : members.b[k]));
-    solved.push({ rows, H, Ck, beta });
+    solved.push({ rows, cols, nk, H, Ck, beta });
   }
   // A = J C (N × N): tr(A) and ‖A‖²_F = tr(AᵀA) for the effective dof.
   let trA = 0;
@@ -117,5 +125,39 @@ export function committeeCovariance(input: CommitteeFit, members: CommitteeMembe
     for (let i = 0; i < n; i++) s += C[a * n + i] * C[b * n + i];
     cov[a * p + b] = cov[b * p + a] = sigma2 * s;
   }
-  return { ok: true, a: { cov, dof, sigma2, newtonSE, condition } };
+  return { ok: true, a: { cov, dof, sigma2, newtonSE, condition, outOfFold: outOfFoldRatio(members.fold, solved, J, p, y, sigma2) } };
+}
+
+/** T of CommitteeAnalysis.outOfFold, from each member's own parameters and smoother. */
+function outOfFoldRatio(
+  fold: Uint32Array,
+  solved: readonly { cols: readonly number[]; Ck: Float64Array; beta: Float64Array; nk: number }[],
+  J: Float64Array,
+  p: number,
+  y: Float64Array,
+  sigma2: number,
+): { ratio: number; rows: number } | null {
+  let t = 0;
+  let m = 0;
+  for (let i = 0; i < fold.length; i++) {
+    if (fold[i] >= solved.length) continue;
+    m++;
+    const { cols, Ck, beta, nk } = solved[fold[i]];
+    let pred = 0;
+    cols.forEach((col, a) => {
+      pred += J[i * p + col] * beta[a];
+    });
+    // u_i = ‖C_kᵀ φ_i‖²: member k's prediction at row i as weights on its own rows' targets.
+    let u = 0;
+    for (let r = 0; r < nk; r++) {
+      let s = 0;
+      cols.forEach((col, a) => {
+        s += J[i * p + col] * Ck[a * nk + r];
+      });
+      u += s * s;
+    }
+    t += (y[i] - pred) ** 2 / (sigma2 * (1 + u));
+  }
+  t /= m;
+  return Number.isFinite(t) ? { ratio: t, rows: m } : null;
 }

@@ -79,6 +79,8 @@ export interface UncertaintyOutcome {
   stored?: ModelUncertainty;
   /** Why there is no uncertainty (one line); why θ's alone is not included is the report's `note`. */
   warning?: string;
+  /** A committee's out-of-fold check ratio (committee.ts), for the held-out test of held-out.ts. */
+  outOfFold?: { ratio: number; rows: number };
 }
 
 interface Analysis {
@@ -89,6 +91,7 @@ interface Analysis {
   sigma2: number;
   newtonSE: number;
   condition: number;
+  outOfFold?: { ratio: number; rows: number } | null;
 }
 
 type Attempt = { ok: true; a: Analysis } | { ok: false; reason: string };
@@ -161,7 +164,7 @@ function* uncertaintySteps(input: UncertaintyInput): Steps<UncertaintyOutcome> {
     dof: chosen.dof,
     factor: covarianceFactorRows(chosen.cov, chosen.p),
   };
-  return { report, stored };
+  return { report, stored, ...(chosen.outOfFold ? { outOfFold: chosen.outOfFold } : {}) };
 }
 
 function* fullAttempt(input: UncertaintyInput, gradient: Float64Array, rss: number, nl: number): Steps<Attempt> {
@@ -215,11 +218,11 @@ function* committeeAttempt(input: UncertaintyInput, members: CommitteeMembers, r
   const { J, p } = yield* parameterJacobianPasses(input.model, input.x, input.n, 'w,b');
   const r = committeeCovariance(input, members, J, rss, MAX_CONDITION);
   if (!r.ok) return r;
-  const { cov, dof, sigma2, newtonSE, condition } = r.a;
+  const { cov, dof, sigma2, newtonSE, condition, outOfFold } = r.a;
   if (!(newtonSE <= STATIONARY_SE)) {
     return { ok: false, reason: `a member's w, b are not the ridge solution for its theta: a Newton step would move them by ${newtonSE.toPrecision(3)} standard errors (more than ${STATIONARY_SE})` };
   }
-  return { ok: true, a: { which: 'w,b', cov, p, dof, sigma2, newtonSE, condition } };
+  return { ok: true, a: { which: 'w,b', cov, p, dof, sigma2, newtonSE, condition, outOfFold } };
 }
 
 /** J (N × P) without column k. */

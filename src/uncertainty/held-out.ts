@@ -71,6 +71,15 @@ export function checkHeldOut(model: ModelFile, stored: ModelUncertainty, report:
   for (let i = 0; i < m; i++) t += (rows.y[i] - pred[i]) ** 2 / (s2 + v[i]);
   t /= m;
   if (!Number.isFinite(t)) return null;
+  return applyHeldOut(stored, report, t, m);
+}
+
+/**
+ * The test and the rescale for a ratio T over m held-out rows, however they were held out
+ * (one model's validation rows above; a committee's out-of-fold rows, uncertainty/committee.ts).
+ */
+export function applyHeldOut(stored: ModelUncertainty, report: UncertaintyReport, t: number, m: number): HeldOutCheck | null {
+  if (m < MIN_HELD_OUT || stored.factor === undefined) return null;
   const p = fUpperTail(t, m, stored.dof);
   const rescaled = p < HELD_OUT_ALPHA;
   if (rescaled) {

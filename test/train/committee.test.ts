@@ -95,7 +95,10 @@ describe('committee model', () => {
     expect(a.rows.validation).toBeNull();
     expect(a.result.validation!.n).toBe(40);
     // Standard errors conditional on theta from the members' own ridge smoothers (uncertainty/committee.ts), stored for predict --interval.
-    expect(a.result.uncertainty!.method).toBe(`linear-in-w given theta, committee of ${AUTO_MEMBERS} (ridge sandwich, effective dof)`);
+    const u = a.result.uncertainty!;
+    // σ̂ is checked on every row's out-of-fold residual; the method says when that rescaled it.
+    expect(u.method).toBe(`linear-in-w given theta, committee of ${AUTO_MEMBERS} (ridge sandwich, effective dof)${u.held_out!.rescaled ? '; sigma from the held-out rows' : ''}`);
+    expect(u.held_out!.rows).toBe(40);
     expect(a.model!.uncertainty!.factor).toHaveLength(a.model!.w.length + 1);
     // The file says it is a committee's average, and the diagnostics pair units within a member only (members start alike).
     expect(a.model!.training.committee).toBe(AUTO_MEMBERS);

@@ -142,3 +142,50 @@ describe('a committee of members that each fit a constant exactly (no ridge)', (
     expect(Math.abs(ratio / draws - 1)).toBeLessThan(3 * Math.sqrt(2 / nu) / Math.sqrt(draws) + 0.005);
   });
 });
+
+describe("a committee's out-of-fold check of σ̂ (the held-out test of held-out.ts)", () => {
+  /** T recomputed here: row i's residual from the member that did not train on it, over σ̂²(1 + u_i). */
+  function expectedRatio(y: Float64Array, intercept: boolean, sigma2: number): number {
+    const m = members(y, intercept);
+    let t = 0;
+    for (let i = 0; i < N; i++) {
+      const k = fold[i];
+      const rows = [...x.keys()].filter((r) => fold[r] !== k);
+      const row = (v: number) => [...Array.from({ length: PER }, (_, c) => phi(k * PER + c, v)), ...(intercept ? [1] : [])];
+      const A = new Matrix(rows.map((r) => row(x[r])));
+      const H = A.transpose().mmul(A);
+      for (let c = 0; c < PER; c++) H.set(c, c, H.get(c, c) + rows.length * RIDGE);
+      const f = Matrix.columnVector(row(x[i]));
+      // Var of member k's prediction at x_i over σ²: ‖A H⁻¹ f‖².
+      const g = A.mmul(solve(H, f));
+      const u = g.to1DArray().reduce((s, v) => s + v * v, 0);
+      const beta = [...m.w.slice(k * PER, (k + 1) * PER), ...(intercept ? [m.b[k]] : [])];
+      const pred = row(x[i]).reduce((s, v, a) => s + v * beta[a], 0);
+      t += (y[i] - pred) ** 2 / (sigma2 * (1 + u));
+    }
+    return t / N;
+  }
+
+  it.each([true, false])('is each row against its own member, with that member’s band (intercept %s)', (intercept) => {
+    const y = noisy();
+    const { model, b } = committeeModel(y, intercept);
+    const out = computeUncertainty({ model, x, y, n: N, ridge: RIDGE, committee: { fold, b } });
+    const sigma2 = out.report!.sigma ** 2;
+    expect(out.outOfFold!.rows).toBe(N);
+    expect(out.outOfFold!.ratio).toBeCloseTo(expectedRatio(y, intercept, sigma2), 10);
+  });
+
+  it('is about 1 over fresh noise when the members can fit the truth (a constant): 400 draws', () => {
+    // A constant is every member's b with w = 0, so the ridge adds no bias and e_i ~ N(0, σ²(1 + u_i)).
+    let sum = 0;
+    const draws = 400;
+    for (let d = 0; d < draws; d++) {
+      const y = Float64Array.from(x, () => 0.3 + SIGMA * rng.normal());
+      const { model, b } = committeeModel(y, true);
+      sum += computeUncertainty({ model, x, y, n: N, ridge: RIDGE, committee: { fold, b } }).outOfFold!.ratio;
+    }
+    // The mean of T over the draws has a standard error near 0.015; with u_i left out it was 1.09.
+    expect(sum / draws).toBeGreaterThan(0.95);
+    expect(sum / draws).toBeLessThan(1.05);
+  });
+});
