@@ -17,29 +17,7 @@ suppressPackageStartupMessages({
   library(carData)
 })
 
-# The same writer as scripts/extract-multi-data.R, so both suites share one format.
-clean_names <- function(n) {
-  n <- tolower(gsub("[^A-Za-z0-9]+", "_", n))
-  gsub("^_|_$", "", n)
-}
-
-write_set <- function(name, df, target) {
-  df <- as.data.frame(df)
-  stopifnot(target %in% names(df))
-  df <- df[, c(setdiff(names(df), target), target)]
-  for (col in names(df)) {
-    if (!is.numeric(df[[col]])) stop(sprintf("%s: column %s is not numeric", name, col))
-  }
-  n_before <- nrow(df)
-  df <- df[complete.cases(df), , drop = FALSE]
-  names(df) <- clean_names(names(df))
-  path <- file.path(out, paste0(name, ".csv"))
-  # 15 significant digits: every source value round-trips exactly.
-  write.table(format(df, digits = 15, trim = TRUE, scientific = FALSE), path, sep = ",",
-              quote = FALSE, row.names = FALSE)
-  cat(sprintf("%-20s %5d rows (%d with NA dropped), %2d features -> %s\n", name, nrow(df),
-              n_before - nrow(df), ncol(df) - 1, names(df)[ncol(df)]))
-}
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))), "benchmark-data-writer.R"))
 
 # R's datasets package. freeny's y is a quarterly time series: its plain values.
 fr <- freeny

@@ -20,31 +20,9 @@ suppressPackageStartupMessages({
   library(robustbase)
 })
 
-# Column names safe for --features lists: lower case, [a-z0-9_] only.
-clean_names <- function(n) {
-  n <- tolower(gsub("[^A-Za-z0-9]+", "_", n))
-  gsub("^_|_$", "", n)
-}
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))), "benchmark-data-writer.R"))
 
 yes_no <- function(f) as.numeric(f == "yes")
-
-write_set <- function(name, df, target) {
-  df <- as.data.frame(df)
-  stopifnot(target %in% names(df))
-  df <- df[, c(setdiff(names(df), target), target)]
-  for (col in names(df)) {
-    if (!is.numeric(df[[col]])) stop(sprintf("%s: column %s is not numeric", name, col))
-  }
-  n_before <- nrow(df)
-  df <- df[complete.cases(df), , drop = FALSE]
-  names(df) <- clean_names(names(df))
-  path <- file.path(out, paste0(name, ".csv"))
-  # 15 significant digits: every source value round-trips exactly.
-  write.table(format(df, digits = 15, trim = TRUE, scientific = FALSE), path, sep = ",",
-              quote = FALSE, row.names = FALSE)
-  cat(sprintf("%-20s %5d rows (%d with NA dropped), %2d features -> %s\n", name, nrow(df),
-              n_before - nrow(df), ncol(df) - 1, names(df)[ncol(df)]))
-}
 
 # mlbench: Boston housing (Harrison & Rubinfeld 1978), chas (a 0/1 factor) as a number.
 data(BostonHousing, package = "mlbench")

@@ -103,15 +103,7 @@ def main():
     manifest = []
 
     def add(name, header, table, source, licence):
-        table, original = multi.subsample(name, np.asarray(table, dtype=float))
-        multi.write_csv(name, header, table, OUT)
-        multi.write_split(name, f"{name}.csv", len(table), OUT)
-        entry = {"name": name, "file": f"{name}.csv", "kind": "real", "rows": len(table),
-                 "features": header[:-1], "target": header[-1], "split": f"splits/{name}.json",
-                 "source": source, "licence": licence}
-        if original:
-            entry["subsampled_from"] = original
-        manifest.append(entry)
+        multi.add_real_set(manifest, name, header, np.asarray(table, dtype=float), source, licence, OUT)
 
     with tempfile.TemporaryDirectory() as raw:
         subprocess.run(["Rscript", str(ROOT / "scripts" / "extract-heldout-data.R"), raw], check=True)

@@ -128,6 +128,20 @@ def subsample(name, table):
     return table[keep], n
 
 
+def add_real_set(manifest, name, header, table, source, licence, out=OUT):
+    """Subsamples, writes the CSV and its split into out, and appends the set's datasets.json entry; returns the test rows."""
+    table, original = subsample(name, table)
+    write_csv(name, header, table, out)
+    test = write_split(name, f"{name}.csv", len(table), out)
+    entry = {"name": name, "file": f"{name}.csv", "kind": "real", "rows": len(table),
+             "features": header[:-1], "target": header[-1], "split": f"splits/{name}.json",
+             "source": source, "licence": licence}
+    if original:
+        entry["subsampled_from"] = original
+    manifest.append(entry)
+    return test
+
+
 def write_csv(name, header, table, out=OUT):
     lines = [",".join(header)] + [",".join(fmt(v) for v in row) for row in table]
     (out / f"{name}.csv").write_text("\n".join(lines) + "\n")
@@ -193,15 +207,7 @@ def main():
         subprocess.run(["Rscript", str(ROOT / "scripts" / "extract-multi-data.R"), raw], check=True)
         for name, (source, licence) in REAL_R.items():
             header, table = read_csv(Path(raw) / f"{name}.csv")
-            table, original = subsample(name, table)
-            write_csv(name, header, table)
-            test = write_split(name, f"{name}.csv", len(table))
-            entry = {"name": name, "file": f"{name}.csv", "kind": "real", "rows": len(table),
-                     "features": header[:-1], "target": header[-1], "split": f"splits/{name}.json",
-                     "source": source, "licence": licence}
-            if original:
-                entry["subsampled_from"] = original
-            manifest.append(entry)
+            test = add_real_set(manifest, name, header, table, source, licence)
 
     # scikit-learn's bundled diabetes data (Efron et al. 2004), unscaled.
     d = load_diabetes(scaled=False)
