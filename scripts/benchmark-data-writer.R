@@ -1,6 +1,14 @@
 # The writer both benchmark extractors (extract-multi-data.R, extract-heldout-data.R) source,
 # so the two suites share one format. Writes into the global `out` the caller set.
 
+# The one argument, OUTDIR, created if need be.
+output_dir <- function(script) {
+  args <- commandArgs(trailingOnly = TRUE)
+  if (length(args) != 1) stop(sprintf("usage: Rscript %s OUTDIR", script))
+  dir.create(args[1], showWarnings = FALSE, recursive = TRUE)
+  args[1]
+}
+
 # Column names safe for --features lists: lower case, [a-z0-9_] only.
 clean_names <- function(n) {
   n <- tolower(gsub("[^A-Za-z0-9]+", "_", n))

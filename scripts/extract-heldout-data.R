@@ -7,17 +7,13 @@
 #   Rscript scripts/extract-heldout-data.R OUTDIR
 #
 # Needs Debian's r-base-core, r-cran-mass and r-cran-cardata. For the benchmark only.
-args <- commandArgs(trailingOnly = TRUE)
-if (length(args) != 1) stop("usage: Rscript scripts/extract-heldout-data.R OUTDIR")
-out <- args[1]
-dir.create(out, showWarnings = FALSE, recursive = TRUE)
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))), "benchmark-data-writer.R"))
+out <- output_dir("scripts/extract-heldout-data.R")
 
 suppressPackageStartupMessages({
   library(MASS)
   library(carData)
 })
-
-source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))), "benchmark-data-writer.R"))
 
 # R's datasets package. freeny's y is a quarterly time series: its plain values.
 fr <- freeny

@@ -7,10 +7,8 @@
 #
 # Needs Debian's r-base-core, r-cran-mlbench, r-cran-mass, r-cran-aer, r-cran-hsaur3 and
 # r-cran-robustbase (apt-get install -y --no-install-recommends ...). For the benchmark only.
-args <- commandArgs(trailingOnly = TRUE)
-if (length(args) != 1) stop("usage: Rscript scripts/extract-multi-data.R OUTDIR")
-out <- args[1]
-dir.create(out, showWarnings = FALSE, recursive = TRUE)
+source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))), "benchmark-data-writer.R"))
+out <- output_dir("scripts/extract-multi-data.R")
 
 suppressPackageStartupMessages({
   library(mlbench)
@@ -19,8 +17,6 @@ suppressPackageStartupMessages({
   library(HSAUR3)
   library(robustbase)
 })
-
-source(file.path(dirname(sub("^--file=", "", grep("^--file=", commandArgs(), value = TRUE))), "benchmark-data-writer.R"))
 
 yes_no <- function(f) as.numeric(f == "yes")
 

@@ -22,6 +22,12 @@ export interface CommitteeMembers {
   b: readonly number[];
 }
 
+/** A committee's out-of-fold check ratio T over its rows (CommitteeAnalysis.outOfFold). */
+export interface OutOfFold {
+  ratio: number;
+  rows: number;
+}
+
 export interface CommitteeAnalysis {
   /** Cov of the stored (w, b), P × P with P = J + 1 (b's row and column zero under --no-intercept). */
   cov: Float64Array;
@@ -38,7 +44,7 @@ export interface CommitteeAnalysis {
    * validation rows are tested, over its `rows` (a left-out member's rows have none). Null
    * when it is not finite.
    */
-  outOfFold: { ratio: number; rows: number } | null;
+  outOfFold: OutOfFold | null;
 }
 
 /** What of the fit the committee's covariance reads (covariance.ts's UncertaintyInput has it). */
@@ -63,7 +69,7 @@ export function committeeCovariance(input: CommitteeFit, members: CommitteeMembe
   const intercept = model.training.intercept !== false;
   const q = per + (intercept ? 1 : 0);
   const C = new Float64Array(p * n);
-  const solved: { rows: number[]; cols: number[]; nk: number; H: Float64Array; Ck: Float64Array; beta: Float64Array }[] = [];
+  const solved: { rows: number[]; cols: number[]; H: Float64Array; Ck: Float64Array; beta: Float64Array }[] = [];
   let condition = 0;
   for (let k = 0; k < K; k++) {
     const rows: number[] = [];
@@ -96,7 +102,7 @@ export function committeeCovariance(input: CommitteeFit, members: CommitteeMembe
       if (intercept) C[jw * n + i] += Ck[per * nk + r] / K;
     });
     const beta = Float64Array.from(cols, (col, c) => (c < per ? model.w[col] * K : members.b[k]));
-    solved.push({ rows, cols, nk, H, Ck, beta });
+    solved.push({ rows, cols, H, Ck, beta });
   }
   // A = J C (N × N): tr(A) and ‖A‖²_F = tr(AᵀA) for the effective dof.
   let trA = 0;
@@ -131,18 +137,19 @@ export function committeeCovariance(input: CommitteeFit, members: CommitteeMembe
 /** T of CommitteeAnalysis.outOfFold, from each member's own parameters and smoother. */
 function outOfFoldRatio(
   fold: Uint32Array,
-  solved: readonly { cols: readonly number[]; Ck: Float64Array; beta: Float64Array; nk: number }[],
+  solved: readonly { rows: readonly number[]; cols: readonly number[]; Ck: Float64Array; beta: Float64Array }[],
   J: Float64Array,
   p: number,
   y: Float64Array,
   sigma2: number,
-): { ratio: number; rows: number } | null {
+): OutOfFold | null {
   let t = 0;
   let m = 0;
   for (let i = 0; i < fold.length; i++) {
     if (fold[i] >= solved.length) continue;
     m++;
-    const { cols, Ck, beta, nk } = solved[fold[i]];
+    const { rows, cols, Ck, beta } = solved[fold[i]];
+    const nk = rows.length;
     let pred = 0;
     cols.forEach((col, a) => {
       pred += J[i * p + col] * beta[a];

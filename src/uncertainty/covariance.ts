@@ -31,7 +31,7 @@ import { add, mul, square, sub, sum, Tensor, valueAndGrad } from '../engine/inde
 import { predictTensor } from '../model/predict.js';
 import type { ModelFile } from '../model/types.js';
 import { finish, finishUnlessStopped, type Steps } from '../util/steps.js';
-import { type CommitteeMembers, committeeCovariance } from './committee.js';
+import { type CommitteeMembers, committeeCovariance, type OutOfFold } from './committee.js';
 import { parameterJacobianPasses, toFileLayout } from './jacobian.js';
 import { covarianceFactorRows, gram, multiply, quadraticForm, symmetricInverse, trace, traceOfProduct } from './linalg.js';
 import type { CovarianceParameters, ModelUncertainty, UncertaintyReport } from './types.js';
@@ -80,7 +80,7 @@ export interface UncertaintyOutcome {
   /** Why there is no uncertainty (one line); why θ's alone is not included is the report's `note`. */
   warning?: string;
   /** A committee's out-of-fold check ratio (committee.ts), for the held-out test of held-out.ts. */
-  outOfFold?: { ratio: number; rows: number };
+  outOfFold?: OutOfFold;
 }
 
 interface Analysis {
@@ -91,7 +91,7 @@ interface Analysis {
   sigma2: number;
   newtonSE: number;
   condition: number;
-  outOfFold?: { ratio: number; rows: number } | null;
+  outOfFold?: OutOfFold | null;
 }
 
 type Attempt = { ok: true; a: Analysis } | { ok: false; reason: string };
