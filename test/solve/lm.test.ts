@@ -181,6 +181,27 @@ describe('levenbergMarquardt', () => {
     }
   });
 
+  it('polishes a linearly converging iteration to the optimum: the last steps, below what ‖f‖² can resolve, are judged by the gradient', async () => {
+    // Linear least squares with a large residual and the Jacobian A·M, M = diag(1, 1.25): its
+    // Gauss-Newton step moves the second coordinate 0.8 of the way, so the error falls 5×
+    // per iteration (as Kaufman's Jacobian converges on a residual that is not small), and
+    // Jᵀf = MᵀAᵀf vanishes where Aᵀf does. The reduction of ‖f‖² goes with the error
+    // squared: the relative-reduction test stops with the error near √ftol of the spread.
+    const m = 30;
+    const A = randomMatrix(m, 2, 5);
+    const b = Float64Array.from(randomMatrix(m, 1, 6), (v, i) => 3 * v + A[2 * i] - 2 * A[2 * i + 1]);
+    const f = (x: Float64Array) => Float64Array.from({ length: m }, (_, i) => A[2 * i] * x[0] + A[2 * i + 1] * x[1] - b[i]);
+    const jac = () => Float64Array.from(A, (v, k) => (k % 2 === 1 ? 1.25 * v : v));
+    // The optimum by the normal equations of a 2 × 2 system (well conditioned here).
+    const g = gram(A, m, 2);
+    const atb = [0, 1].map((j) => b.reduce((s, v, i) => s + A[2 * i + j] * v, 0));
+    const det = g[0] * g[3] - g[1] * g[2];
+    const opt = [(g[3] * atb[0] - g[1] * atb[1]) / det, (g[0] * atb[1] - g[2] * atb[0]) / det];
+    const out = await levenbergMarquardt(denseProblem(2, f, jac), Float64Array.from([0, 0]), { ftol: 1e-10, xtol: 1e-10 });
+    expect(['relative-reduction', 'step', 'reduction-and-step']).toContain(out.convergence);
+    for (let j = 0; j < 2; j++) expect(Math.abs(out.x[j] - opt[j]) / Math.abs(opt[j])).toBeLessThan(1e-12);
+  });
+
   it('stops when onIteration asks, and caps iterations', async () => {
     const p = denseProblem(
       2,
