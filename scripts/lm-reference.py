@@ -42,11 +42,15 @@ def phi_and_grads(basis, x, th, lib):
         (p,) = th
         e = lib.exp(p * lib.log(x))
         return e, [e * lib.log(x)]
+    if basis == 'tanh':
+        a, c = th
+        t = lib.tanh(a * x + c)
+        return t, [x * (1 - t * t), 1 - t * t]
     raise ValueError(basis)
 
 
 def width(basis):
-    return 2 if basis == 'rbf' else 1
+    return 2 if basis in ('rbf', 'tanh') else 1
 
 
 def unpack(basis, units, intercept, p):
@@ -202,6 +206,10 @@ def add_data(name, basis, units, intercept, x, y, near, far, note):
     PROBLEMS.append({'name': name, 'basis': basis, 'units': units, 'intercept': intercept, 'note': note, 'x': x, 'y': y, 'starts': {'near': near, 'far': far}})
 
 
+for name, decimals in (('lanczos1', 12), ('lanczos2', 5)):
+    lx, ly = nist_lanczos(decimals)
+    add_data(name, 'exp', 3, False, lx, ly, [[-0.7], [-4.2], [-6.3]], [[-0.3], [-5.5], [-7.6]],
+             f'NIST {name.capitalize()} form: three decays (rates 1, 3, 5) rounded to {decimals} decimals; starts NIST 2 (near) and 1 (far)')
 lx, ly = nist_lanczos(4)
 add_data('lanczos3', 'exp', 3, False, lx, ly, [[-0.7], [-4.2], [-6.3]], [[-0.3], [-5.5], [-7.6]],
          'NIST Lanczos3 form: three decays (rates 1, 3, 5) rounded to 4 decimals; starts NIST 2 (near) and 1 (far)')
@@ -211,6 +219,23 @@ add_data('osborne1', 'exp', 2, True, ox, oy, [[-0.01], [-0.02]], [[-1.0], [-2.0]
 ex, ey = data(35, 400, 500, lambda t: 1.554 / 4.089 * np.exp(-0.5 * ((t - 451.5) / 4.089) ** 2), 0.002, 9)
 add_data('eckerle4', 'rbf', 1, False, ex, ey, [[452.0, 2 * 4.5 ** 2]], [[500.0, 2 * 10.0 ** 2]],
          'NIST Eckerle4 form: one narrow Gaussian bump, no constant; starts NIST 2 (near) and 1 (far, the bump outside the data)')
+
+
+# Problems of other shapes, checked the same way: logistic steps, overlapping peaks, a sum of
+# power laws, and NIST's DanWood and BoxBOD data (their published data and starts) in this
+# model's parameterisation (w and b free, so the optimum is the model's own, not NIST's).
+add('tanh1', 'tanh', 1, True, 60, 0, 10, lambda x: 3 * np.tanh(1.2 * (x - 4)) + 1, 0.03, 10,
+    [[1.0, -4.0]], [[0.1, 0.0]], 'a four-parameter logistic step (dose-response form); far start nearly linear')
+add('tanh2', 'tanh', 2, True, 80, 0, 8, lambda x: 2 * np.tanh(2 * (x - 2)) + np.tanh(1.5 * (x - 6)) + 0.5, 0.02, 11,
+    [[1.8, -3.8], [1.4, -8.5]], [[0.5, 0.0], [0.5, -1.0]], 'two logistic steps plus a constant')
+add('gauss2', 'rbf', 2, True, 100, 0, 10, lambda x: 1.5 * np.exp(-((x - 4) ** 2) / 1.0) + np.exp(-((x - 5.5) ** 2) / 1.5) + 0.2, 0.01, 12,
+    [[4.1, 0.9], [5.4, 1.7]], [[2.0, 4.0], [8.0, 4.0]], 'two overlapping Gaussian peaks plus a constant (NIST Gauss3-like overlap)')
+add('power2', 'poly', 2, True, 50, 0.5, 5, lambda x: 2 * x ** 0.5 + 0.3 * x ** 1.8 - 1, 0.02, 13,
+    [[0.6], [1.7]], [[-1.0], [3.0]], 'two power laws plus a constant')
+add_data('danwood', 'poly', 1, False, [1.309, 1.471, 1.490, 1.565, 1.611, 1.680], [2.138, 3.421, 3.597, 4.340, 4.882, 5.660],
+         [[4.0]], [[5.0]], 'NIST DanWood data: one power law, no constant; starts NIST 2 (near) and 1 (far)')
+add_data('boxbod', 'exp', 1, True, [1, 2, 3, 5, 7, 10], [109, 149, 149, 191, 213, 224],
+         [[-0.75]], [[-1.0]], 'NIST BoxBOD data: a saturating rise (w e^(a x) + b, w and b free), six points; starts NIST 2 (near) and 1 (far)')
 
 
 def main():

@@ -55,24 +55,47 @@ export async function fitReference(p: Reference, start: number[][]): Promise<Fit
   return fitModel({ x: Float64Array.from(p.x), y: Float64Array.from(p.y), n, d: 1 }, null, opts, new Rng(1));
 }
 
+/** Digits of a fit: the fewest over every parameter, the RSS's, and the fewest of the two. */
+export interface FitDigits {
+  worst: number;
+  params: number;
+  rss: number;
+}
+
 /**
  * The fewest digits over every parameter and the RSS. Units are exchangeable (any order of
  * them is the same model), so the fitted units are matched to the reference's in the order
- * that gives the most digits.
+ * that gives the most digits; a tanh unit also in the sign that does.
  */
-export function worstDigits(p: Reference, out: FitOutcome): { worst: number; rss: number } {
+export function worstDigits(p: Reference, out: FitOutcome): FitDigits {
   return fitDigits(p, { theta: out.theta, w: out.w, b: out.b, rss: out.history.train.at(-1)! * p.x.length });
 }
 
+/**
+ * The RSS digits a double-precision fit can show at all, at most 6 (the target). Each
+ * residual f(x_n) − y_n is computed from terms the size of y with a rounding error of
+ * a few units in the last place, ‖e‖ ≤ 4ε‖y‖, so the RSS is off by up to 2‖r‖‖e‖ + ‖e‖².
+ * That is far below 10⁻⁶ of the RSS unless the fit is nearly exact (Lanczos1's residuals
+ * are 10⁻¹³ of y: its RSS has about 2 digits in double, whoever computes it).
+ */
+export function attainableRssDigits(p: Reference): number {
+  const rss = Number(p.reference.rss);
+  const e = 4 * Number.EPSILON * Math.hypot(...p.y);
+  return Math.min(6, -Math.log10((2 * Math.sqrt(rss) * e + e * e) / rss));
+}
+
 /** worstDigits for a fit given by its parameters and RSS (a model file, say). */
-export function fitDigits(p: Reference, fit: { theta: number[][]; w: number[]; b: number; rss: number }): { worst: number; rss: number } {
+export function fitDigits(p: Reference, fit: { theta: number[][]; w: number[]; b: number; rss: number }): FitDigits {
   const ref = p.reference;
-  const unitDigits = (j: number, r: number) => Math.min(digits(fit.w[j], Number(ref.w[r])), ...fit.theta[j].map((v, k) => digits(v, Number(ref.theta[r][k]))));
+  const signed = (j: number, r: number, s: number) => Math.min(digits(s * fit.w[j], Number(ref.w[r])), ...fit.theta[j].map((v, k) => digits(s * v, Number(ref.theta[r][k]))));
+  // tanh is odd: a unit (a, c, w) is the same model as (−a, −c, −w).
+  const unitDigits = (j: number, r: number) => (p.basis === 'tanh' ? Math.max(signed(j, r, 1), signed(j, r, -1)) : signed(j, r, 1));
   let best = Number.NEGATIVE_INFINITY;
   for (const order of permutations(fit.theta.length)) best = Math.max(best, Math.min(...order.map((r, j) => unitDigits(j, r))));
   const rssDigits = digits(fit.rss, Number(ref.rss));
   const b = p.intercept ? digits(fit.b, Number(ref.b)) : Number.POSITIVE_INFINITY;
-  return { worst: Math.min(rssDigits, best, b), rss: rssDigits };
+  const params = Math.min(best, b);
+  return { worst: Math.min(rssDigits, params), params, rss: rssDigits };
 }
 
 function permutations(n: number): number[][] {
