@@ -49,7 +49,7 @@ export const exp: BasisFamily = {
     return Array.from({ length: a.shape[0] }, (_, j) => Array.from(a.data.subarray(j * d, (j + 1) * d)));
   },
   initScales: RATE_SCALES,
-  init(x, units, rng: Rng, scale = 1) {
+  init(x, units, rng: Rng, scale = 1, jitter = false) {
     const [n, d] = x.shape;
     const a = new Float64Array(units * d);
     // The data's extent along each feature: its range and its largest magnitude.
@@ -69,7 +69,8 @@ export const exp: BasisFamily = {
     const decays = scale < 0;
     for (let j = 0; j < units; j++) {
       // Magnitudes spread geometrically; signs alternate, decays first (units 0, 2, ...), or all decay.
-      const q = units === 1 ? 0.5 : j / (units - 1);
+      // With jitter, a random point of unit j's stratum of [0, 1] instead of its grid point.
+      const q = jitter ? (j + rng.next()) / units : units === 1 ? 0.5 : j / (units - 1);
       const magnitude = Math.abs(scale) * RATE_LO * (RATE_HI / RATE_LO) ** q;
       const sign = decays || j % 2 === 0 ? -1 : 1;
       if (d === 1) {

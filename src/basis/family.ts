@@ -36,8 +36,11 @@ export interface BasisFamily {
    * bend: rbf widths shrink by it, tanh slopes grow by it, poly exponents
    * spread by it; the trainer tries the values in `initScales` and keeps the
    * one whose ridge least-squares fit scores best (see train/start.ts).
+   * `jitter` (restarts after the first): where the init lays units on a fixed
+   * grid (one feature), each grid point is drawn within its stratum instead,
+   * so that every restart starts somewhere else.
    */
-  init(x: Tensor, units: number, rng: Rng, scale?: number): Tensor[];
+  init(x: Tensor, units: number, rng: Rng, scale?: number, jitter?: boolean): Tensor[];
   /** Candidate `scale`s for init, from smooth to sharp; [1] means no search. */
   readonly initScales: readonly number[];
   /**

@@ -41,14 +41,16 @@ export const poly: BasisFamily = {
     return Array.from({ length: p.shape[0] }, (_, j) => Array.from(p.data.subarray(j * d, (j + 1) * d)));
   },
   initScales: EXPONENT_SCALES,
-  init(x, units, rng: Rng, scale = 1) {
+  init(x, units, rng: Rng, scale = 1, jitter = false) {
     const d = x.shape[1];
     const p = new Float64Array(units * d);
     if (d === 1) {
       // Exponents evenly over scale · [-1, 3] (at scale 1 from a reciprocal to a
       // cubic), skipping the constant (the bias b already is one).
       for (let j = 0; j < units; j++) {
-        const e = scale * (units === 1 ? 1 : EXP_LO + ((EXP_HI - EXP_LO) * j) / (units - 1));
+        // With jitter, a random point of unit j's stratum instead of its grid point.
+        const at = jitter ? (j + rng.next()) / units : units === 1 ? 0.5 : j / (units - 1);
+        const e = scale * (units === 1 && !jitter ? 1 : EXP_LO + (EXP_HI - EXP_LO) * at);
         p[j] = Math.abs(e) < 1e-3 ? 0.5 * scale : e;
       }
     } else {

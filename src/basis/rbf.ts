@@ -46,10 +46,10 @@ export const rbf: BasisFamily = {
     for (let k = 0; k < d; k++) c[k * d + k] = -NEAR_LINEAR_DISTANCE;
     return [new Tensor(c, [d, d]), new Tensor(new Float64Array(d).fill(NEAR_LINEAR_WIDTH), [d])];
   },
-  init(x, units, rng: Rng, scale = 1) {
+  init(x, units, rng: Rng, scale = 1, jitter = false) {
     const [n, d] = x.shape;
     // Centres spread over the data: quantiles in 1-D, k-means++ seeding otherwise.
-    const c = d === 1 ? columnQuantiles(x, units) : kmeansPlusPlus(x, units, rng);
+    const c = d === 1 ? columnQuantiles(x, units, jitter ? rng : undefined) : kmeansPlusPlus(x, units, rng);
     // Widths from the spacing: each bump reaches about its nearest neighbour,
     // so neighbouring bumps overlap and the sum can be smooth.
     const nn = nearestNeighbourSqDist(c);

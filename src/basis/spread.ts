@@ -1,13 +1,16 @@
 import { Tensor } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
 
-/** J points at evenly spaced quantiles of a single column (N, 1) -> (J, 1). */
-export function columnQuantiles(x: Tensor, count: number): Tensor {
+/**
+ * J points at evenly spaced quantiles of a single column (N, 1) -> (J, 1): the midpoints
+ * of J equal strata, or with `jitter` a random point in each (a restart's own grid).
+ */
+export function columnQuantiles(x: Tensor, count: number, jitter?: Rng): Tensor {
   const sorted = Float64Array.from(x.data).sort();
   const n = sorted.length;
   const out = new Float64Array(count);
   for (let j = 0; j < count; j++) {
-    const q = count === 1 ? 0.5 : (j + 0.5) / count;
+    const q = (j + (jitter ? jitter.next() : 0.5)) / count;
     const pos = q * (n - 1);
     const lo = Math.floor(pos);
     const hi = Math.min(lo + 1, n - 1);

@@ -40,13 +40,13 @@ export const tanh: BasisFamily = {
     for (let k = 0; k < d; k++) a[k * d + k] = NEAR_LINEAR_SLOPE;
     return [new Tensor(a, [d, d]), new Tensor(new Float64Array(d), [d])];
   },
-  init(x, units, rng: Rng, scale = 1) {
+  init(x, units, rng: Rng, scale = 1, jitter = false) {
     const d = x.shape[1];
     const a = new Float64Array(units * d);
     const c = new Float64Array(units);
     // Points the kinks pass through, spread over the data as rbf centres are:
     // random rows would leave gaps and clumps, which matter with many units.
-    const through = d === 1 ? columnQuantiles(x, units) : kmeansPlusPlus(x, units, rng);
+    const through = d === 1 ? columnQuantiles(x, units, jitter ? rng : undefined) : kmeansPlusPlus(x, units, rng);
     for (let j = 0; j < units; j++) {
       // A random direction with a slope that makes the kink span a fraction
       // of the data's range, placed so the kink crosses its spread point:

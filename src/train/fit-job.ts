@@ -25,7 +25,8 @@ export interface FitContext {
 }
 
 export type FitJob =
-  | { kind: 'start'; forks: number[] }
+  /** jitter: a restart after the first (FitOptions.jitter). */
+  | { kind: 'start'; forks: number[]; jitter?: boolean }
   /** Refit on rows drawn with replacement from the fit rows by the job's Rng, from `from` with its λ fixed. */
   | { kind: 'refit'; forks: number[]; from: { theta: number[][]; w: number[]; b: number; ridge: number } };
 
@@ -60,6 +61,7 @@ export async function runFitJob(ctx: FitContext, job: FitJob, hooks: JobHooks<Fi
       const opts = {
         ...ctx.settings,
         ...control,
+        ...(job.jitter ? { jitter: true } : {}),
         onEpoch: (e: EpochReport) => hooks.post({ epoch: e }),
         onSearch: (done: number) => hooks.post({ search: done }),
         onWarning: warnNow ?? ((m: string) => warnings.push(m)),

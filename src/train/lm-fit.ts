@@ -43,7 +43,8 @@ async function lmProblem(X: Tensor, y: Float64Array, opts: FitOptions, rng: Rng)
   const { family } = opts;
   const given = opts.initialTheta ? family.unpack(opts.initialTheta, X.shape[1]) : undefined;
   const auto = opts.ridge === 'auto';
-  const start = await searchStart(chooseStart(family, X, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, auto ? RIDGE_GRID : [Math.max(opts.ridge as number, MIN_START_RIDGE)], given), opts);
+  const lambdas = auto ? RIDGE_GRID : [Math.max(opts.ridge as number, MIN_START_RIDGE)];
+  const start = await searchStart(chooseStart(family, X, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, lambdas, given, opts.intercept ?? true, opts.jitter), opts);
   const ridge = auto ? start.lambda : (opts.ridge as number);
   const raw0 = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
   const shapes = raw0.map((t) => t.shape);

@@ -39,7 +39,8 @@ export async function runRestarts(
   fits: FitRunner,
   hooks: { onEpoch?: EpochListener; onSearch?: (done: number) => void; shouldStop?: () => boolean; warn: (m: string) => void },
 ): Promise<RestartsOutcome> {
-  const jobs: FitJob[] = Array.from({ length: restarts }, (_, r) => ({ kind: 'start', forks: rng.fork(r + 1).forks }));
+  // Starts after the first jitter their init's fixed grids: in 1-D the rbf, exp and poly inits draw nothing, and every start was the first.
+  const jobs: FitJob[] = Array.from({ length: restarts }, (_, r) => ({ kind: 'start', forks: rng.fork(r + 1).forks, ...(r > 0 ? { jitter: true } : {}) }));
   const done = new Array<boolean>(restarts).fill(false);
   let shown = 0;
   const { onEpoch } = hooks;

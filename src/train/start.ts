@@ -101,6 +101,7 @@ export function* chooseStart(
   lambdas: readonly number[],
   theta?: Tensor[],
   withIntercept = true,
+  jitter = false,
 ): Steps<Start> {
   const sample = sampleRows(x, y, START_ROWS, rng.fork(1));
   const folds = startFolds(sample.x.shape[0], rng.fork(3));
@@ -116,7 +117,7 @@ export function* chooseStart(
   for (const j of counts) {
     let bestJ: { start: Start; se: number } | null = null;
     for (const scale of family.initScales) {
-      const candidate = family.init(x, j, draws.fork(0), scale);
+      const candidate = family.init(x, j, draws.fork(0), scale, jitter);
       const steps = bestRidge(family, sample.x, sample.y, candidate, lambdas, folds, withIntercept);
       const c = yield* share(steps, scored++ / toScore, 1 / toScore);
       if (c && (bestJ === null || c.cv < bestJ.start.cv)) bestJ = { start: { theta: candidate, scale, lambda: c.lambda, cv: c.cv, folds: folds.k }, se: c.se };
@@ -216,6 +217,7 @@ export function* initialParams(
     initialLinear?: { w: number[]; b: number };
     intercept?: boolean;
     fixedStart?: FixedStart;
+    jitter?: boolean;
   },
   rng: Rng,
 ): Steps<{ params: Params; ridge: number; scale: number; start: Start }> {
@@ -225,7 +227,7 @@ export function* initialParams(
   const withIntercept = opts.intercept ?? true;
   const start = opts.fixedStart
     ? drawnStart(family, x, opts.fixedStart, rng)
-    : yield* chooseStart(family, x, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, auto ? RIDGE_GRID : [startRidge], given, withIntercept);
+    : yield* chooseStart(family, x, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, auto ? RIDGE_GRID : [startRidge], given, withIntercept, opts.jitter);
   const raw = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
   const units = start.theta[0].shape[0];
   const params: Params = { w: Tensor.zeros([units]), b: Tensor.zeros([]), raw };

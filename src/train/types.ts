@@ -56,6 +56,8 @@ export interface FitOptions extends EpochControl {
   initialTheta?: number[][];
   /** Draw the start these settings name instead of searching (a committee member, committee.ts). */
   fixedStart?: FixedStart;
+  /** A restart after the first (restarts.ts): the family's init jitters its fixed 1-D grids (BasisFamily.init). */
+  jitter?: boolean;
   /** With initialTheta (--init MODEL): the model file's w and b, where the solver descends on them (gd). */
   initialLinear?: { w: number[]; b: number };
   /** false (--no-intercept): b is fixed at 0. */

@@ -59,6 +59,17 @@ describe('train --restarts', () => {
     expect(r.losses.every(Number.isFinite)).toBe(true);
   });
 
+  it.each(['rbf', 'exp', 'poly'] as const)('%s with one feature: the starts differ (its init lays a fixed grid, which later starts jitter), and start 1 is the single fit', async (basis) => {
+    // x > 0 for poly; small enough that exp stays finite.
+    const rows = curveRows({ n: 120, lo: 0.2, hi: 3, f: (x) => Math.sin(2 * x) + x, noise: 0.05, seed: 7 });
+    const file = writeCsv(tmp.file(`grid-${basis}.csv`), ['x', 'y'], rows);
+    const opts = { file, basis, units: 4, epochs: 5, out: null, committee: 0, seed: 4 };
+    const one = await train({ ...opts, restarts: 1 });
+    const many = await train({ ...opts, restarts: 3 });
+    expect(new Set(many.result.restarts.losses).size).toBe(3);
+    expect(many.result.restarts.losses[0]).toBe(one.result.restarts.losses[0]);
+  });
+
   it('says which start won in the CLI JSON result', async () => {
     const out = tmp.file('restarts-model.json');
     const res = await runCli(['train', bumpy, '--basis', 'tanh', '--units', '8', '--epochs', '30', '--restarts', '3', '--seed', '4', '--json', '--quiet', '--out', out]);
