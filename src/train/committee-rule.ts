@@ -30,6 +30,8 @@ export interface CommitteeCase {
   /** Rows training sees: what would be split into training and validation rows. */
   rows: number;
   valSplit: number;
+  /** --val-split was given (not the default): the user asked for one model's held-out split. */
+  valSplitGiven: boolean;
   restarts: number;
   bootstrap: number;
   /** --init: one model to continue from, not K. */
@@ -43,6 +45,7 @@ export function committeeDecision(setting: CommitteeSetting, c: CommitteeCase): 
   if (setting !== 'auto' && setting < 2) return off(`--committee ${setting}`);
   // Each member needs its own validation fold to stop on; without validation rows there is nothing to take turns at.
   if (c.valSplit <= 0) return off('no validation rows (--val-split 0)');
+  if (auto && c.valSplitGiven) return off(`--val-split ${c.valSplit} was given: one model validates on that split`);
   if (c.restarts > 1) return off('not with --restarts (they choose one start by its validation rows)');
   if (c.bootstrap > 0) return off('not with --bootstrap (its refits resample one model)');
   if (c.init) return off('not with --init');

@@ -102,6 +102,7 @@ export async function trainTable(table: Table, options: Omit<TrainOptions, 'file
   const committee = committeeDecision(s.committee, {
     rows: table.n,
     valSplit: s.valSplit,
+    valSplitGiven: options.valSplit !== undefined,
     restarts: s.restarts,
     bootstrap: s.bootstrap,
     init: options.init !== undefined,

@@ -28,15 +28,16 @@ describe('train --committee', () => {
   beforeAll(async () => {
     const csv = file();
     const common = ['train', csv, '--epochs', '5', '--out', tmp.file('m.json')];
-    const [auto, off, three, summary, plain, bad] = await Promise.all([
+    const [auto, off, three, summary, plain, bad, split] = await Promise.all([
       runCli([...common, '--json', '--quiet']),
       runCli([...common, '--committee', '0', '--json', '--quiet']),
       runCli([...common, '--committee', '3', '--json', '--quiet']),
       runCli([...common, '--quiet']),
       runCli([...common, '--committee', '0', '--quiet']),
       runCli([...common, '--committee', 'two']),
+      runCli([...common, '--val-split', '0.2', '--json', '--quiet']),
     ]);
-    Object.assign(runs, { auto, off, three, summary, plain, bad });
+    Object.assign(runs, { auto, off, three, summary, plain, bad, split });
   }, HOOK_TIMEOUT_MS);
 
   it('the default (--committee auto) averages members on small data and says why in the JSON', () => {
@@ -54,6 +55,13 @@ describe('train --committee', () => {
     expect(off.validation!.n).toBeLessThan(36);
     const three = parseJsonOutput<CommitteeDoc>(runs.three);
     expect(three.committee).toMatchObject({ auto: false, members: 3, reason: '--committee 3' });
+  });
+
+  it('a given --val-split means one model validated on that split, and says so', () => {
+    expect(runs.split.code, describeRun(runs.split)).toBe(0);
+    const doc = parseJsonOutput<CommitteeDoc>(runs.split);
+    expect(doc.committee).toMatchObject({ auto: true, members: 0, reason: 'auto: --val-split 0.2 was given: one model validates on that split' });
+    expect(doc.validation!.n).toBe(7);
   });
 
   it('the summary names the committee and the rule, and scores out-of-fold', () => {

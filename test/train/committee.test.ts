@@ -23,7 +23,7 @@ function rows(n: number, seed: number): number[][] {
   });
 }
 
-const auto = { valSplit: 0.1, restarts: 1, bootstrap: 0, init: false, solver: 'varpro' };
+const auto = { valSplit: 0.1, valSplitGiven: false, restarts: 1, bootstrap: 0, init: false, solver: 'varpro' };
 
 describe('committee rule', () => {
   it(`is on below ${COMMITTEE_ROWS} rows and off from there`, () => {
@@ -31,8 +31,11 @@ describe('committee rule', () => {
     expect(committeeDecision('auto', { ...auto, rows: COMMITTEE_ROWS })).toEqual({ members: 0, auto: true, reason: `auto: ${COMMITTEE_ROWS} rows ≥ ${COMMITTEE_ROWS}` });
   });
 
-  it('is off without validation rows, with restarts, bootstrap, --init or lm, and a number overrides the rows', () => {
-    for (const c of [{ valSplit: 0 }, { restarts: 2 }, { bootstrap: 10 }, { init: true }, { solver: 'lm' }]) expect(committeeDecision('auto', { ...auto, rows: 30, ...c }).members).toBe(0);
+  it('is off without validation rows, with a given --val-split, restarts, bootstrap, --init or lm, and a number overrides the rows', () => {
+    for (const c of [{ valSplit: 0 }, { valSplitGiven: true }, { restarts: 2 }, { bootstrap: 10 }, { init: true }, { solver: 'lm' }]) expect(committeeDecision('auto', { ...auto, rows: 30, ...c }).members).toBe(0);
+    expect(committeeDecision('auto', { ...auto, rows: 30, valSplit: 0.2, valSplitGiven: true }).reason).toBe('auto: --val-split 0.2 was given: one model validates on that split');
+    // --committee K asks for the committee whatever the split.
+    expect(committeeDecision(4, { ...auto, rows: 30, valSplitGiven: true }).members).toBe(4);
     expect(committeeDecision(3, { ...auto, rows: 5000 }).members).toBe(3);
     expect(committeeDecision(0, { ...auto, rows: 30 }).members).toBe(0);
     // No more members than rows, each validating on at least one.

@@ -54,7 +54,7 @@ export function trainOptions(y: Argv): Argv {
       .option('lr-b', { group: OPT, describe: 'learning rate for b (overrides --lr)', coerce: single(positiveFinite('lr-b')) })
       .option('lr-theta', { group: OPT, describe: 'learning rate for θ (overrides --lr)', coerce: single(positiveFinite('lr-theta')) })
       .option('ridge', { group: OPT, describe: "ridge penalty λ/2·‖w‖² on the scaled problem, or 'auto': chosen with the start by cross-validation", default: DEFAULTS.ridgeAuto ? 'auto' : DEFAULTS.ridge, coerce: single(ridgeOption) })
-      .option('val-split', { group: OPT, describe: 'fraction of rows held out for validation', default: DEFAULTS.valSplit, coerce: single(fraction('val-split')) })
+      .option('val-split', { group: OPT, describe: 'fraction of rows held out for validation (given, it also means one model, not an auto committee)', defaultDescription: String(DEFAULTS.valSplit), coerce: single(fraction('val-split')) })
       .option('patience', { group: OPT, describe: 'stop after this many epochs without validation improvement and keep the best (0: never)', default: DEFAULTS.patience ?? 0, coerce: single(nonNegativeInteger('patience')) })
       .option('restarts', { group: OPT, describe: 'seeded starts; the best by validation loss is kept', default: DEFAULTS.restarts, coerce: single(positiveInteger('restarts')) })
       .option('committee', { group: OPT, describe: `average K models, each validated on its own 1/K of the rows, instead of one ('auto': ${AUTO_MEMBERS} members below ${COMMITTEE_ROWS} rows; 0: one model)`, defaultDescription: String(DEFAULTS.committee), coerce: single(committeeOption) })

@@ -35,7 +35,8 @@ export interface TrainArgs {
   lrB?: number;
   lrTheta?: number;
   seed: number;
-  valSplit: number;
+  /** Absent: the default (and the committee rule may take its validation rows in turns instead). */
+  valSplit?: number;
   patience: number;
   out: string;
   quiet?: boolean;
