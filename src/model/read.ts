@@ -59,7 +59,7 @@ export async function loadModel(path: string, option = '--model'): Promise<Model
     }
     const code = (err as NodeJS.ErrnoException).code;
     const hint =
-      code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR'
+      code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'ENAMETOOLONG' || code === 'ELOOP'
         ? `check the ${option} path, or create a model with basisfit train FILE --out PATH`
         : `check the file permissions of the ${option} path`;
     throw new ModelError(`cannot read the model file: ${fsReason(err)}`, name, hint);

@@ -3,7 +3,7 @@
  * files), each through the built binary: the right exit code, one clear line, and no
  * stack trace or JavaScript word where a number or a message belongs.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CliResult, describeRun, parseJsonOutput, runCli, STACK_LINE } from '../helpers/cli.js';
@@ -64,5 +64,55 @@ describe('committee', () => {
     expect(r.code, describeRun(r)).toBe(0);
     expect(r.stderr).toMatch(/singular or ill-conditioned \(condition infinite\)/);
     expectClean(r);
+  });
+});
+
+describe('paths the file system refuses', () => {
+  const long = 'x'.repeat(300);
+
+  it('an output under a file, or with a name over 255 bytes, is a usage error before any work, for every command that writes', async () => {
+    const dir = caseDir();
+    const data = curveCsv(join(dir, 'd.csv'));
+    expect((await runCli(['train', data, '--units', '3', '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    const runs: [string[], string, RegExp][] = [
+      [['train', data, '--out', 'd.csv/m.json', ...QUICK], '--out', /a part of the path is not a folder/],
+      [['train', data, '--out', long, ...QUICK], '--out', /the path or a name in it is too long/],
+      [['train', data, '--plot', long, ...QUICK], '--plot', /the path or a name in it is too long/],
+      [['train', data, '--report', `d.csv/${long}`, ...QUICK], '--report', /a part of the path is not a folder|too long/],
+      [['plot', data, '--model', 'm.json', '--out', long], '--out', /too long/],
+      [['report', data, '--model', 'm.json', '--out', long], '--out', /too long/],
+      [['export', '--model', 'm.json', '--out', 'd.csv/f.txt'], '--out', /a part of the path is not a folder/],
+    ];
+    for (const [args, flag, reason] of runs) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, describeRun(r)).toBe(2);
+      const lines = r.stderr.trimEnd().split('\n');
+      expect(lines, r.stderr).toHaveLength(2);
+      expect(lines[0]).toMatch(new RegExp(`^basisfit: error: cannot write ${flag} `));
+      expect(lines[0]).toMatch(reason);
+      expectClean(r);
+    }
+  });
+
+  it('an input under a file, too long a name or a symlink loop is named in words, not by errno', async () => {
+    const dir = caseDir();
+    const data = curveCsv(join(dir, 'd.csv'));
+    expect((await runCli(['train', data, '--units', '3', '--out', 'm.json', ...QUICK], { cwd: dir })).code).toBe(0);
+    symlinkSync('loop-b', join(dir, 'loop-a'));
+    symlinkSync('loop-a', join(dir, 'loop-b'));
+    const runs: [string[], RegExp][] = [
+      [['train', 'd.csv/x.csv', ...QUICK], /d\.csv\/x\.csv: cannot read: a part of the path is not a folder/],
+      [['eval', long, '--model', 'm.json'], /cannot read: the path or a name in it is too long/],
+      [['predict', 'loop-a', '--model', 'm.json'], /loop-a: cannot read: too many levels of symbolic links/],
+      [['predict', 'd.csv', '--model', long], /cannot read the model file: the path or a name in it is too long/],
+    ];
+    for (const [args, message] of runs) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, describeRun(r)).toBe(1);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).toMatch(/\n {2}check the (--model )?path/);
+      expect(r.stderr).not.toMatch(/E[A-Z]{3,}:|permissions/);
+      expectClean(r);
+    }
   });
 });
