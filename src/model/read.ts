@@ -17,7 +17,8 @@ export function parseModel(text: string, file: string, option = '--model'): Mode
   try {
     doc = JSON.parse(body);
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
+    // V8 quotes the text around the fault, line breaks and all: an error is one line (docs/contract.md section 5.2).
+    const detail = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
     throw new ModelError(`the model file is not valid JSON (${detail})`, file, RETRAIN);
   }
   return validateModel(doc, (p: Problem): never => {

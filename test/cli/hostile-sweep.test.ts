@@ -3,7 +3,7 @@
  * files), each through the built binary: the right exit code, one clear line, and no
  * stack trace or JavaScript word where a number or a message belongs.
  */
-import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CliResult, describeRun, parseJsonOutput, runCli, STACK_LINE } from '../helpers/cli.js';
@@ -114,5 +114,83 @@ describe('paths the file system refuses', () => {
       expect(r.stderr).not.toMatch(/E[A-Z]{3,}:|permissions/);
       expectClean(r);
     }
+  });
+});
+
+describe('model files with extreme values', () => {
+  /** A one-model fit (no committee) of the curve, and a copy of it changed by `edit`. */
+  // biome-ignore lint/suspicious/noExplicitAny: the edits reach into a model file's JSON at will.
+  async function models(dir: string, edits: Record<string, (m: Record<string, any>) => void>): Promise<void> {
+    curveCsv(join(dir, 'd.csv'));
+    const r = await runCli(['train', 'd.csv', '--units', '3', '--committee', '0', '--out', 'm.json', ...QUICK], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(0);
+    for (const [name, edit] of Object.entries(edits)) {
+      const m = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+      edit(m);
+      writeFileSync(join(dir, name), JSON.stringify(m));
+    }
+  }
+
+  it('uncertainty.dof of 1e308 gives intervals at once (the normal limit), not a run that never ends', async () => {
+    const dir = caseDir();
+    await models(dir, { 'huge-dof.json': (m) => (m.uncertainty.dof = 1e308), 'big-dof.json': (m) => (m.uncertainty.dof = 1e7) });
+    const huge = await runCli(['predict', 'd.csv', '--model', 'huge-dof.json', '--interval', '0.95', '--json'], { cwd: dir, timeoutMs: 20_000 });
+    expect(huge.code, describeRun(huge)).toBe(0);
+    const big = await runCli(['predict', 'd.csv', '--model', 'big-dof.json', '--interval', '0.95', '--json'], { cwd: dir });
+    const [a, b] = [parseJsonOutput<{ obs_ci_upper: number[] }>(huge), parseJsonOutput<{ obs_ci_upper: number[] }>(big)];
+    // t(0.975, 1e7) exceeds the normal 1.95996 by 1.2e-7 relative: the bands nearly agree, the huge one inside.
+    for (let i = 0; i < a.obs_ci_upper.length; i++) {
+      expect(a.obs_ci_upper[i]).toBeLessThanOrEqual(b.obs_ci_upper[i]);
+      expect(Math.abs(a.obs_ci_upper[i] - b.obs_ci_upper[i])).toBeLessThan(1e-5 * (1 + Math.abs(b.obs_ci_upper[i])));
+    }
+  });
+
+  it('grad, plot and report on a model whose squared residuals overflow say so in one line, not by engine op and shape', async () => {
+    const dir = caseDir();
+    await models(dir, {
+      'huge-b.json': (m) => (m.b = 1e308),
+      'tiny-ystd.json': (m) => (m.scaling.y.std = 5e-324),
+      'far-centre.json': (m) => (m.theta[0][0] = 1e308),
+    });
+    for (const model of ['huge-b.json', 'tiny-ystd.json']) {
+      const r = await runCli(['grad', 'd.csv', '--model', model, '--check'], { cwd: dir });
+      expect(r.code, describeRun(r)).toBe(1);
+      expect(r.stderr).toMatch(/^basisfit: error: d\.csv: the loss L or its gradient is not finite at the model's parameters on these rows\n {2}check the model file/);
+      expect(r.stderr).not.toMatch(/shape|square|backward/);
+      expectClean(r);
+    }
+    // A prediction that overflows is named by the first row that has it, as predict names it.
+    for (const command of ['plot', 'report']) {
+      writeFileSync(join(dir, 'keep.out'), 'earlier\n');
+      const r = await runCli([command, 'd.csv', '--model', 'far-centre.json', '--out', 'keep.out'], { cwd: dir });
+      expect(r.code, describeRun(r)).toBe(1);
+      expect(r.stderr).toMatch(/^basisfit: error: d\.csv:2: non-finite prediction for row 1/);
+      expect(readFileSync(join(dir, 'keep.out'), 'utf8')).toBe('earlier\n');
+      expectClean(r);
+    }
+  });
+
+  it('--init with a model whose basis functions overflow on the training rows is refused in words', async () => {
+    const dir = caseDir();
+    await models(dir, { 'narrow.json': (m) => (m.theta[0][1] = 1e-320) });
+    writeFileSync(join(dir, 'o.json'), 'earlier\n');
+    const r = await runCli(['train', 'd.csv', '--init', 'narrow.json', '--out', 'o.json', ...QUICK], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(1);
+    expect(r.stderr).toMatch(/^basisfit: error: --init: the model's basis functions are not finite on this run's training rows/);
+    expect(r.stderr.trimEnd().split('\n')).toHaveLength(2);
+    expect(readFileSync(join(dir, 'o.json'), 'utf8')).toBe('earlier\n');
+    expectClean(r);
+  });
+
+  it('a JSON syntax error is one line, however the text around it breaks', async () => {
+    const dir = caseDir();
+    await models(dir, {});
+    const text = readFileSync(join(dir, 'm.json'), 'utf8');
+    writeFileSync(join(dir, 'nan.json'), text.replace('"b": ', '"b": NaN, "c": '));
+    const nan = await runCli(['eval', 'd.csv', '--model', 'nan.json'], { cwd: dir });
+    expect(nan.code, describeRun(nan)).toBe(1);
+    expect(nan.stderr.trimEnd().split('\n'), nan.stderr).toHaveLength(2);
+    expect(nan.stderr).toMatch(/^basisfit: error: nan\.json: the model file is not valid JSON \(.*\)\n {2}point --model at a file basisfit wrote/);
+    expect(nan.stderr).not.toMatch(STACK_LINE);
   });
 });
