@@ -1,6 +1,6 @@
 /** What predict, eval and grad share: a validated model and the rows of its columns. */
 import { assertPositiveFeatures, loadTable, type Table } from '../data/index.js';
-import { DataError, UsageError } from '../errors.js';
+import { DataError, NumericError, UsageError } from '../errors.js';
 import { chunkedPredictions, RowPredictionError } from '../model/predict.js';
 import { loadModel, type ModelFile } from '../model/index.js';
 
@@ -50,4 +50,20 @@ export function predictAll(model: ModelFile, table: Table): Float64Array {
   const out = new Float64Array(table.n);
   for (const [start, pred] of predictTable(model, table)) out.set(pred, start);
   return out;
+}
+
+/**
+ * Runs what grad, plot and report compute from the model on the table's rows. A row whose
+ * prediction is not finite is named by its line first, as predict names it; anything
+ * else the engine refuses to propagate (the squared residuals of a 1e308 weight, a
+ * 1e-320 spread) becomes one line about the model, not the engine's op and tensor shape.
+ */
+export async function onModelRows<T>(model: ModelFile, table: Table, what: string, f: () => T | Promise<T>): Promise<T> {
+  predictAll(model, table);
+  try {
+    return await f();
+  } catch (err) {
+    if (!(err instanceof NumericError)) throw err;
+    throw new DataError(`${what} is not finite at the model's parameters on these rows`, { file: table.file }, "check the model file: its parameters or scaling are extreme for these data");
+  }
 }

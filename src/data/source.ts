@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { DataError } from '../errors.js';
+import { fsReason } from '../model/fs-errors.js';
 
 export const STDIN_NAME = '<stdin>';
 
@@ -28,8 +29,12 @@ export function ioError(err: unknown, file: string): DataError | undefined {
       return new DataError('permission denied', { file }, 'check the file permissions');
     case undefined:
       return undefined;
+    case 'ENOTDIR':
+    case 'ENAMETOOLONG':
+    case 'ELOOP':
+      return new DataError(`cannot read: ${fsReason(err)}`, { file }, 'check the path, or pass - to read standard input');
     default:
-      return new DataError(`cannot read: ${(err as Error).message}`, { file });
+      return new DataError(`cannot read: ${fsReason(err)}`, { file });
   }
 }
 

@@ -11,6 +11,10 @@ export function fsReason(err: unknown): string {
       return 'it is a folder, not a file';
     case 'ENOTDIR':
       return 'a part of the path is not a folder';
+    case 'ENAMETOOLONG':
+      return 'the path or a name in it is too long';
+    case 'ELOOP':
+      return 'too many levels of symbolic links';
     case 'ENOSPC':
       return 'no space left on the device';
     case 'EROFS':

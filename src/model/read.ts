@@ -17,7 +17,8 @@ export function parseModel(text: string, file: string, option = '--model'): Mode
   try {
     doc = JSON.parse(body);
   } catch (err) {
-    const detail = err instanceof Error ? err.message : String(err);
+    // V8 quotes the text around the fault, line breaks and all: an error is one line (docs/contract.md section 5.2).
+    const detail = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ');
     throw new ModelError(`the model file is not valid JSON (${detail})`, file, RETRAIN);
   }
   return validateModel(doc, (p: Problem): never => {
@@ -59,7 +60,7 @@ export async function loadModel(path: string, option = '--model'): Promise<Model
     }
     const code = (err as NodeJS.ErrnoException).code;
     const hint =
-      code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR'
+      code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR' || code === 'ENAMETOOLONG' || code === 'ELOOP'
         ? `check the ${option} path, or create a model with basisfit train FILE --out PATH`
         : `check the file permissions of the ${option} path`;
     throw new ModelError(`cannot read the model file: ${fsReason(err)}`, name, hint);

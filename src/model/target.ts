@@ -7,6 +7,7 @@
  */
 import { lstat, readlink, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
+import { fsReason } from './fs-errors.js';
 
 /**
  * `file`: missing or a regular file, replaced atomically through a temp file beside it.
@@ -63,7 +64,8 @@ export async function classifyTarget(path: string): Promise<Target> {
   const end = await followLinks(path);
   const s = await stat(end, { bigint: true }).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return null;
-    throw e;
+    // A path under a file (ENOTDIR) or too long a name can never be written: say so before any work.
+    throw new TargetError(fsReason(e), 'give the path of a file in an existing folder');
   });
   if (s === null) return { kind: 'file', path: end, id: null };
   const id = { dev: s.dev, ino: s.ino };

@@ -49,7 +49,10 @@ function committeeLines(r: TrainResult): string[] {
   if (!k) return [];
   if (k.members === 0) return k.auto ? [`committee: none (${k.reason})`] : [];
   const epochs = k.member_best_epoch?.join(', ') ?? '';
-  return [`committee: ${k.members} members of ${counted(k.units_per_member ?? 0, 'unit')} averaged (${k.reason}), each validated on its own fold; kept epochs ${epochs}`];
+  // A member that diverged is left out of the average: say so rather than claim all K.
+  const kept = k.member_epochs?.length ?? k.members;
+  const count = kept < k.members ? `${kept} of ${k.members} members (${k.members - kept} diverged)` : `${k.members} members`;
+  return [`committee: ${count} of ${counted(k.units_per_member ?? 0, 'unit')} averaged (${k.reason}), each validated on its own fold; kept epochs ${epochs}`];
 }
 
 export function trainSummary(r: TrainResult, c: ChalkInstance, model?: ModelFile | null): string {

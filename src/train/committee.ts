@@ -99,7 +99,10 @@ export async function runCommittee(
     };
     // Member k draws what start k + 1 of --restarts would: member 1 starts as the single model would.
     const { outcome } = await runFitJob(memberCtx, { kind: 'start', forks: rng.fork(k + 1).forks }, jobHooks, hooks.warn);
-    if (outcome === null) break;
+    if (outcome === null) {
+      interrupted = true;
+      break;
+    }
     trainSeconds += outcome.trainSeconds;
     if (outcome.stopped === 'interrupted') interrupted = true;
     if (outcome.stopped === 'diverged') {
@@ -120,7 +123,8 @@ export async function runCommittee(
     bestIndex: 0,
     losses: best ? [best.selectionLoss ?? Number.NaN] : [],
     ran: best ? 1 : 0,
-    interrupted: interrupted || members.length < K,
+    // A member that diverged is left out, which is no interruption: the run went to its end.
+    interrupted,
     trainSeconds,
     epochsRun: members.reduce((s, m) => s + m.epochs, 0),
     validation: complete ? metrics(toTarget(oofPred, scaling), raw.y) : null,

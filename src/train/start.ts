@@ -13,7 +13,7 @@
  * all training rows inform the choice).
  */
 import type { BasisFamily } from '../basis/index.js';
-import { InterruptedError } from '../errors.js';
+import { InterruptedError, ModelError, NumericError } from '../errors.js';
 import { Tensor, withScratch } from '../engine/index.js';
 import type { Rng } from '../util/rng.js';
 import { finishUnlessStopped, type Steps, share } from '../util/steps.js';
@@ -222,6 +222,7 @@ export function* initialParams(
   rng: Rng,
 ): Steps<{ params: Params; ridge: number; scale: number; start: Start }> {
   const given = opts.initialTheta ? family.unpack(opts.initialTheta, x.shape[1]) : undefined;
+  if (given) assertFiniteFeatures(family, x, given);
   const auto = opts.ridge === 'auto';
   const startRidge = opts.ridge === 'auto' ? 0 : Math.max(opts.ridge, MIN_START_RIDGE);
   const withIntercept = opts.intercept ?? true;
@@ -237,6 +238,28 @@ export function* initialParams(
     params.b.data[0] = withIntercept ? opts.initialLinear.b : 0;
   } else solveLinear(family, params, x, y, auto ? start.lambda : startRidge, withIntercept);
   return { params, ridge: opts.ridge === 'auto' ? start.lambda : opts.ridge, scale: start.scale, start };
+}
+
+/**
+ * --init: a model's θ whose basis functions overflow on this run's rows (a width near 0,
+ * a centre near 1e308) is refused in words, before the start search meets it as an
+ * engine overflow.
+ */
+function assertFiniteFeatures(family: BasisFamily, x: Tensor, theta: readonly Tensor[]): void {
+  let finite: boolean;
+  try {
+    finite = withScratch(() => family.features(x, theta).data.every(Number.isFinite));
+  } catch (err) {
+    if (!(err instanceof NumericError)) throw err;
+    finite = false;
+  }
+  if (!finite) {
+    throw new ModelError(
+      "--init: the model's basis functions are not finite on this run's training rows (its theta is extreme for these data)",
+      undefined,
+      'start without --init, or --init a model trained on data like these',
+    );
+  }
 }
 
 /** Variable projection's inner solve: the exact ridge least-squares w and b for the current θ (kept unless finite). */

@@ -13,7 +13,7 @@
  * everything here is dense.
  */
 import type { ModelFile } from '../model/types.js';
-import { symmetricInverse } from './linalg.js';
+import { conditionText, symmetricInverse } from './linalg.js';
 
 export interface CommitteeMembers {
   /** Row i validated member fold[i] and trained every other member. */
@@ -87,7 +87,7 @@ export function committeeCovariance(input: CommitteeFit, members: CommitteeMembe
     for (let a = 0; a < per; a++) H[a * q + a] += nk * input.ridge;
     const inv = symmetricInverse(H, q);
     if (!(inv.condition <= maxCondition)) {
-      return { ok: false, reason: `member ${k + 1}'s (w, b) block of JᵀJ${input.ridge > 0 ? ' + ridge' : ''} is singular or ill-conditioned (condition ${inv.condition.toPrecision(3)})` };
+      return { ok: false, reason: `member ${k + 1}'s (w, b) block of JᵀJ${input.ridge > 0 ? ' + ridge' : ''} is singular or ill-conditioned (condition ${conditionText(inv.condition)})` };
     }
     condition = Math.max(condition, inv.condition);
     // C_k = H_k⁻¹ Φ_kᵀ (q × N_k): member k's parameters as weights on its rows' targets.

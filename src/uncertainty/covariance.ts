@@ -33,7 +33,7 @@ import type { ModelFile } from '../model/types.js';
 import { finish, finishUnlessStopped, type Steps } from '../util/steps.js';
 import { type CommitteeMembers, committeeCovariance, type OutOfFold } from './committee.js';
 import { parameterJacobianPasses, toFileLayout } from './jacobian.js';
-import { covarianceFactorRows, gram, multiply, quadraticForm, symmetricInverse, trace, traceOfProduct } from './linalg.js';
+import { conditionText, covarianceFactorRows, gram, multiply, quadraticForm, symmetricInverse, trace, traceOfProduct } from './linalg.js';
 import type { CovarianceParameters, ModelUncertainty, UncertaintyReport } from './types.js';
 
 /** A Newton step to stationarity of at most a tenth of a standard error shifts an interval's centre by at most that much. */
@@ -192,7 +192,7 @@ function* attempt(input: UncertaintyInput, which: CovarianceParameters, gradient
   if (!(condition <= MAX_CONDITION)) {
     // The ridge acts on w only: θ directions it cannot fix (units whose θ the data do not identify) get no such hint.
     const hint = which === 'w,b' ? '; train with a ridge (--ridge auto) or fewer --units' : ': some units\' theta is not identified by the data';
-    return { ok: false, reason: `${what}${nl > 0 ? ' + ridge' : ''} is singular or ill-conditioned (condition ${condition.toPrecision(3)})${hint}` };
+    return { ok: false, reason: `${what}${nl > 0 ? ' + ridge' : ''} is singular or ill-conditioned (condition ${conditionText(condition)})${hint}` };
   }
   const M = multiply(Hinv, G, p); // H⁻¹G: tr(A) = tr(M), tr(AᵀA) = tr(M²) since A is symmetric
   const dof = n - (2 * trace(M, p) - traceOfProduct(M, M, p));

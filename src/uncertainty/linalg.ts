@@ -32,6 +32,11 @@ export interface SymmetricInverse {
   condition: number;
 }
 
+/** A condition number for a message: a singular matrix's is "infinite", never the JavaScript word Infinity. */
+export function conditionText(condition: number): string {
+  return Number.isFinite(condition) ? condition.toPrecision(3) : 'infinite';
+}
+
 /** A⁻¹ of a symmetric positive definite A (P × P) from its eigendecomposition, with its condition number. */
 export function symmetricInverse(A: Float64Array, p: number): SymmetricInverse {
   const M = new Matrix(p, p);

@@ -62,6 +62,20 @@ describe('Student t', () => {
     expect(relErr(incompleteBeta(0.3, 4, 1), 0.3 ** 4)).toBeLessThan(1e-13);
   });
 
+  it('beyond a million dof (the Cornish-Fisher expansion) matches mpmath to 1e-14, and at 1e308 returns the normal quantile at once', () => {
+    // mpmath at 40 digits, rounded to doubles: the t quantile at nu = 1e7 and 1e12, and sqrt(2)·erfinv(2p − 1).
+    const cases: [number, number, number][] = [
+      [0.975, 1e7, 1.9599642217672055],
+      [0.975, 1e12, 1.9599639845424266],
+      [0.975, 1e308, 1.9599639845400543],
+      [1e-10, 1e7, -6.361347496998616],
+      [1e-10, 1e12, -6.361340902470002],
+      [1e-10, 1e308, -6.361340902404057],
+      [0.6, 1e12, 0.2533471031358672],
+    ];
+    for (const [p, nu, t] of cases) expect(relErr(studentTQuantile(p, nu), t), `p=${p} nu=${nu}`).toBeLessThan(1e-14);
+  });
+
   it('rejects levels and dof outside their domain', () => {
     expect(() => studentTQuantile(1, 5)).toThrow(RangeError);
     expect(() => studentTQuantile(0.5 + Number.NaN, 5)).toThrow(RangeError);

@@ -4,7 +4,7 @@ import { halfSquaredError } from '../../train/objective.js';
 import { predictTensor } from '../../model/predict.js';
 import { scaleInputs } from '../../model/predict.js';
 import { channels, printJson } from '../io.js';
-import { loadModelInput } from '../model-input.js';
+import { loadModelInput, onModelRows } from '../model-input.js';
 
 export interface GradArgs {
   file: string;
@@ -18,40 +18,43 @@ export interface GradArgs {
 
 export async function runGrad(a: GradArgs): Promise<void> {
   const { model, table } = await loadModelInput(a.file, a.model, { requireTarget: true, delimiter: a.delimiter });
-  const family = families[model.basis];
-  const d = model.features.length;
-  const n = table.n;
-  // With a stored scaling the loss is the one the model minimised: on the scaled data.
-  const scaled = model.scaling !== null;
-  const x = family.prepare(new Tensor(scaleInputs(model, table.x, n), [n, d]));
-  const yRaw = table.y!;
-  const y = new Tensor(scaled ? yRaw.map((v) => (v - model.scaling!.y.mean) / model.scaling!.y.std) : yRaw, [n]);
-  const loss = (...p: Tensor[]) => halfSquaredError(predictTensor(family, x, p[0], p[1], p.slice(2)), y, 1);
-  const args = [Tensor.vector(model.w), Tensor.scalar(model.b), ...family.unpack(model.theta, d)];
+  const { doc, value, parts, thetaRows, scaled } = await onModelRows(model, table, 'the loss L or its gradient', () => {
+    const family = families[model.basis];
+    const d = model.features.length;
+    const n = table.n;
+    // With a stored scaling the loss is the one the model minimised: on the scaled data.
+    const scaled = model.scaling !== null;
+    const x = family.prepare(new Tensor(scaleInputs(model, table.x, n), [n, d]));
+    const yRaw = table.y!;
+    const y = new Tensor(scaled ? yRaw.map((v) => (v - model.scaling!.y.mean) / model.scaling!.y.std) : yRaw, [n]);
+    const loss = (...p: Tensor[]) => halfSquaredError(predictTensor(family, x, p[0], p[1], p.slice(2)), y, 1);
+    const args = [Tensor.vector(model.w), Tensor.scalar(model.b), ...family.unpack(model.theta, d)];
 
-  let value: number;
-  let flat: Float64Array;
-  if (a.mode === 'forward') {
-    value = loss(...args).item();
-    flat = jacobian(loss, args, 'forward').data;
-  } else {
-    const r = valueAndGrad(loss)(...args);
-    value = r.value.item();
-    flat = concat(r.grads.map((g) => g.data));
-  }
-  const sizes = args.map((t) => t.size);
-  const parts = split(flat, sizes);
-  const thetaRows = family.pack(
-    parts.slice(2).map((p, k) => new Tensor(p, args[k + 2].shape)),
-    d,
-  );
-  const doc: Record<string, unknown> = {
-    loss: value,
-    grad: { w: Array.from(parts[0]), b: parts[1][0], theta: thetaRows },
-    mode: a.mode,
-    data: scaled ? 'scaled' : 'raw',
-  };
-  if (a.check) doc.check = { max_rel_error: maxRelativeError(flat, finiteDifferences(loss, args)) };
+    let value: number;
+    let flat: Float64Array;
+    if (a.mode === 'forward') {
+      value = loss(...args).item();
+      flat = jacobian(loss, args, 'forward').data;
+    } else {
+      const r = valueAndGrad(loss)(...args);
+      value = r.value.item();
+      flat = concat(r.grads.map((g) => g.data));
+    }
+    const sizes = args.map((t) => t.size);
+    const parts = split(flat, sizes);
+    const thetaRows = family.pack(
+      parts.slice(2).map((p, k) => new Tensor(p, args[k + 2].shape)),
+      d,
+    );
+    const doc: Record<string, unknown> = {
+      loss: value,
+      grad: { w: Array.from(parts[0]), b: parts[1][0], theta: thetaRows },
+      mode: a.mode,
+      data: scaled ? 'scaled' : 'raw',
+    };
+    if (a.check) doc.check = { max_rel_error: maxRelativeError(flat, finiteDifferences(loss, args)) };
+    return { doc, value, parts, thetaRows, scaled };
+  });
 
   if (a.json) {
     printJson(doc);

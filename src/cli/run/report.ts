@@ -4,7 +4,7 @@ import { writeReport } from '../../report/html/write.js';
 import type { TrainOutput, TrainResult } from '../../train/train.js';
 import { printable } from '../../util/printable.js';
 import { channels, printJson } from '../io.js';
-import { loadModelInput } from '../model-input.js';
+import { loadModelInput, onModelRows } from '../model-input.js';
 import { checkOutputs } from '../outputs.js';
 
 export interface ReportArgs {
@@ -23,13 +23,15 @@ export async function runReport(a: ReportArgs): Promise<void> {
     { what: 'model file', path: a.model },
   ], { json: a.json });
   const { model, table } = await loadModelInput(a.file, a.model, { requireTarget: true, delimiter: a.delimiter });
-  await writeReport(a.out, {
-    model,
-    sets: [{ name: table.file, rows: { x: table.x, y: table.y!, n: table.n, lines: table.lines } }],
-    command: process.argv.slice(2),
-    stderr: modelStderr(model),
-    timestamp: a.timestamp,
-  });
+  await onModelRows(model, table, "the report's fit", () =>
+    writeReport(a.out, {
+      model,
+      sets: [{ name: table.file, rows: { x: table.x, y: table.y!, n: table.n, lines: table.lines } }],
+      command: process.argv.slice(2),
+      stderr: modelStderr(model),
+      timestamp: a.timestamp,
+    }),
+  );
   if (a.json) printJson({ report: a.out, kind: model.features.length === 1 ? 'curve' : 'scatter', rows: table.n });
   else if (a.out !== '-') channels({ color: a.color }).out(`report written to ${printable(a.out)}\n`);
 }
