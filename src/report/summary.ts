@@ -50,8 +50,8 @@ function committeeLines(r: TrainResult): string[] {
   if (k.members === 0) return k.auto ? [`committee: none (${k.reason})`] : [];
   const epochs = k.member_best_epoch?.join(', ') ?? '';
   // A member that diverged is left out of the average: say so rather than claim all K.
-  const kept = k.member_epochs?.length ?? k.members;
-  const count = kept < k.members ? `${kept} of ${k.members} members (${k.members - kept} diverged)` : `${k.members} members`;
+  const diverged = k.diverged ?? 0;
+  const count = diverged > 0 ? `${k.members - diverged} of ${k.members} members (${diverged} diverged)` : `${k.members} members`;
   return [`committee: ${count} of ${counted(k.units_per_member ?? 0, 'unit')} averaged (${k.reason}), each validated on its own fold; kept epochs ${epochs}`];
 }
 

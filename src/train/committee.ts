@@ -30,8 +30,10 @@ export interface CommitteeReport {
   auto: boolean;
   members: number;
   reason: string;
-  /** Units per member (the model has members × this many). */
+  /** Units per member (the model has (members − diverged) × this many). */
   units_per_member?: number;
+  /** Members that diverged and were left out of the average. */
+  diverged?: number;
   /** Each member's RMSE (target units) on its own validation fold, after training. */
   member_validation_rmse?: number[];
   member_best_epoch?: number[];
@@ -84,6 +86,7 @@ export async function runCommittee(
   const oofPred = new Float64Array(all.n);
   let trainSeconds = 0;
   let interrupted = false;
+  let diverged = 0;
   for (let k = 0; k < K && !interrupted; k++) {
     const inFold = (want: boolean) => Uint32Array.from(indices(fold, k, want));
     const held = inFold(true);
@@ -106,6 +109,7 @@ export async function runCommittee(
     trainSeconds += outcome.trainSeconds;
     if (outcome.stopped === 'interrupted') interrupted = true;
     if (outcome.stopped === 'diverged') {
+      diverged++;
       hooks.warn(`committee member ${k + 1} of ${K} diverged and is left out`);
       continue;
     }
@@ -134,6 +138,7 @@ export async function runCommittee(
       members: K,
       reason: decision.reason,
       units_per_member: spec.units,
+      diverged,
       member_validation_rmse: memberRmse,
       member_best_epoch: members.map((m) => m.bestEpoch),
       member_epochs: members.map((m) => m.epochs),

@@ -10,7 +10,7 @@ const tmp = useTmpdir('basisfit-cli-committee-');
 interface CommitteeDoc {
   units: number;
   validation: { n: number } | null;
-  committee?: { auto: boolean; members: number; reason: string; units_per_member?: number; member_validation_rmse?: number[] };
+  committee?: { auto: boolean; members: number; reason: string; units_per_member?: number; diverged?: number; member_validation_rmse?: number[] };
 }
 
 /** y = sin(2·x1) + x2: 36 rows of 2 features. */
@@ -45,6 +45,7 @@ describe('train --committee', () => {
     const doc = parseJsonOutput<CommitteeDoc>(runs.auto);
     expect(doc.committee).toMatchObject({ auto: true, members: AUTO_MEMBERS, reason: `auto: 36 rows < ${COMMITTEE_ROWS}` });
     expect(doc.units).toBe(AUTO_MEMBERS * doc.committee!.units_per_member!);
+    expect(doc.committee!.diverged).toBe(0);
     expect(doc.committee!.member_validation_rmse).toHaveLength(AUTO_MEMBERS);
     expect(doc.validation!.n).toBe(36);
   });

@@ -43,13 +43,14 @@ describe('committee', () => {
     curveCsv(join(dir, 'far.csv'), ['1000,1']);
     const r = await runCli(['train', 'far.csv', '--basis', 'exp', '--json', '--out', 'm.json', ...QUICK], { cwd: dir, timeoutMs: 60_000 });
     expect(r.code, describeRun(r)).toBe(0);
-    const doc = parseJsonOutput<{ stopped: string; units: number; committee: { members: number; units_per_member: number; member_epochs: number[] }; warnings: string[] }>(r);
+    const doc = parseJsonOutput<{ stopped: string; units: number; committee: { members: number; units_per_member: number; diverged: number; member_epochs: number[] }; warnings: string[] }>(r);
     expect(doc.stopped).toBe('max-epochs');
     expect(doc.warnings.some((w) => /committee member \d+ of 10 diverged and is left out/.test(w))).toBe(true);
     expect(doc.warnings.some((w) => /^interrupted/.test(w))).toBe(false);
     const kept = doc.committee.member_epochs.length;
     expect(kept).toBeLessThan(doc.committee.members);
-    expect(doc.units).toBe(kept * doc.committee.units_per_member);
+    expect(doc.committee.diverged).toBe(doc.committee.members - kept);
+    expect(doc.units).toBe((doc.committee.members - doc.committee.diverged) * doc.committee.units_per_member);
     // The summary counts the members that were averaged, not the K that were asked for.
     const text = await runCli(['train', 'far.csv', '--basis', 'exp', '--out', 'm.json', ...QUICK], { cwd: dir, timeoutMs: 60_000 });
     expect(text.code, describeRun(text)).toBe(0);
