@@ -54,6 +54,7 @@ async function main(): Promise<void> {
   exitOnSignals();
   // At a failure this instance holds the options of the command being parsed, which the typo suggestions draw from.
   const cli = yargs(argv);
+  skipHelpCache(cli, argv);
   await cli
     .scriptName('basisfit')
     .usage('$0 <command> FILE [options]\n\nFit f(x) = w·Φθ(x) + b to CSV data with adaptive basis functions.')
@@ -82,6 +83,18 @@ async function main(): Promise<void> {
     .example('$0 <command> --help', 'the options and examples of one command')
     .epilogue('Exit codes: 0 success, 1 failed run, 2 bad usage, 3 an --expect check failed, 130 interrupted, 141 stdout closed by its reader.')
     .parseAsync();
+}
+
+/**
+ * yargs formats a command's whole help text before running it, in case the handler asks for
+ * it later (cacheHelpMessage): 80 ms of every run (string widths, wrapping), for a text that
+ * is shown only with --help, where it is formatted anyway. Internal API, so only when it is
+ * there; without it yargs caches as before.
+ */
+function skipHelpCache(cli: unknown, args: readonly string[]): void {
+  if (args.some((a) => a === '--help' || a === '-h')) return;
+  const usage = (cli as { getInternalMethods?: () => { getUsageInstance?: () => { cacheHelpMessage?: () => void } } }).getInternalMethods?.().getUsageInstance?.();
+  if (usage && typeof usage.cacheHelpMessage === 'function') usage.cacheHelpMessage = () => {};
 }
 
 /**
