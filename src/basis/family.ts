@@ -50,4 +50,10 @@ export interface BasisFamily {
    * Absent where the family has no such form.
    */
   nearLinear?(x: Tensor): Tensor[];
+  /**
+   * Where two parameter values give the same model (a symmetry of φ), rewrites unit j's
+   * θ_j and w_j, in place, into one chosen form of them, so that a fit reads the same
+   * whichever of the two training reached. The predictions do not change.
+   */
+  canonical?(theta: number[][], w: number[]): void;
 }

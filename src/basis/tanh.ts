@@ -33,6 +33,18 @@ export const tanh: BasisFamily = {
   unpack: unpackVectorAndScalar,
   pack: packVectorAndScalar,
   initScales: SLOPE_SCALES,
+  canonical(theta, w) {
+    // tanh is odd: (a, c, w) and (−a, −c, −w) are the same unit. The form kept has its
+    // largest slope coordinate positive (a > 0 with one feature, as a logistic is written).
+    theta.forEach((row, j) => {
+      let k = 0;
+      for (let i = 1; i < row.length - 1; i++) if (Math.abs(row[i]) > Math.abs(row[k])) k = i;
+      if (row[k] < 0) {
+        for (let i = 0; i < row.length; i++) row[i] = -row[i];
+        w[j] = -w[j];
+      }
+    });
+  },
   nearLinear(x) {
     // Unit k: tanh(x_k / 16), through the data's centre: within 1.2% of linear over ±3 standard deviations.
     const d = x.shape[1];
