@@ -11,7 +11,7 @@ import { runEpochs } from './loop.js';
 import { modelTheta } from './objective.js';
 import { Optimizer, type Slot } from './optimizer.js';
 import { createEvaluator } from './parallel.js';
-import type { Params } from './params.js';
+import { type Params, packedUnits } from './params.js';
 import { initialParams, type Start, searchStart, solveLinear, startSelection } from './start.js';
 import type { Dataset, FitOptions, FitOutcome } from './types.js';
 import { meanSquaredError } from './validation.js';
@@ -72,8 +72,7 @@ export async function fitFrom(
   }
   if (run.stopped !== 'diverged') hooks.finish?.();
   return {
-    theta: family.pack(modelTheta(family, p.raw), d),
-    w: Array.from(p.w.data),
+    ...packedUnits(family, modelTheta(family, p.raw), p.w.data, d),
     b: p.b.data[0],
     epochs: run.epochs,
     bestEpoch: run.log.best.epoch,

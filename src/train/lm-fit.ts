@@ -21,7 +21,7 @@ import { type Convergence, DEFAULT_TOL, levenbergMarquardt } from '../solve/lm.j
 import type { Rng } from '../util/rng.js';
 import type { Dataset, FitOptions, FitOutcome, StopReason } from './types.js';
 import { modelTheta } from './objective.js';
-import { EpochLog } from './params.js';
+import { EpochLog, packedUnits } from './params.js';
 import { CHUNK_ROWS } from './chunked.js';
 import { createBlockRunner } from './parallel.js';
 import { projectedProblem } from './projection.js';
@@ -140,11 +140,9 @@ export async function fitLm(train: Dataset, validation: Dataset | null, opts: Fi
     if (validating && (log.best.epoch > 0 || Number.isFinite(log.best.loss))) state = log.best.state;
     else log.best.epoch = epochs;
     const [w, b, x] = state;
-    const theta = family.pack(modelTheta(family, problem.tensors(x)), d);
     const val = validationMse(x, w, b[0]);
     return {
-      theta,
-      w: Array.from(w),
+      ...packedUnits(family, modelTheta(family, problem.tensors(x)), w, d),
       b: b[0],
       epochs,
       bestEpoch: log.best.epoch,

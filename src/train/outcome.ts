@@ -3,7 +3,6 @@
  * the model file, the result document (train --json, see
  * docs/contract.md) and the divergence error.
  */
-import { basisFamily } from '../basis/index.js';
 import { TrainingError } from '../errors.js';
 import { MODEL_VERSION, type ModelFile, type Scaling, writeModel } from '../model/index.js';
 import type { Metrics } from '../model/metrics.js';
@@ -117,8 +116,6 @@ export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, 
   const fitHooks = { onEpoch: hooks.onEpoch, onSearch: hooks.onSearch, shouldStop: hooks.shouldStop, warn: sink.warn };
   const r: RestartsOutcome & Partial<CommitteeRun> = run.committee ? await run.committee(fitHooks) : await runRestarts(s.restarts, rng, run.scaling, run.fits, fitHooks);
   const chosen = r.best;
-  // One form of each unit where φ has a symmetry, before anything reads the parameters.
-  if (chosen) basisFamily(s.basis).canonical?.(chosen.theta, chosen.w);
   // An interruption ends the run, whichever start had been best so far.
   const stopped: StopReason = chosen === null ? 'diverged' : r.interrupted ? 'interrupted' : chosen.stopped;
   const model = chosen === null ? null : buildModel(s, run, chosen, r.members?.b.length);

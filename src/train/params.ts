@@ -13,6 +13,18 @@ export interface Params {
   raw: Tensor[];
 }
 
+/**
+ * A fit's θ in the model file's layout and its w, each unit in the family's one form where
+ * φ has a symmetry (BasisFamily.canonical): every fit, start, refit or member, reads the
+ * same whichever of the equal forms training reached.
+ */
+export function packedUnits(family: BasisFamily, model: readonly Tensor[], w: ArrayLike<number>, d: number): { theta: number[][]; w: number[] } {
+  const theta = family.pack(model, d);
+  const weights = Array.from(w);
+  family.canonical?.(theta, weights);
+  return { theta, w: weights };
+}
+
 export function snapshot(p: Params): Float64Array[] {
   return [p.w.data.slice(), p.b.data.slice(), ...p.raw.map((t) => t.data.slice())];
 }
