@@ -26,7 +26,7 @@ import { CHUNK_ROWS } from './chunked.js';
 import { createBlockRunner } from './parallel.js';
 import { projectedProblem } from './projection.js';
 import { meanSquaredError } from './validation.js';
-import { chooseStart, MIN_START_RIDGE, RIDGE_GRID, searchStart, startSelection } from './start.js';
+import { searchedStart, searchStart, startSelection } from './start.js';
 
 const YIELD_MS = 50;
 
@@ -41,11 +41,8 @@ export function lmConverged(convergence: string | undefined): boolean {
 /** The start (as the other solvers choose it) and the projected problem from it. */
 async function lmProblem(X: Tensor, y: Float64Array, opts: FitOptions, rng: Rng) {
   const { family } = opts;
-  const given = opts.initialTheta ? family.unpack(opts.initialTheta, X.shape[1]) : undefined;
-  const auto = opts.ridge === 'auto';
-  const lambdas = auto ? RIDGE_GRID : [Math.max(opts.ridge as number, MIN_START_RIDGE)];
-  const start = await searchStart(chooseStart(family, X, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, lambdas, given, opts.intercept ?? true, opts.jitter), opts);
-  const ridge = auto ? start.lambda : (opts.ridge as number);
+  const start = await searchStart(searchedStart(family, X, y, opts, rng), opts);
+  const ridge = opts.ridge === 'auto' ? start.lambda : opts.ridge;
   const raw0 = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
   const shapes = raw0.map((t) => t.shape);
   // Threads only where there is more than one block of rows to share.

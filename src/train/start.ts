@@ -209,26 +209,13 @@ export function* initialParams(
   family: BasisFamily,
   x: Tensor,
   y: Float64Array,
-  opts: {
-    units: number;
-    unitGrid?: readonly number[];
-    ridge: number | 'auto';
-    initialTheta?: number[][];
-    initialLinear?: { w: number[]; b: number };
-    intercept?: boolean;
-    fixedStart?: FixedStart;
-    jitter?: boolean;
-  },
+  opts: StartOptions & { initialLinear?: { w: number[]; b: number }; fixedStart?: FixedStart },
   rng: Rng,
 ): Steps<{ params: Params; ridge: number; scale: number; start: Start }> {
-  const given = opts.initialTheta ? family.unpack(opts.initialTheta, x.shape[1]) : undefined;
-  if (given) assertFiniteFeatures(family, x, given);
   const auto = opts.ridge === 'auto';
   const startRidge = opts.ridge === 'auto' ? 0 : Math.max(opts.ridge, MIN_START_RIDGE);
   const withIntercept = opts.intercept ?? true;
-  const start = opts.fixedStart
-    ? drawnStart(family, x, opts.fixedStart, rng)
-    : yield* chooseStart(family, x, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, auto ? RIDGE_GRID : [startRidge], given, withIntercept, opts.jitter);
+  const start = opts.fixedStart ? drawnStart(family, x, opts.fixedStart, rng) : yield* searchedStart(family, x, y, opts, rng);
   const raw = start.theta.map((t, k) => (family.positive[k] ? new Tensor(t.data.map(Math.log), t.shape) : t));
   const units = start.theta[0].shape[0];
   const params: Params = { w: Tensor.zeros([units]), b: Tensor.zeros([]), raw };
@@ -238,6 +225,28 @@ export function* initialParams(
     params.b.data[0] = withIntercept ? opts.initialLinear.b : 0;
   } else solveLinear(family, params, x, y, auto ? start.lambda : startRidge, withIntercept);
   return { params, ridge: opts.ridge === 'auto' ? start.lambda : opts.ridge, scale: start.scale, start };
+}
+
+/** What the start search reads of a fit's options. */
+export interface StartOptions {
+  units: number;
+  unitGrid?: readonly number[];
+  ridge: number | 'auto';
+  initialTheta?: number[][];
+  intercept?: boolean;
+  jitter?: boolean;
+}
+
+/**
+ * chooseStart as a fit's options ask for it, for every solver: the unit count (or
+ * `--units auto`'s grid), the ridge grid (or the fixed λ, floored for the solve), the θ
+ * of --init (checked to be finite on these rows), the intercept and a restart's jitter.
+ */
+export function* searchedStart(family: BasisFamily, x: Tensor, y: Float64Array, opts: StartOptions, rng: Rng): Steps<Start> {
+  const given = opts.initialTheta ? family.unpack(opts.initialTheta, x.shape[1]) : undefined;
+  if (given) assertFiniteFeatures(family, x, given);
+  const lambdas = opts.ridge === 'auto' ? RIDGE_GRID : [Math.max(opts.ridge, MIN_START_RIDGE)];
+  return yield* chooseStart(family, x, y, given ? opts.units : (opts.unitGrid ?? opts.units), rng, lambdas, given, opts.intercept ?? true, opts.jitter);
 }
 
 /**

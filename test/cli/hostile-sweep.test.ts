@@ -171,11 +171,11 @@ describe('model files with extreme values', () => {
     }
   });
 
-  it('--init with a model whose basis functions overflow on the training rows is refused in words', async () => {
+  it.each([{ solver: 'varpro' }, { solver: 'lm' }])('--init with a model whose basis functions overflow on the training rows is refused in words (--solver $solver)', async ({ solver }) => {
     const dir = caseDir();
     await models(dir, { 'narrow.json': (m) => (m.theta[0][1] = 1e-320) });
     writeFileSync(join(dir, 'o.json'), 'earlier\n');
-    const r = await runCli(['train', 'd.csv', '--init', 'narrow.json', '--out', 'o.json', ...QUICK], { cwd: dir });
+    const r = await runCli(['train', 'd.csv', '--init', 'narrow.json', '--out', 'o.json', '--solver', solver, ...QUICK], { cwd: dir });
     expect(r.code, describeRun(r)).toBe(1);
     expect(r.stderr).toMatch(/^basisfit: error: --init: the model's basis functions are not finite on this run's training rows/);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(2);
