@@ -535,6 +535,104 @@ export function gramAcc(cp: usize, gp: usize, rows: i32, kp: i32): void {
   }
 }
 
+// ---------------------------------------------------------------- Cholesky
+
+/**
+ * L (n × n, row-major, zero above the diagonal) of A = L Lᵀ into lp, from
+ * A's lower triangle, with U = Lᵀ (n × n scratch, upper triangle) at up;
+ * returns 1 when A is positive definite, else 0 (L is then meaningless). src/solve/cholesky.ts holds the scalar reference: each
+ * L[j][k] = (A[j][k] − Σᵢ L[k][i]·L[j][i]) / L[k][k] sums i upward from 0 and
+ * each pivot's Σ L[k][i]² runs in the same order, so the bits agree. Column
+ * k is computed for all rows j > k at once, two rows a lane: in U those are
+ * neighbours, so a sum over i loads U[i][j..j+1] and needs no shuffle.
+ */
+export function choleskyLower(ap: usize, up: usize, lp: usize, n: i32): i32 {
+  const nu = <usize>n;
+  const stride = nu << 3;
+  let pd: i32 = 1;
+  for (let k: usize = 0; k < nu; k++) {
+    let d: f64 = 0.0;
+    for (let i: usize = 0; i < k; i++) {
+      const s = load<f64>(up + i * stride + (k << 3));
+      d = d + s * s;
+    }
+    d = load<f64>(ap + k * stride + (k << 3)) - d;
+    if (!(d > 0.0)) pd = 0;
+    const lkk = Math.sqrt(max<f64>(d, 0.0));
+    store<f64>(up + k * stride + (k << 3), lkk);
+    let j: usize = k + 1;
+    for (; j + 8 <= nu; j += 8) {
+      let s0 = f64x2.splat(0.0);
+      let s1 = f64x2.splat(0.0);
+      let s2 = f64x2.splat(0.0);
+      let s3 = f64x2.splat(0.0);
+      for (let i: usize = 0; i < k; i++) {
+        const row = up + i * stride;
+        const c = f64x2.splat(load<f64>(row + (k << 3)));
+        const at = row + (j << 3);
+        s0 = f64x2.add(s0, f64x2.mul(c, v128.load(at)));
+        s1 = f64x2.add(s1, f64x2.mul(c, v128.load(at + 16)));
+        s2 = f64x2.add(s2, f64x2.mul(c, v128.load(at + 32)));
+        s3 = f64x2.add(s3, f64x2.mul(c, v128.load(at + 48)));
+      }
+      const out = up + k * stride + (j << 3);
+      v128.store(out, s0);
+      v128.store(out + 16, s1);
+      v128.store(out + 32, s2);
+      v128.store(out + 48, s3);
+    }
+    for (; j + 2 <= nu; j += 2) {
+      let s = f64x2.splat(0.0);
+      for (let i: usize = 0; i < k; i++) {
+        const row = up + i * stride;
+        s = f64x2.add(s, f64x2.mul(f64x2.splat(load<f64>(row + (k << 3))), v128.load(row + (j << 3))));
+      }
+      v128.store(up + k * stride + (j << 3), s);
+    }
+    for (; j < nu; j++) {
+      let s: f64 = 0.0;
+      for (let i: usize = 0; i < k; i++) {
+        const row = up + i * stride;
+        s = s + load<f64>(row + (k << 3)) * load<f64>(row + (j << 3));
+      }
+      store<f64>(up + k * stride + (j << 3), s);
+    }
+    // Row k of U now holds the sums; finish each entry as the reference does.
+    store<f64>(lp + k * stride + (k << 3), lkk);
+    for (let jj: usize = k + 1; jj < nu; jj++) {
+      const at = up + k * stride + (jj << 3);
+      const v = (load<f64>(ap + jj * stride + (k << 3)) - load<f64>(at)) / lkk;
+      store<f64>(at, v);
+      store<f64>(lp + jj * stride + (k << 3), v);
+      store<f64>(lp + k * stride + (jj << 3), 0.0);
+    }
+  }
+  return pd;
+}
+
+/**
+ * x ← (L Lᵀ)⁻¹ x in place, for choleskyLower's L (lp) and U = Lᵀ (up): the
+ * forward and back substitutions of src/solve/cholesky.ts in its order. Each
+ * reads a contiguous row, of L going forward and of U coming back.
+ */
+export function choleskySolveInPlace(lp: usize, up: usize, xp: usize, n: i32): void {
+  const nu = <usize>n;
+  const stride = nu << 3;
+  for (let k: usize = 0; k < nu; k++) {
+    const row = lp + k * stride;
+    let v = load<f64>(xp + (k << 3));
+    for (let i: usize = 0; i < k; i++) v = v - load<f64>(xp + (i << 3)) * load<f64>(row + (i << 3));
+    store<f64>(xp + (k << 3), v / load<f64>(row + (k << 3)));
+  }
+  for (let k = <isize>nu - 1; k >= 0; k--) {
+    const ku = <usize>k;
+    const row = up + ku * stride;
+    let v = load<f64>(xp + (ku << 3));
+    for (let i: usize = ku + 1; i < nu; i++) v = v - load<f64>(xp + (i << 3)) * load<f64>(row + (i << 3));
+    store<f64>(xp + (ku << 3), v / load<f64>(row + (ku << 3)));
+  }
+}
+
 /** n doubles of zeros from p: TypedArray.fill on the shared memory runs several times slower than this. */
 export function zeroFill(p: usize, n: i32): void {
   memory.fill(p, 0, (<usize>n) << 3);

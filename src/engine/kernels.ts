@@ -43,6 +43,8 @@ interface KernelExports {
   vecmatAcc(a: number, g: number, acc: number, M: number, K: number): void;
   gramCentre(a: number, b: number, s: number, c: number, rows: number, k: number, kp: number): void;
   gramAcc(c: number, g: number, rows: number, kp: number): void;
+  choleskyLower(a: number, u: number, l: number, n: number): number;
+  choleskySolveInPlace(l: number, u: number, x: number, n: number): void;
   zeroFill(p: number, n: number): void;
 }
 
@@ -470,4 +472,37 @@ export function gramKernel(A: Float64Array, b: Float64Array | null, shift: Float
     w.gramAcc(cb, gb, m, kp);
   }
   get(h, gb, out, 0, kp * kp);
+}
+
+/**
+ * The lower factor L (n × n, row-major) of A = L Lᵀ from A's lower triangle,
+ * or null when A is not positive definite: the bits of src/solve/cholesky.ts's
+ * scalar loop (the kernel keeps its summation order).
+ */
+export function choleskyKernel(A: Float64Array, n: number): Float64Array | null {
+  const { lb, h } = factorInScratch(A, n);
+  return lb < 0 ? null : h.slice(lb / 8, lb / 8 + n * n);
+}
+
+/**
+ * x with A x = b by choleskyKernel's factor and the scalar solve's
+ * substitutions (the same bits), or null when A is not positive definite; the
+ * factor never leaves the module's memory.
+ */
+export function solveSpdKernel(A: Float64Array, n: number, b: Float64Array): Float64Array | null {
+  const { lb, ub, xb, h } = factorInScratch(A, n);
+  if (lb < 0) return null;
+  put(h, xb, b);
+  k().choleskySolveInPlace(lb, ub, xb, n);
+  return h.slice(xb / 8, xb / 8 + n);
+}
+
+/** A's factor in the scratch region: L at lb (−1 when A is not positive definite), Lᵀ at ub, and room for a right-hand side at xb. */
+function factorInScratch(A: Float64Array, n: number): { lb: number; ub: number; xb: number; h: Float64Array } {
+  const {
+    at: [ab, ub, lb, xb],
+    h,
+  } = layout([n * n, n * n, n * n, n]);
+  const ok = k().choleskyLower(input(h, A, 0, n * n, ab), ub, lb, n) !== 0;
+  return { lb: ok ? lb : -1, ub, xb, h };
 }

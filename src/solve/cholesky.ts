@@ -6,8 +6,28 @@
  * the ridge solve's sizes (bench/kernels.mjs compares the two).
  */
 
+import { choleskyKernel, kernelMode, solveSpdKernel } from '../engine/kernels.js';
+
+/**
+ * From this order on the WebAssembly kernel (the same bits) runs: below it the
+ * copies in and out of the module's memory cost more than the n³/6 multiply-adds.
+ */
+const KERNEL_MIN_ORDER = 16;
+
 /** The lower factor L (n × n, row-major) of A = L Lᵀ, or null when A is not positive definite. */
-export function cholesky(a: Float64Array, n: number): Float64Array | null {
+export function cholesky(a: Float64Array, n: number, mode: 'wasm' | 'scalar' = kernelMode()): Float64Array | null {
+  return mode === 'wasm' && n >= KERNEL_MIN_ORDER ? choleskyKernel(a, n) : choleskyScalar(a, n);
+}
+
+/** x with A x = b for A symmetric positive definite (its lower triangle read), by cholesky and choleskySolve; null when A is not. */
+export function solveSpd(a: Float64Array, n: number, b: Float64Array, mode: 'wasm' | 'scalar' = kernelMode()): Float64Array | null {
+  if (mode === 'wasm' && n >= KERNEL_MIN_ORDER) return solveSpdKernel(a, n, b);
+  const l = choleskyScalar(a, n);
+  return l === null ? null : choleskySolve(l, n, b);
+}
+
+/** The reference loop (the kernel follows its order); only A's lower triangle is read. */
+function choleskyScalar(a: Float64Array, n: number): Float64Array | null {
   const l = new Float64Array(n * n);
   let positiveDefinite = true;
   for (let j = 0; j < n; j++) {

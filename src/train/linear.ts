@@ -7,7 +7,7 @@
  * Choosing λ scores many of them at once on held-out folds (select.ts).
  */
 import { Matrix, SVD } from 'ml-matrix';
-import { cholesky, choleskySolve } from '../solve/cholesky.js';
+import { solveSpd } from '../solve/cholesky.js';
 import { type CrossProducts, columnSums, crossProducts, type Rows } from '../solve/gram.js';
 
 export interface LinearPart {
@@ -74,8 +74,7 @@ export function ridgeFromProducts(cross: CrossProducts, n: number, j: number, me
   const eq = normalEquations(cross, n, j, mean, ymean);
   const A = eq.gram.slice();
   for (let a = 0; a < j; a++) A[a * j + a] += lambda + eq.jitter;
-  const l = cholesky(A, j);
-  const w = l !== null ? choleskySolve(l, j, eq.rhs) : svdSolve(A, j, eq.rhs);
+  const w = solveSpd(A, j, eq.rhs) ?? svdSolve(A, j, eq.rhs);
   return { w, b: intercept(eq, w) };
 }
 

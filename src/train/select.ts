@@ -18,7 +18,7 @@
  */
 import { assignFolds } from '../data/index.js';
 import type { Scaling } from '../model/index.js';
-import { cholesky, choleskySolve } from '../solve/cholesky.js';
+import { solveSpd } from '../solve/cholesky.js';
 import { crossProducts, GRAM_CHUNK_ROWS } from '../solve/gram.js';
 import type { Rng } from '../util/rng.js';
 import { type Steps, share } from '../util/steps.js';
@@ -93,6 +93,7 @@ export function* cvRidge(phi: Float64Array, n: number, j: number, y: Float64Arra
   // Held-out squared errors by λ and (repetition, fold).
   const sse = Array.from({ length: lambdas.length }, () => new Float64Array(slots));
   const heldOut = new Float64Array(slots);
+  const base = new Float64Array(m * m);
   const mat = new Float64Array(m * m);
   const c = new Float64Array(m);
   for (let rep = 0; rep < reps; rep++) {
@@ -103,20 +104,20 @@ export function* cvRidge(phi: Float64Array, n: number, j: number, y: Float64Arra
       const slot = rep * folds.k + f;
       heldOut[slot] = parts[f].rows.length;
       const nt = n - parts[f].rows.length;
+      for (let i = 0; i < m * m; i++) base[i] = total.gram[i] - parts[f].gram[i];
+      for (let i = 0; i < m; i++) c[i] = total.rhs[i] - parts[f].rhs[i];
       for (let l = 0; l < lambdas.length; l++) {
-        for (let i = 0; i < m * m; i++) mat[i] = total.gram[i] - parts[f].gram[i];
-        for (let i = 0; i < m; i++) c[i] = total.rhs[i] - parts[f].rhs[i];
+        mat.set(base);
         // λ on w only, scaled as in linear.ts (the mean objective); a floor keeps collinear units solvable.
         for (let i = 0; i < j; i++) mat[i * m + i] += nt * lambdas[l] + total.jitter;
         if (withIntercept) mat[j * m + j] += total.jitter;
-        const factor = cholesky(mat, m);
+        const coef = solveSpd(mat, m, c);
         // A solve is O(m³): seconds each for thousands of units.
         yield ((rep + 1) * inRows) / reps + ((1 - inRows) * ++solved) / solves;
-        if (factor === null) {
+        if (coef === null) {
           sse[l][slot] = Number.POSITIVE_INFINITY;
           continue;
         }
-        const coef = choleskySolve(factor, m, c);
         for (const r of parts[f].rows) {
           let p = 0;
           for (let i = 0; i < m; i++) p += a[r * m + i] * coef[i];

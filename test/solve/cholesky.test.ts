@@ -1,7 +1,7 @@
 /** The Float64Array Cholesky against ml-matrix's, whose operations it repeats: the same bits. */
 import { CholeskyDecomposition, Matrix } from 'ml-matrix';
-import { expect, it } from 'vitest';
-import { cholesky, choleskySolve } from '../../src/solve/cholesky.js';
+import { describe, expect, it } from 'vitest';
+import { cholesky, choleskySolve, solveSpd } from '../../src/solve/cholesky.js';
 import { rng, uniform } from '../engine/helpers.js';
 
 /** B Bᵀ + δI for a random B: symmetric, positive definite for δ > 0. */
@@ -44,4 +44,48 @@ it('refuses a matrix that is not positive definite, as ml-matrix does', () => {
   expect(cholesky(a, 6)).toBeNull();
   // Rank-deficient: a zero pivot is not positive.
   expect(cholesky(Float64Array.of(1, 1, 1, 1), 2)).toBeNull();
+});
+
+describe('the WebAssembly kernel', () => {
+  // Orders around each of the kernel's blockings (8 rows, 2 rows, 1 row a pass) and its threshold.
+  it.each([16, 17, 18, 19, 24, 25, 26, 33, 82, 150])('n = %i: the scalar loop’s bits, from the lower triangle only', (n) => {
+    const a = spd(n, 100 + n, 1e-6);
+    const s = cholesky(a, n, 'scalar') as Float64Array;
+    // The upper triangle is never read: garbage there changes nothing.
+    const lowerOnly = Float64Array.from(a, (v, i) => (i % n > Math.floor(i / n) ? Number.NaN : v));
+    const w = cholesky(lowerOnly, n, 'wasm') as Float64Array;
+    expect(s).not.toBeNull();
+    expect(w).not.toBeNull();
+    expect(w.length).toBe(s.length);
+    for (let i = 0; i < n * n; i++) expect(Object.is(w[i], s[i])).toBe(true);
+  });
+
+  it.each([16, 17, 31, 82])('n = %i: solveSpd gives cholesky and choleskySolve’s bits on both paths', (n) => {
+    const a = spd(n, 200 + n, 1e-6);
+    const b = uniform(rng(300 + n), [n], -1, 1).data;
+    const ref = choleskySolve(cholesky(a, n, 'scalar') as Float64Array, n, b);
+    for (const mode of ['scalar', 'wasm'] as const) {
+      const x = solveSpd(a, n, b, mode) as Float64Array;
+      expect(x).not.toBeNull();
+      expect(x.length).toBe(n);
+      for (let i = 0; i < n; i++) expect(Object.is(x[i], ref[i])).toBe(true);
+    }
+  });
+
+  it('refuses what the scalar loop refuses', () => {
+    const n = 30;
+    const indefinite = spd(n, 5, 0);
+    indefinite[(n - 1) * n + n - 1] = -1;
+    expect(cholesky(indefinite, n, 'scalar')).toBeNull();
+    expect(cholesky(indefinite, n, 'wasm')).toBeNull();
+    // Rank 20 of 30: the pivots after the 20th are rounding residues of either sign, as in the scalar loop.
+    const B = uniform(rng(9), [n, 20], -1, 1).data;
+    const low = new Float64Array(n * n);
+    for (let i = 0; i < n; i++) for (let j = 0; j < n; j++) for (let k = 0; k < 20; k++) low[i * n + j] += B[i * 20 + k] * B[j * 20 + k];
+    expect(cholesky(low, n, 'wasm') === null).toBe(cholesky(low, n, 'scalar') === null);
+    const zero = new Float64Array(n * n);
+    expect(cholesky(zero, n, 'wasm')).toBeNull();
+    expect(solveSpd(indefinite, n, new Float64Array(n), 'wasm')).toBeNull();
+    expect(solveSpd(indefinite, n, new Float64Array(n), 'scalar')).toBeNull();
+  });
 });
