@@ -69,3 +69,63 @@ export function* jacobianForwardPasses(f: Fn, args: readonly Tensor[]): Generato
   }
   return new Tensor(J, [m, n]);
 }
+
+export interface ColumnwiseJacobian {
+  /** f at args: N × J. */
+  value: Float64Array;
+  /**
+   * N × P (P: the arguments' total size), row-major: column offset_k + j·w_k + i
+   * (w_k = size_k / J, offset_k the sizes before argument k) holds
+   * ∂f[:, j]/∂args[k][j, i], the derivative of column j with respect to its own
+   * row's entries; every other derivative is zero.
+   */
+  t: Float64Array;
+}
+
+/**
+ * The Jacobian of an f whose output column j (of N × J) depends only on row j
+ * of every argument (each has J rows): a basis family's features, unit by
+ * unit. Entries in the same position of every row are then structurally
+ * orthogonal, so one tangent seeds them all at once (Curtis–Powell–Reid
+ * colouring): one forward pass per position in a row, whatever J, where
+ * jacobianForward needs one per entry. Yields after each pass.
+ */
+export function* columnwiseJacobianPasses(f: Fn, args: readonly Tensor[]): Generator<undefined, ColumnwiseJacobian, undefined> {
+  const J = args[0]?.shape[0] ?? 0;
+  for (const a of args) {
+    if (a.shape[0] !== J) throw new RangeError(`columnwiseJacobian: every argument needs one row per output column (${J}), got shape [${a.shape.join(', ')}]`);
+  }
+  const sizes = args.map((a) => a.size);
+  const P = sizes.reduce((s, v) => s + v, 0);
+  let value: Float64Array | null = null;
+  let t = new Float64Array(0);
+  let n = 0;
+  let offset = 0;
+  for (let k = 0; k < args.length; k++) {
+    const width = J === 0 ? 0 : sizes[k] / J;
+    for (let i = 0; i < width; i++) {
+      const tangents = args.map((a) => Tensor.zeros(a.shape));
+      for (let j = 0; j < J; j++) tangents[k].data[j * width + i] = 1;
+      const out = jvp(f, args, tangents);
+      if (value === null) {
+        value = out.value.data;
+        n = value.length / Math.max(J, 1);
+        t = new Float64Array(n * P);
+      }
+      const d = out.tangent.data;
+      for (let r = 0; r < n; r++) for (let j = 0; j < J; j++) t[r * P + offset + j * width + i] = d[r * J + j];
+      yield;
+    }
+    offset += sizes[k];
+  }
+  return { value: value ?? f(...args).data, t };
+}
+
+/** columnwiseJacobianPasses run to the end. */
+export function columnwiseJacobian(f: Fn, args: readonly Tensor[]): ColumnwiseJacobian {
+  const passes = columnwiseJacobianPasses(f, args);
+  for (;;) {
+    const next = passes.next();
+    if (next.done) return next.value;
+  }
+}

@@ -2,7 +2,7 @@
 export { type Fn, grad, jacobianReverse, type OpenRecording, type Pullback, recordOpen, type ValueAndGrad, valueAndGrad, vjp } from './api.js';
 export { apply, lift, type TensorLike, withScratch } from './apply.js';
 export { type CheckOptions, type CheckReport, checkGrads, finiteDifferenceJv, gradCheckReport, relativeError } from './check.js';
-export { jacobianForward, jacobianForwardPasses, type JvpResult, jvp } from './dual.js';
+export { type ColumnwiseJacobian, columnwiseJacobian, columnwiseJacobianPasses, jacobianForward, jacobianForwardPasses, type JvpResult, jvp } from './dual.js';
 export * from './ops/index.js';
 export type { OpContext, Primitive } from './primitive.js';
 export { type KernelMode, kernelMode, setKernels } from './kernels.js';

@@ -37,7 +37,7 @@
  * reverse mode, which builds Jacobians by rows: here N ≫ P ≫ D + 1.
  */
 import type { BasisFamily } from '../basis/index.js';
-import { jvp, Tensor } from '../engine/index.js';
+import { columnwiseJacobian, Tensor } from '../engine/index.js';
 import { NumericError } from '../errors.js';
 import { EPSILON, enorm, numericalRank, pivotedQr, solveUpper, TriangularAccumulator } from '../solve/qr.js';
 import type { LeastSquaresProblem, Linearization } from '../solve/lm.js';
@@ -168,7 +168,7 @@ export function projectedProblem(family: BasisFamily, X: Tensor, y: Float64Array
     return s;
   };
 
-  const tangentBlock = (xc: Tensor, m: number, raw: readonly Tensor[]) => compressedTangents(layout, xc, m, raw);
+  const tangentBlock = (xc: Tensor, raw: readonly Tensor[]) => compressedTangents(layout, xc, raw);
 
   const linearize = (x: Float64Array): Linearization => {
     const width = nA + P;
@@ -214,8 +214,7 @@ export function projectedProblem(family: BasisFamily, X: Tensor, y: Float64Array
       const raw = tensors(x);
       const out = new Float64Array(N * P);
       for (let start = 0; start < N; start += block) {
-        const { m, xc } = rowsOf(start);
-        out.set(tangentBlock(xc, m, raw).t, start * P);
+        out.set(tangentBlock(rowsOf(start).xc, raw).t, start * P);
       }
       return out;
     },
@@ -298,7 +297,7 @@ export function blockFactor(L: BlockLayout, kind: BlockKind, xc: Tensor, yc: Flo
     if (kind === 'solve') {
       fillLinearColumns(rows, width, m, L.features(xc, raw).data, J, L.intercept);
     } else {
-      const { phi, t } = compressedTangents(L, xc, m, raw);
+      const { phi, t } = compressedTangents(L, xc, raw);
       fillLinearColumns(rows, width, m, phi, J, L.intercept);
       for (let r = 0; r < m; r++) for (let p = 0; p < P; p++) rows[r * width + nA + p] = t[r * P + p];
     }
@@ -312,28 +311,10 @@ export function blockFactor(L: BlockLayout, kind: BlockKind, xc: Tensor, yc: Flo
   return { r: acc.r, qtb: acc.qtb, tail: acc.tail };
 }
 
-/**
- * Per block, Φ and the compressed tangent T (m × P) by one jvp per parameter
- * position: column j of Φ depends on unit j alone, so one tangent seeds the
- * same position in every unit.
- */
-function compressedTangents(L: TangentLayout, xc: Tensor, m: number, raw: readonly Tensor[]): { phi: Float64Array; t: Float64Array } {
-  const { shapes, sizes, perUnit, P, J } = L;
-  const t = new Float64Array(m * P);
-  let phi: Float64Array | null = null;
-  let offset = 0;
-  for (let k = 0; k < shapes.length; k++) {
-    for (let i = 0; i < perUnit[k]; i++) {
-      const tangents = raw.map((r) => Tensor.zeros(r.shape));
-      for (let j = 0; j < J; j++) tangents[k].data[j * perUnit[k] + i] = 1;
-      const out = jvp((...p) => L.features(xc, p), raw, tangents);
-      phi ??= out.value.data;
-      const dphi = out.tangent.data;
-      for (let r = 0; r < m; r++) for (let j = 0; j < J; j++) t[r * P + offset + j * perUnit[k] + i] = dphi[r * J + j];
-    }
-    offset += sizes[k];
-  }
-  return { phi: phi ?? L.features(xc, raw).data, t };
+/** Per block, Φ and the compressed tangent T (m × P): see columnwiseJacobian. */
+function compressedTangents(L: TangentLayout, xc: Tensor, raw: readonly Tensor[]): { phi: Float64Array; t: Float64Array } {
+  const { value, t } = columnwiseJacobian((...p) => L.features(xc, p), raw);
+  return { phi: value, t };
 }
 
 function linearSolution(c: Float64Array, rank: number, fsq: number, J: number, N: number, opts: ProjectionOptions): LinearSolution {

@@ -7,8 +7,8 @@
  */
 import { families } from '../basis/index.js';
 import type { BasisFamily } from '../basis/index.js';
-import { jacobianForwardPasses, Tensor } from '../engine/index.js';
-import { predictTensor } from '../model/predict.js';
+import { columnwiseJacobianPasses, Tensor } from '../engine/index.js';
+import { predictFromFeatures } from '../model/predict.js';
 import type { ModelFile } from '../model/types.js';
 import { finish, type Steps } from '../util/steps.js';
 import type { CovarianceParameters } from './types.js';
@@ -45,30 +45,40 @@ export function parameterJacobian(model: ModelFile, scaledX: Float64Array, n: nu
   return finish(parameterJacobianPasses(model, scaledX, n, which));
 }
 
-/** parameterJacobian, yielding after each forward pass (one per column). */
+/**
+ * parameterJacobian, yielding after each forward pass. f = Φθ·w + b, so the
+ * w columns are Φ, b's is 1, and θ_j's are w_j·∂φ_j/∂θ_j: φ_j depends on
+ * unit j alone, which columnwiseJacobian uses to take one pass per position
+ * in a unit's θ (D + 1 for rbf) rather than one per parameter.
+ */
 export function* parameterJacobianPasses(model: ModelFile, scaledX: Float64Array, n: number, which: CovarianceParameters): Steps<JacobianRows> {
   const family = families[model.basis];
   const d = model.features.length;
   const X = family.prepare(new Tensor(scaledX, [n, d]));
   const w = Tensor.vector(model.w);
-  const b = Tensor.scalar(model.b);
   const theta = family.unpack(model.theta, d);
   const jw = model.w.length;
-  if (which === 'w,b') {
-    // Forward mode: one pass per parameter column, cheaper than one reverse pass per row.
-    const Jt = yield* jacobianForwardPasses((wv, bv) => predictTensor(family, X, wv, bv, theta), [w, b]);
-    return { J: Jt.data, value: predictTensor(family, X, w, b, theta).data, p: jw + 1 };
-  }
-  const Jt = yield* jacobianForwardPasses((wv, bv, ...th) => predictTensor(family, X, wv, bv, th), [w, b, ...theta]);
-  const layout = thetaLayout(family, model.theta, d);
+  const units = which === 'w,b' ? { value: family.features(X, theta).data, t: new Float64Array(0) } : yield* columnwiseJacobianPasses((...th) => family.features(X, th), theta);
+  const phi = units.value;
+  const layout = which === 'w,b' ? new Int32Array(0) : thetaLayout(family, model.theta, d);
   const p = jw + 1 + layout.length;
+  // The unit each θ entry belongs to, in the engine's argument order.
+  const unitOf = new Int32Array(layout.length);
+  let o = 0;
+  for (const t of theta) {
+    const width = t.size / jw;
+    for (let e = 0; e < t.size; e++) unitOf[o + e] = Math.floor(e / width);
+    o += t.size;
+  }
   const J = new Float64Array(n * p);
   for (let r = 0; r < n; r++) {
-    const o = r * p;
-    for (let k = 0; k <= jw; k++) J[o + k] = Jt.data[o + k];
-    for (let k = 0; k < layout.length; k++) J[o + jw + 1 + layout[k]] = Jt.data[o + jw + 1 + k];
+    const row = r * p;
+    for (let k = 0; k < jw; k++) J[row + k] = phi[r * jw + k];
+    J[row + jw] = 1;
+    for (let q = 0; q < layout.length; q++) J[row + jw + 1 + layout[q]] = model.w[unitOf[q]] * units.t[r * layout.length + q];
   }
-  return { J, value: predictTensor(family, X, w, b, theta).data, p };
+  const value = predictFromFeatures(new Tensor(phi, [n, jw]), w, Tensor.scalar(model.b)).data;
+  return { J, value, p };
 }
 
 /** A gradient given per engine argument (w, b, ...θ tensors) -> one vector in the model file's layout. */
