@@ -96,6 +96,10 @@ export function* cvRidge(phi: Float64Array, n: number, j: number, y: Float64Arra
   const base = new Float64Array(m * m);
   const mat = new Float64Array(m * m);
   const c = new Float64Array(m);
+  const nl = lambdas.length;
+  // The fold's coefficients, λ fastest (m × nl), and one held-out row's predictions.
+  const coefs = new Float64Array(m * nl);
+  const pred = new Float64Array(nl);
   for (let rep = 0; rep < reps; rep++) {
     const rowsDone = (rep * inRows) / reps;
     const parts = yield* share(foldSystems(a, yc, n, m, folds.fold[rep], folds.k), rowsDone + (solved / solves) * (1 - inRows), inRows / reps, n);
@@ -118,11 +122,18 @@ export function* cvRidge(phi: Float64Array, n: number, j: number, y: Float64Arra
           sse[l][slot] = Number.POSITIVE_INFINITY;
           continue;
         }
-        for (const r of parts[f].rows) {
-          let p = 0;
-          for (let i = 0; i < m; i++) p += a[r * m + i] * coef[i];
-          sse[l][slot] += (p - yc[r]) ** 2;
+        for (let i = 0; i < m; i++) coefs[i * nl + l] = coef[i];
+      }
+      // Every λ's prediction in one pass over the held-out rows: nl independent sums
+      // (each still in the order of i) where one sum at a time waits on each addition.
+      for (const r of parts[f].rows) {
+        pred.fill(0);
+        for (let i = 0; i < m; i++) {
+          const ari = a[r * m + i];
+          const ci = i * nl;
+          for (let l = 0; l < nl; l++) pred[l] += ari * coefs[ci + l];
         }
+        for (let l = 0; l < nl; l++) if (sse[l][slot] !== Number.POSITIVE_INFINITY) sse[l][slot] += (pred[l] - yc[r]) ** 2;
       }
     }
   }
