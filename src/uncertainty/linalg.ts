@@ -1,10 +1,10 @@
 /**
  * The small dense linear algebra the covariance needs, on row-major
- * Float64Arrays: JᵀJ, a symmetric eigendecomposition (ml-matrix) for the
+ * Float64Arrays: JᵀJ, a symmetric eigendecomposition (solve/eigen.ts) for the
  * inverse and the condition number, products, traces, and a triangular
  * factor for storing the covariance compactly.
  */
-import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
+import { symmetricEigen } from '../solve/eigen.js';
 import type { Steps } from '../util/steps.js';
 
 /** Rows of J between the yields of gram: 45,000 rows of 241 columns took 4 s at once. */
@@ -39,12 +39,8 @@ export function conditionText(condition: number): string {
 
 /** A⁻¹ of a symmetric positive definite A (P × P) from its eigendecomposition, with its condition number. */
 export function symmetricInverse(A: Float64Array, p: number): SymmetricInverse {
-  const M = new Matrix(p, p);
   // Symmetrise against rounding so the symmetric solver's assumption holds exactly.
-  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) M.set(a, b, 0.5 * (A[a * p + b] + A[b * p + a]));
-  const evd = new EigenvalueDecomposition(M, { assumeSymmetric: true });
-  const e = evd.realEigenvalues;
-  const V = evd.eigenvectorMatrix;
+  const { values: e, vectors: V } = symmetricEigen(symmetrised(A, p), p);
   let lo = Number.POSITIVE_INFINITY;
   let hi = 0;
   for (const v of e) {
@@ -56,10 +52,11 @@ export function symmetricInverse(A: Float64Array, p: number): SymmetricInverse {
   if (lo > 0) {
     for (let k = 0; k < p; k++) {
       const inv = 1 / e[k];
+      const vk = k * p;
       for (let a = 0; a < p; a++) {
-        const va = V.get(a, k) * inv;
+        const va = V[vk + a] * inv;
         if (va === 0) continue;
-        for (let b = 0; b < p; b++) inverse[a * p + b] += va * V.get(b, k);
+        for (let b = 0; b < p; b++) inverse[a * p + b] += va * V[vk + b];
       }
     }
   }
@@ -113,18 +110,14 @@ export function quadraticForm(A: Float64Array, v: ArrayLike<number>, p: number):
  * gᵀRᵀRg is gᵀCg to rounding relative to ‖C‖.
  */
 export function covarianceFactorRows(C: Float64Array, p: number): number[][] {
-  const M = new Matrix(p, p);
-  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) M.set(a, b, 0.5 * (C[a * p + b] + C[b * p + a]));
-  const evd = new EigenvalueDecomposition(M, { assumeSymmetric: true });
-  const e = evd.realEigenvalues;
-  const V = evd.eigenvectorMatrix;
-  const keep = e.map((v, k) => (v > 0 ? k : -1)).filter((k) => k >= 0);
+  const { values: e, vectors: V } = symmetricEigen(symmetrised(C, p), p);
+  const keep = Array.from(e, (v, k) => (v > 0 ? k : -1)).filter((k) => k >= 0);
   const m = keep.length;
   // F (m × P), row-major: row r is √e_k v_kᵀ.
   const F = new Float64Array(m * p);
   keep.forEach((k, r) => {
     const s = Math.sqrt(e[k]);
-    for (let a = 0; a < p; a++) F[r * p + a] = s * V.get(a, k);
+    for (let a = 0; a < p; a++) F[r * p + a] = s * V[k * p + a];
   });
   const v = new Float64Array(m);
   for (let j = 0; j < Math.min(m, p); j++) {
@@ -163,4 +156,11 @@ export function factorQuadratic(rows: readonly (readonly number[])[], g: ArrayLi
     s += r * r;
   }
   return s;
+}
+
+/** ½(A + Aᵀ). */
+function symmetrised(A: Float64Array, p: number): Float64Array {
+  const S = new Float64Array(p * p);
+  for (let a = 0; a < p; a++) for (let b = 0; b < p; b++) S[a * p + b] = 0.5 * (A[a * p + b] + A[b * p + a]);
+  return S;
 }
