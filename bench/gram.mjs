@@ -6,9 +6,10 @@
 //   node bench/gram.mjs [--json PATH]
 // Knobs: BENCH_GRAM_CONFIGS (NxK, default 1000x20,10000x100,100000x100), BENCH_CHOLESKY_SIZES
 // (default 20,100,300), BENCH_REPS (5).
-import { CholeskyDecomposition, Matrix } from 'ml-matrix';
+import { CholeskyDecomposition, EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { setKernels } from '../dist/engine/kernels.js';
-import { cholesky, choleskySolve } from '../dist/solve/cholesky.js';
+import { solveSpd } from '../dist/solve/cholesky.js';
+import { symmetricEigen } from '../dist/solve/eigen.js';
 import { crossProducts } from '../dist/solve/gram.js';
 import { Rng } from '../dist/util/rng.js';
 import { cpuSeconds, envNumber } from './problem.mjs';
@@ -96,7 +97,8 @@ function choleskyRows() {
     }
     const rhs = randomMatrix(rng, k, 1);
     const times = timeAll({
-      'Float64Array (solve/cholesky.ts)': () => choleskySolve(cholesky(a, k), k, rhs),
+      wasm: () => solveSpd(a, k, rhs, 'wasm'),
+      scalar: () => solveSpd(a, k, rhs, 'scalar'),
       'ml-matrix': () => {
         const A = new Matrix(k, k);
         for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) A.set(i, j, a[i * k + j]);
@@ -104,6 +106,26 @@ function choleskyRows() {
       },
     });
     out.push({ kind: 'Cholesky factor + solve', k, ...times });
+  }
+  return out;
+}
+
+/** The covariance's symmetric eigendecomposition (solve/eigen.ts, ml-matrix's algorithm on Float64Arrays) against ml-matrix's own. */
+function eigenRows() {
+  const out = [];
+  for (const k of cholSizes) {
+    log(`symmetric eigendecomposition ${k}`);
+    const B = randomMatrix(new Rng(k + 1), k, k);
+    const a = Float64Array.from(B, (_, i) => B[i] + B[(i % k) * k + Math.floor(i / k)]);
+    const times = timeAll({
+      'solve/eigen.ts': () => symmetricEigen(a, k),
+      'ml-matrix': () => {
+        const A = new Matrix(k, k);
+        for (let i = 0; i < k; i++) for (let j = 0; j < k; j++) A.set(i, j, a[i * k + j]);
+        return new EigenvalueDecomposition(A, { assumeSymmetric: true });
+      },
+    });
+    out.push({ kind: 'symmetric eigendecomposition', k, ...times });
   }
   return out;
 }
@@ -124,11 +146,18 @@ function markdown(doc) {
       ]),
     ),
   );
-  lines.push('\nCholesky factor and solve of a k × k system:\n');
+  lines.push('\nCholesky factor and solve of a k × k system (solveSpd; both paths give the same bits):\n');
   lines.push(
     markdownTable(
-      ['k', 'Float64Array', 'ml-matrix', 'ratio'],
-      doc.cholesky.map((r) => [r.k, ms(r['Float64Array (solve/cholesky.ts)'].cpu_s), ms(r['ml-matrix'].cpu_s), ratio(r['Float64Array (solve/cholesky.ts)'].cpu_s, r['ml-matrix'].cpu_s)]),
+      ['k', 'wasm SIMD', 'scalar reference', 'ml-matrix', 'wasm / ml-matrix', 'scalar / ml-matrix'],
+      doc.cholesky.map((r) => [r.k, ms(r.wasm.cpu_s), ms(r.scalar.cpu_s), ms(r['ml-matrix'].cpu_s), ratio(r.wasm.cpu_s, r['ml-matrix'].cpu_s), ratio(r.scalar.cpu_s, r['ml-matrix'].cpu_s)]),
+    ),
+  );
+  lines.push('\nSymmetric eigendecomposition of a k × k matrix (the same bits):\n');
+  lines.push(
+    markdownTable(
+      ['k', 'solve/eigen.ts', 'ml-matrix', 'ratio'],
+      doc.eigen.map((r) => [r.k, ms(r['solve/eigen.ts'].cpu_s), ms(r['ml-matrix'].cpu_s), ratio(r['solve/eigen.ts'].cpu_s, r['ml-matrix'].cpu_s)]),
     ),
   );
   lines.push(`\nLoad average ${doc.load_before.join(' ')} before, ${doc.load_after.join(' ')} after.`);
@@ -138,6 +167,7 @@ function markdown(doc) {
 const doc = { part: 'gram', node: process.version, load_before: machineLoad(), reps };
 doc.gram = gramRows();
 doc.cholesky = choleskyRows();
+doc.eigen = eigenRows();
 doc.load_after = machineLoad();
 doc.markdown = markdown(doc);
 writeJsonArg(doc);

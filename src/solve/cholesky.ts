@@ -3,7 +3,10 @@
  * system on a row-major Float64Array: ml-matrix's algorithm (the same
  * operations in the same order, so the same bits) without its per-element
  * get/set calls and Matrix objects, which cost more than the arithmetic at
- * the ridge solve's sizes (bench/kernels.mjs compares the two).
+ * the ridge solve's sizes; from order KERNEL_MIN_ORDER on, a WebAssembly SIMD
+ * kernel in the same order (assembly/kernels.ts, choleskyLower), which the
+ * start search's thousands of fold solves spend most of their time in.
+ * bench/gram.mjs times the three.
  */
 
 import { choleskyKernel, kernelMode, solveSpdKernel } from '../engine/kernels.js';
