@@ -110,9 +110,23 @@ describe('basisfit report', () => {
     const html = readFileSync(join(dir, 'train.html'), 'utf8');
     expect(html).toMatch(/<tr><td>train<\/td><td>\d+<\/td>/);
     expect(html).toMatch(/<tr><td>validation<\/td><td>\d+<\/td>/);
+    expect(html).not.toContain('out-of-fold');
     const clash = await cli(['train', 'two.csv', '--out', 'm.json', '--report', 'm.json']);
     expect(clash.code).toBe(2);
     expect(clash.stderr).toContain('--report m.json is also the --out model path');
+  });
+
+  it('shows a committee’s out-of-fold metrics as the run measured them (the summary’s row)', async () => {
+    const r = await cli(['train', 'two.csv', '--units', '3', '--committee', '4', '--epochs', '5', '--quiet', '--json', '--out', 'c.json', '--report', 'c.html', '--no-timestamp']);
+    expect(r.code, describeRun(r)).toBe(0);
+    const v = parseJsonOutput(r).validation as { n: number; rmse: number };
+    const html = readFileSync(join(dir, 'c.html'), 'utf8');
+    const row = /<tr><td>out-of-fold<\/td><td>(\d+)<\/td><td>([^<]+)<\/td>/.exec(html);
+    expect(row).not.toBeNull();
+    expect(Number(row?.[1])).toBe(v.n);
+    expect(Number(row?.[2])).toBeCloseTo(v.rmse, 4);
+    // All rows trained some member: no validation set of the model's own.
+    expect(html).not.toMatch(/<tr><td>validation<\/td>/);
   });
 });
 

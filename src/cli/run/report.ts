@@ -36,13 +36,16 @@ export async function runReport(a: ReportArgs): Promise<void> {
   else if (a.out !== '-') channels({ color: a.color }).out(`report written to ${printable(a.out)}\n`);
 }
 
-/** The report of a finished training run: its train and validation rows. */
+/** The report of a finished training run: its train and validation rows, and a committee's out-of-fold metrics. */
 export async function writeTrainReport(path: string, t: { model: ModelFile; rows: TrainOutput['rows']; result: TrainResult; timestamp: boolean }): Promise<void> {
+  const { committee, validation } = t.result;
+  const outOfFold = committee && committee.members > 0 && validation ? { set: 'out-of-fold', metrics: validation } : null;
   await writeReport(path, {
     model: t.model,
     sets: [{ name: 'train', rows: t.rows.train }, ...(t.rows.validation ? [{ name: 'validation', rows: t.rows.validation }] : [])],
     command: process.argv.slice(2),
     stderr: modelStderr(t.model),
     timestamp: t.timestamp,
+    measured: outOfFold,
   });
 }

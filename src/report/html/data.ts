@@ -43,6 +43,12 @@ export interface ReportInput {
   /** The bands a one-feature fit is drawn with (see uncertainty.ts's modelBand); none when absent. */
   interval?: IntervalFn | null;
   stderr?: StdErrors | null;
+  /**
+   * Metrics the run measured that the model and the rows cannot reproduce: a
+   * committee's out-of-fold predictions, each row by the member that did not
+   * train on it. Shown after the sets' own rows.
+   */
+  measured?: MetricsRow | null;
 }
 
 export interface ColumnSummary {
@@ -157,7 +163,7 @@ export function reportData(raw: ReportInput): ReportData {
     timestamp: input.timestamp,
     rows: { total: all.n, shown: fit.points.length, sets: sets.map((s) => ({ name: s.name, n: s.rows.n })) },
     columns: columnSummaries(model, all),
-    metrics: sets.filter((s) => s.rows.n > 0).map((s) => ({ set: s.name, metrics: metrics(predictRows(model, s.rows.x, s.rows.n), s.rows.y) })),
+    metrics: [...sets.filter((s) => s.rows.n > 0).map((s) => ({ set: s.name, metrics: metrics(predictRows(model, s.rows.x, s.rows.n), s.rows.y) })), ...(input.measured ? [input.measured] : [])],
     diagnostics,
     parameters: parameterTable(model, input.stderr ?? null, diagnostics),
     scaling: model.scaling,
