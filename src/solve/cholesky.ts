@@ -17,15 +17,23 @@ import { choleskyKernel, kernelMode, solveSpdKernel } from '../engine/kernels.js
  * module's memory eat the gain); at 12, 2.9 µs against 5.0.
  */
 const KERNEL_MIN_ORDER = 12;
+/**
+ * ... and up to this one: the kernel's scratch (3n² doubles, 100 MB here) stays
+ * reserved in the module's memory, which has 1 GiB for everything; the scalar
+ * loop (the same bits) takes larger systems (up to 10,000 units).
+ */
+const KERNEL_MAX_ORDER = 2048;
+
+const useKernel = (mode: 'wasm' | 'scalar', n: number) => mode === 'wasm' && n >= KERNEL_MIN_ORDER && n <= KERNEL_MAX_ORDER;
 
 /** The lower factor L (n × n, row-major) of A = L Lᵀ, or null when A is not positive definite. */
 export function cholesky(a: Float64Array, n: number, mode: 'wasm' | 'scalar' = kernelMode()): Float64Array | null {
-  return mode === 'wasm' && n >= KERNEL_MIN_ORDER ? choleskyKernel(a, n) : choleskyScalar(a, n);
+  return useKernel(mode, n) ? choleskyKernel(a, n) : choleskyScalar(a, n);
 }
 
 /** x with A x = b for A symmetric positive definite (its lower triangle read), by cholesky and choleskySolve; null when A is not. */
 export function solveSpd(a: Float64Array, n: number, b: Float64Array, mode: 'wasm' | 'scalar' = kernelMode()): Float64Array | null {
-  if (mode === 'wasm' && n >= KERNEL_MIN_ORDER) return solveSpdKernel(a, n, b);
+  if (useKernel(mode, n)) return solveSpdKernel(a, n, b);
   const l = choleskyScalar(a, n);
   return l === null ? null : choleskySolve(l, n, b);
 }
