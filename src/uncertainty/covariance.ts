@@ -46,7 +46,13 @@ export const MAX_CONDITION = 1e12;
  * Beyond it the full-θ covariance would dwarf the model, and the (w, b) one is kept.
  */
 export const MAX_FULL_PARAMETERS = 400;
-/** Forward passes × rows × units × features above which the full Jacobian is not attempted (about a second of work). */
+/**
+ * Parameters × rows × units × features above which the full Jacobian is not
+ * attempted. It was about a second of work when the Jacobian took one forward
+ * pass per parameter; since it takes one per position in a unit's θ
+ * (jacobian.ts) it is less, and the bound now mostly keeps the N × P Jacobian
+ * and its Gram (N·P² multiply-adds) in check.
+ */
 const MAX_FULL_WORK = 1e9;
 
 export function methodName(which: CovarianceParameters, ridge: number, members?: number): string {
@@ -102,8 +108,8 @@ export function computeUncertainty(input: UncertaintyInput): UncertaintyOutcome 
 
 /**
  * computeUncertainty, pausing between its steps for signal handlers (see util/steps.ts);
- * null when `shouldStop` says so first. Its Jacobian is one pass over the rows per
- * parameter, minutes of work for hundreds of units on tens of thousands of rows.
+ * null when `shouldStop` says so first: its Jacobian and JᵀJ over tens of
+ * thousands of rows and hundreds of parameters take a while.
  */
 export function computeUncertaintyUnlessStopped(input: UncertaintyInput, shouldStop?: () => boolean): Promise<UncertaintyOutcome | null> {
   return finishUnlessStopped(uncertaintySteps(input), shouldStop);
