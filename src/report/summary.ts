@@ -52,7 +52,13 @@ function committeeLines(r: TrainResult): string[] {
   // A member that diverged is left out of the average: say so rather than claim all K.
   const diverged = k.diverged ?? 0;
   const count = diverged > 0 ? `${k.members - diverged} of ${k.members} members (${diverged} diverged)` : `${k.members} members`;
-  return [`committee: ${count} of ${counted(k.units_per_member ?? 0, 'unit')} averaged (${k.reason}), each validated on its own fold; kept epochs ${epochs}`];
+  const line = `committee: ${count} of ${counted(k.units_per_member ?? 0, 'unit')} averaged (${k.reason}), each validated on its own fold; kept epochs ${epochs}`;
+  // The out-of-fold row's n alone would not say that some rows are missing from it, or why.
+  const rows = k.out_of_fold_rows;
+  if (rows === undefined || rows >= r.train.n) return [line];
+  const interrupted = r.stopped === 'interrupted';
+  const why = diverged === 0 ? 'members not run' : `the ${counted(diverged, 'member')} that diverged${interrupted ? ' or members not run' : ''}`;
+  return [line, `out-of-fold: ${rows} of ${r.train.n} rows (the folds of ${why} have no held-out prediction)`];
 }
 
 export function trainSummary(r: TrainResult, c: ChalkInstance, model?: ModelFile | null): string {

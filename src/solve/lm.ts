@@ -101,6 +101,23 @@ export interface LmIteration {
   /** The Levenberg parameter and trust-region radius after this iteration. */
   par: number;
   delta: number;
+  /** What the convergence tests compared at this iteration's last trial step; absent for a polishing step. */
+  tests?: LmTests;
+}
+
+/**
+ * The quantities of MINPACK's tests at one trial step, so that a caller can say how far a
+ * run the caps ended was from converging (a fit still improving, or one at rounding level).
+ */
+export interface LmTests {
+  /** Actual relative reduction of ‖f‖², 1 − (‖f_new‖ / ‖f‖)² (−1 for a large increase); ftol bounds it. */
+  reduction: number;
+  /** The same predicted by the damped linear model; ftol bounds it too. */
+  predicted: number;
+  /** The trust region's radius after the step over ‖D x‖: xtol bounds it. */
+  step: number;
+  /** The scaled gradient: the largest cosine between f and a column of J; gtol bounds it. */
+  gradient: number;
 }
 
 export interface LmResult {
@@ -154,8 +171,10 @@ export async function levenbergMarquardt(problem: LeastSquaresProblem, x0: Float
   // The last point with a finite linearisation and the step that left it, to return to.
   let previous: { x: Float64Array; lin: Linearization } | null = null;
   let lastPnorm = 0;
+  let tests: LmTests | undefined;
 
   while (convergence === null) {
+    tests = undefined;
     const next = problem.linearize(x);
     iterations++;
     if (finite(next)) {
@@ -252,6 +271,7 @@ export async function levenbergMarquardt(problem: LeastSquaresProblem, x0: Float
         xnorm = scaledNorm(diag, x);
         fnorm = fnorm1;
       }
+      tests = { reduction: actred, predicted: prered, step: xnorm === 0 ? delta : delta / xnorm, gradient: gnorm };
       const reduced = Math.abs(actred) <= ftol && prered <= ftol && 0.5 * ratio <= 1;
       const small = delta <= xtol * xnorm;
       if (reduced && small) convergence = 'reduction-and-step';
@@ -264,7 +284,7 @@ export async function levenbergMarquardt(problem: LeastSquaresProblem, x0: Float
       if (convergence !== null || success) break;
     }
     if (convergence === null && iterations >= maxIterations) convergence = 'max-iterations';
-    const stop = await opts.onIteration?.({ iteration: iterations, x: Float64Array.from(x), fnorm, par, delta });
+    const stop = await opts.onIteration?.({ iteration: iterations, x: Float64Array.from(x), fnorm, par, delta, ...(tests ? { tests } : {}) });
     if (stop && convergence === null) convergence = 'interrupted';
   }
   if (POLISHED.has(convergence) && iterations < maxIterations) {

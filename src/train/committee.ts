@@ -34,6 +34,12 @@ export interface CommitteeReport {
   units_per_member?: number;
   /** Members that diverged and were left out of the average. */
   diverged?: number;
+  /**
+   * Rows with an out-of-fold prediction (the JSON's `validation.n`): every row, less the
+   * folds of diverged members (and, after an interruption, of members not run), which no
+   * kept member held out.
+   */
+  out_of_fold_rows?: number;
   /** Each member's RMSE (target units) on its own validation fold, after training. */
   member_validation_rmse?: number[];
   member_best_epoch?: number[];
@@ -44,7 +50,10 @@ export interface CommitteeRun extends RestartsOutcome {
   report: CommitteeReport;
   /** The kept members' folds and b's, for their standard errors (uncertainty/committee.ts). */
   members: CommitteeMembers;
-  /** Every row predicted by the member that did not train on it (out-of-fold), in the target's units. */
+  /**
+   * Every row predicted by the member that validated on it (out-of-fold), in the target's
+   * units, over the rows whose member was kept; null when no member was.
+   */
   validation: Metrics | null;
 }
 
@@ -120,8 +129,9 @@ export async function runCommittee(
     memberRmse.push(Math.sqrt(metrics(toTarget(pred, scaling), pickRows(raw.y, held)).mse));
   }
   const best = members.length === 0 ? null : average(members, interrupted, startSelection(start));
-  // Out-of-fold only when every member ran: otherwise some rows have no prediction.
-  const complete = members.length === K;
+  // A diverged (or, after an interruption, unrun) member's fold trained every kept member, so
+  // those rows have no held-out prediction: the out-of-fold metrics are over the other rows.
+  const covered = Uint32Array.from({ length: all.n }, (_, i) => i).filter((i) => kept.has(fold[i]));
   return {
     best,
     bestIndex: 0,
@@ -131,7 +141,7 @@ export async function runCommittee(
     interrupted,
     trainSeconds,
     epochsRun: members.reduce((s, m) => s + m.epochs, 0),
-    validation: complete ? metrics(toTarget(oofPred, scaling), raw.y) : null,
+    validation: covered.length === 0 ? null : metrics(toTarget(pickRows(oofPred, covered), scaling), pickRows(raw.y, covered)),
     members: { fold: fold.map((f) => kept.get(f) ?? members.length), b: members.map((m) => m.b) },
     report: {
       auto: decision.auto,
@@ -139,6 +149,7 @@ export async function runCommittee(
       reason: decision.reason,
       units_per_member: spec.units,
       diverged,
+      out_of_fold_rows: covered.length,
       member_validation_rmse: memberRmse,
       member_best_epoch: members.map((m) => m.bestEpoch),
       member_epochs: members.map((m) => m.epochs),

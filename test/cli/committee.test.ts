@@ -9,8 +9,16 @@ const tmp = useTmpdir('basisfit-cli-committee-');
 
 interface CommitteeDoc {
   units: number;
-  validation: { n: number } | null;
-  committee?: { auto: boolean; members: number; reason: string; units_per_member?: number; diverged?: number; member_validation_rmse?: number[] };
+  validation: { n: number; mse: number } | null;
+  committee?: {
+    auto: boolean;
+    members: number;
+    reason: string;
+    units_per_member?: number;
+    diverged?: number;
+    out_of_fold_rows?: number;
+    member_validation_rmse?: number[];
+  };
 }
 
 /** y = sin(2·x1) + x2: 36 rows of 2 features. */
@@ -28,7 +36,9 @@ describe('train --committee', () => {
   beforeAll(async () => {
     const csv = file();
     const common = ['train', csv, '--epochs', '5', '--out', tmp.file('m.json')];
-    const [auto, off, three, summary, plain, bad, split] = await Promise.all([
+    // Plain descent at a rate this large diverges in some members (not all) on these rows.
+    const hot = [...common, '--solver', 'gd', '--optimizer', 'sgd', '--lr', '20', '--epochs', '50'];
+    const [auto, off, three, summary, plain, bad, split, diverged, divergedSummary] = await Promise.all([
       runCli([...common, '--json', '--quiet']),
       runCli([...common, '--committee', '0', '--json', '--quiet']),
       runCli([...common, '--committee', '3', '--json', '--quiet']),
@@ -36,8 +46,10 @@ describe('train --committee', () => {
       runCli([...common, '--committee', '0', '--quiet']),
       runCli([...common, '--committee', 'two']),
       runCli([...common, '--val-split', '0.2', '--json', '--quiet']),
+      runCli([...hot, '--json', '--quiet']),
+      runCli([...hot, '--quiet']),
     ]);
-    Object.assign(runs, { auto, off, three, summary, plain, bad, split });
+    Object.assign(runs, { auto, off, three, summary, plain, bad, split, diverged, divergedSummary });
   }, HOOK_TIMEOUT_MS);
 
   it('the default (--committee auto) averages members on small data and says why in the JSON', () => {
@@ -48,6 +60,29 @@ describe('train --committee', () => {
     expect(doc.committee!.diverged).toBe(0);
     expect(doc.committee!.member_validation_rmse).toHaveLength(AUTO_MEMBERS);
     expect(doc.validation!.n).toBe(36);
+    expect(doc.committee!.out_of_fold_rows).toBe(36);
+  });
+
+  it('with diverged members, scores out-of-fold on the rows the kept members held out, and says how many', () => {
+    expect(runs.diverged.code, describeRun(runs.diverged)).toBe(0);
+    const doc = parseJsonOutput<CommitteeDoc>(runs.diverged);
+    const k = doc.committee!;
+    const d = k.diverged!;
+    expect(d).toBeGreaterThan(0);
+    expect(d).toBeLessThan(AUTO_MEMBERS);
+    expect(k.member_validation_rmse).toHaveLength(AUTO_MEMBERS - d);
+    // 36 rows in 10 folds are folds of 3 and 4 rows; a diverged member's fold has no held-out prediction.
+    const n = doc.validation!.n;
+    expect(k.out_of_fold_rows).toBe(n);
+    expect(n).toBeGreaterThanOrEqual(36 - 4 * d);
+    expect(n).toBeLessThanOrEqual(36 - 3 * d);
+    // The pooled mean square lies between the kept members' own (each over its fold).
+    const mse = k.member_validation_rmse!.map((r) => r * r);
+    expect(doc.validation!.mse).toBeGreaterThanOrEqual(Math.min(...mse) * (1 - 1e-12));
+    expect(doc.validation!.mse).toBeLessThanOrEqual(Math.max(...mse) * (1 + 1e-12));
+    expect(runs.divergedSummary.code, describeRun(runs.divergedSummary)).toBe(0);
+    expect(runs.divergedSummary.stdout).toContain(`out-of-fold: ${n} of 36 rows (the folds of the ${d} member${d === 1 ? '' : 's'} that diverged have no held-out prediction)`);
+    expect(runs.divergedSummary.stdout).toMatch(new RegExp(`out-of-fold +${n} `));
   });
 
   it('--committee 0 fits one model, --committee K fits K', () => {

@@ -62,6 +62,21 @@ describe('fitLm', () => {
     expect(warnings.join('\n')).toMatch(/lm did not converge in 2 iterations/);
   });
 
+  it('the cap\'s warning says how far the run was from --tol, measured on its last step', async () => {
+    const warnings: string[] = [];
+    // Ridge 0: the history is ‖f‖² / N, so the last step's relative reduction is 1 − h_k / h_(k−1).
+    const out = await fitModel(dataset(150, 3), null, options({ epochs: 8, ridge: 0, onWarning: (m) => warnings.push(m) }), new Rng(1));
+    expect(out.convergence).toBe('max-iterations');
+    const h = out.history.train;
+    const reduction = 1 - h[7] / h[6];
+    // Far from --tol 1e-10 this early: still improving, so loosening --tol is not the remedy.
+    expect(reduction).toBeGreaterThan(1e-8);
+    const text = warnings.join('\n');
+    expect(text).toContain(`lm did not converge in 8 iterations (max-iterations): its last step lowered the sum of squares by ${reduction.toExponential(1)} of itself`);
+    expect(text).toContain('against --tol 1.0e-10, still improving: raise --epochs; without validation rows');
+    expect(text).not.toContain('loosen --tol');
+  });
+
   it('with validation rows it keeps the best validated iterate, the start counting as iteration 0', async () => {
     // Many narrow units on few rows over-fit: validation turns away from the training loss.
     const out = await fitModel(dataset(40, 5), dataset(60, 6), options({ units: 12, ridge: 1e-9, patience: 1000 }), new Rng(2));
