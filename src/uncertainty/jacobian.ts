@@ -62,10 +62,10 @@ export function* parameterJacobianPasses(model: ModelFile, scaledX: Float64Array
   const phi = units.value;
   const layout = which === 'w,b' ? new Int32Array(0) : thetaLayout(family, model.theta, d);
   const p = jw + 1 + layout.length;
-  // The unit each θ entry belongs to, in the engine's argument order.
+  // The unit each θ entry belongs to, in the engine's argument order (none under 'w,b').
   const unitOf = new Int32Array(layout.length);
   let o = 0;
-  for (const t of theta) {
+  for (const t of layout.length > 0 ? theta : []) {
     const width = t.size / jw;
     for (let e = 0; e < t.size; e++) unitOf[o + e] = Math.floor(e / width);
     o += t.size;
