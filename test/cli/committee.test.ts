@@ -1,5 +1,6 @@
 /** `basisfit train` on small data: --committee auto (the rule, and the default), K and 0, in the JSON and the summary. */
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { CommitteeReport } from '../../src/train/committee.js';
 import { AUTO_MEMBERS, COMMITTEE_ROWS } from '../../src/train/committee-rule.js';
 import { type CliResult, describeRun, HOOK_TIMEOUT_MS, parseJsonOutput, runCli } from '../helpers/cli.js';
 import { uniform, writeCsv } from '../helpers/datasets.js';
@@ -10,15 +11,7 @@ const tmp = useTmpdir('basisfit-cli-committee-');
 interface CommitteeDoc {
   units: number;
   validation: { n: number; mse: number } | null;
-  committee?: {
-    auto: boolean;
-    members: number;
-    reason: string;
-    units_per_member?: number;
-    diverged?: number;
-    out_of_fold_rows?: number;
-    member_validation_rmse?: number[];
-  };
+  committee?: CommitteeReport;
 }
 
 /** y = sin(2·x1) + x2: 36 rows of 2 features. */
