@@ -6,19 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { denseProblem, type LmIteration, levenbergMarquardt } from '../../src/solve/lm.js';
 import { enorm } from '../../src/solve/qr.js';
-
-const t = Float64Array.from({ length: 20 }, (_, i) => i / 4);
-const y = t.map((v, i) => 2 * Math.exp(-0.7 * v) + 0.01 * Math.sin(7 * i));
-const residual = (x: Float64Array) => t.map((v, i) => x[0] * Math.exp(x[1] * v) - y[i]);
-const jacobian = (x: Float64Array) => {
-  const J = new Float64Array(40);
-  t.forEach((v, i) => {
-    J[2 * i] = Math.exp(x[1] * v);
-    J[2 * i + 1] = x[0] * v * Math.exp(x[1] * v);
-  });
-  return J;
-};
-const x0 = Float64Array.from([1, -0.1]);
+import { jacobian, residual, x0 } from './exp-decay.js';
 
 async function run(opts: { maxIterations?: number; ftol?: number; xtol?: number }) {
   const its: LmIteration[] = [];

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { denseProblem, levenbergMarquardt, lmpar, TRIALS_PER_ITERATION } from '../../src/solve/lm.js';
 import { enorm, inverseGram, pivotedQr, qrsolv, solveUpper, TriangularAccumulator } from '../../src/solve/qr.js';
 import { Rng } from '../../src/util/rng.js';
+import * as decay from './exp-decay.js';
 
 function randomMatrix(m: number, n: number, seed: number): Float64Array {
   const rng = new Rng(seed);
@@ -157,19 +158,10 @@ describe('levenbergMarquardt', () => {
   });
 
   it('an exponential fit stops at a point where the gradient Jᵀf vanishes, and says why', async () => {
-    const t = Float64Array.from({ length: 20 }, (_, i) => i / 4);
-    const y = t.map((v, i) => 2 * Math.exp(-0.7 * v) + 0.01 * Math.sin(7 * i));
-    const f = (x: Float64Array) => t.map((v, i) => x[0] * Math.exp(x[1] * v) - y[i]);
-    const jac = (x: Float64Array) => {
-      const J = new Float64Array(40);
-      t.forEach((v, i) => {
-        J[2 * i] = Math.exp(x[1] * v);
-        J[2 * i + 1] = x[0] * v * Math.exp(x[1] * v);
-      });
-      return J;
-    };
+    const f = decay.residual;
+    const jac = decay.jacobian;
     const iterations: number[] = [];
-    const out = await levenbergMarquardt(denseProblem(2, f, jac), Float64Array.from([1, -0.1]), { onIteration: (it) => void iterations.push(it.iteration) });
+    const out = await levenbergMarquardt(denseProblem(2, f, jac), decay.x0, { onIteration: (it) => void iterations.push(it.iteration) });
     expect(['relative-reduction', 'step', 'reduction-and-step']).toContain(out.convergence);
     expect(iterations).toEqual(Array.from({ length: out.iterations }, (_, i) => i + 1));
     const r = f(out.x);
