@@ -475,34 +475,18 @@ export function gramKernel(A: Float64Array, b: Float64Array | null, shift: Float
 }
 
 /**
- * The lower factor L (n × n, row-major) of A = L Lᵀ from A's lower triangle,
- * or null when A is not positive definite: the bits of src/solve/cholesky.ts's
- * scalar loop (the kernel keeps its summation order).
- */
-export function choleskyKernel(A: Float64Array, n: number): Float64Array | null {
-  const { lb, h } = factorInScratch(A, n);
-  return lb < 0 ? null : h.slice(lb / 8, lb / 8 + n * n);
-}
-
-/**
- * x with A x = b by choleskyKernel's factor and the scalar solve's
- * substitutions (the same bits), or null when A is not positive definite; the
- * factor never leaves the module's memory.
+ * x with A x = b, or null when A is not positive definite: src/solve/cholesky.ts's
+ * cholesky and choleskySolve in the kernel (their summation order, so their bits), from
+ * A's lower triangle; the factor never leaves the module's memory.
  */
 export function solveSpdKernel(A: Float64Array, n: number, b: Float64Array): Float64Array | null {
-  const { lb, ub, xb, h } = factorInScratch(A, n);
-  if (lb < 0) return null;
-  put(h, xb, b);
-  k().choleskySolveInPlace(lb, ub, xb, n);
-  return h.slice(xb / 8, xb / 8 + n);
-}
-
-/** A's factor in the scratch region: L at lb (−1 when A is not positive definite), Lᵀ at ub, and room for a right-hand side at xb. */
-function factorInScratch(A: Float64Array, n: number): { lb: number; ub: number; xb: number; h: Float64Array } {
+  const w = k();
   const {
     at: [ab, ub, lb, xb],
     h,
   } = layout([n * n, n * n, n * n, n]);
-  const ok = k().choleskyLower(input(h, A, 0, n * n, ab), ub, lb, n) !== 0;
-  return { lb: ok ? lb : -1, ub, xb, h };
+  if (w.choleskyLower(input(h, A, 0, n * n, ab), ub, lb, n) === 0) return null;
+  put(h, xb, b);
+  w.choleskySolveInPlace(lb, ub, xb, n);
+  return h.slice(xb / 8, xb / 8 + n);
 }

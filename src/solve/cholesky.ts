@@ -9,7 +9,7 @@
  * bench/gram.mjs times the three.
  */
 
-import { choleskyKernel, kernelMode, solveSpdKernel } from '../engine/kernels.js';
+import { kernelMode, solveSpdKernel } from '../engine/kernels.js';
 
 /**
  * From this order on the WebAssembly kernel (the same bits) runs. A solve at
@@ -26,20 +26,18 @@ const KERNEL_MAX_ORDER = 2048;
 
 const useKernel = (mode: 'wasm' | 'scalar', n: number) => mode === 'wasm' && n >= KERNEL_MIN_ORDER && n <= KERNEL_MAX_ORDER;
 
-/** The lower factor L (n × n, row-major) of A = L Lᵀ, or null when A is not positive definite. */
-export function cholesky(a: Float64Array, n: number, mode: 'wasm' | 'scalar' = kernelMode()): Float64Array | null {
-  return useKernel(mode, n) ? choleskyKernel(a, n) : choleskyScalar(a, n);
-}
-
 /** x with A x = b for A symmetric positive definite (its lower triangle read), by cholesky and choleskySolve; null when A is not. */
 export function solveSpd(a: Float64Array, n: number, b: Float64Array, mode: 'wasm' | 'scalar' = kernelMode()): Float64Array | null {
   if (useKernel(mode, n)) return solveSpdKernel(a, n, b);
-  const l = choleskyScalar(a, n);
+  const l = cholesky(a, n);
   return l === null ? null : choleskySolve(l, n, b);
 }
 
-/** The reference loop (the kernel follows its order); only A's lower triangle is read. */
-function choleskyScalar(a: Float64Array, n: number): Float64Array | null {
+/**
+ * The lower factor L (n × n, row-major) of A = L Lᵀ, or null when A is not positive
+ * definite; only A's lower triangle is read. The reference loop: the kernel follows its order.
+ */
+export function cholesky(a: Float64Array, n: number): Float64Array | null {
   const l = new Float64Array(n * n);
   let positiveDefinite = true;
   for (let j = 0; j < n; j++) {
