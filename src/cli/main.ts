@@ -7,7 +7,7 @@ import { hideBin } from 'yargs/helpers';
 import { BasisfitError, UsageError } from '../errors.js';
 import { fsReason } from '../model/fs-errors.js';
 import { printable } from '../util/printable.js';
-import { EXPRESSION_MARK, STDIN_TOKEN, takeCoerceError } from './options.js';
+import { assertOptionValues, EXPRESSION_MARK, type ParsedOptions, STDIN_TOKEN, takeCoerceError } from './options.js';
 import { exitOnSignals } from './signals.js';
 import { suggestion } from './suggest.js';
 import { completionCommand } from './commands/completion.js';
@@ -26,6 +26,13 @@ const COMMANDS: CommandModule<object, any>[] = [trainCommand, predictCommand, ev
 
 const argv = traceExpressionArgs(hideBin(process.argv).map((a) => (a === '-' ? STDIN_TOKEN : a)));
 const debug = argv.includes('--debug');
+/** yargs answering the completion script: the line being typed may well end in an option still without its value. */
+const completing = argv.includes('--get-yargs-completions');
+
+/** See assertOptionValues; `cli` holds the options of the command being parsed. */
+function checkOptionValues(cli: unknown): void {
+  if (!completing) assertOptionValues(argv, (cli as { getOptions(): ParsedOptions }).getOptions(), helpFor());
+}
 
 /**
  * A reader that goes away (`basisfit predict big.csv | head`) is no error of ours: exit
@@ -69,7 +76,12 @@ async function main(): Promise<void> {
     // counter's increment, so `--restarts 3 --restarts 1` became 4 instead of the last value.
     .parserConfiguration({ 'duplicate-arguments-array': true, 'parse-numbers': false, 'parse-positional-numbers': false })
     .exitProcess(false)
+    // Before validation, so that `--lr --quiet` is named as such and not as whatever yargs made of it.
+    .middleware(() => checkOptionValues(cli), true)
     .fail((msg, err) => {
+      if (err instanceof BasisfitError && !(err instanceof UsageError)) throw err;
+      // A coerce function that choked on yargs' stand-in for a missing value ('true', '') reports the missing value.
+      checkOptionValues(cli);
       if (err instanceof BasisfitError) throw err;
       const text = msg ?? err?.message;
       throw takeCoerceError(text) ?? new UsageError(oneLine(text ?? 'bad usage', knownOptions(cli as unknown as OptionSource)), `see ${helpFor()}`);

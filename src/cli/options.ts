@@ -121,3 +121,40 @@ export const modelOption = {
   }),
 } as const;
 export const fileArg = { type: 'string', describe: "CSV file, or '-' for standard input", demandOption: true, coerce: fileArgument } as const;
+
+/** What yargs knows of the command being parsed: its option names and which of them are flags. */
+export interface ParsedOptions {
+  key: Record<string, unknown>;
+  boolean?: string[];
+  count?: string[];
+}
+
+/** A negative number is a value, not an option (yargs-parser's rule, widened to exponents: -1e-3). */
+const NEGATIVE_NUMBER = /^-(\d|\.\d)/;
+
+/**
+ * Refuses an option that takes a value but is given none (`--lr --quiet`, a trailing
+ * `--out`, `--target=`). yargs would otherwise quietly use the option's default, or an
+ * empty string, and the run would go ahead with a setting nobody asked for; the contract
+ * makes a missing argument a usage error (docs/contract.md section 5.1).
+ */
+export function assertOptionValues(args: readonly string[], options: ParsedOptions, help: string): void {
+  const flags = new Set([...(options.boolean ?? []), ...(options.count ?? [])]);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i];
+    if (arg === '--') return;
+    if (!arg.startsWith('--')) continue;
+    const eq = arg.indexOf('=');
+    const name = arg.slice(2, eq < 0 ? undefined : eq);
+    if (!Object.hasOwn(options.key, name) || flags.has(name)) continue;
+    if (eq >= 0) {
+      if (eq === arg.length - 1) throw new UsageError(`--${name} needs a value, and '${arg}' gives it none`, `write --${name}=VALUE or --${name} VALUE; see ${help}`);
+      continue;
+    }
+    const next = args[i + 1];
+    if (next === undefined || (next.startsWith('-') && !NEGATIVE_NUMBER.test(next))) {
+      const where = next === undefined ? 'nothing follows it' : `it is followed by ${next}`;
+      throw new UsageError(`--${name} needs a value, but ${where}`, `write --${name} VALUE; see ${help}`);
+    }
+  }
+}

@@ -89,7 +89,9 @@ export class TableBuilder implements RecordSink {
       this.opts.header === false
         ? syntheticHeader(cells.length, this.opts.requireTarget !== false)
         : cells.map((cell) => cell.trim());
-    checkHeader(header, this.file, line);
+    // predict, eval and grad read the model's columns by name and ignore the rest (SPEC section 2), repeated names included.
+    const named = this.opts.columnsFrom === undefined ? undefined : new Set([...(this.opts.features ?? []), ...(this.opts.target === undefined ? [] : [this.opts.target])]);
+    checkHeader(header, this.file, line, named);
     const selection = selectColumns(header, this.opts, this.file, line);
     this.header = header;
     this.features = selection.features;

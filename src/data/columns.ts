@@ -42,11 +42,14 @@ export function syntheticHeader(width: number, expectTarget: boolean): string[] 
   return names;
 }
 
-/** Rejects a header that makes names ambiguous. */
-export function checkHeader(header: string[], file: string, line: number): void {
+/**
+ * Rejects a header that makes names ambiguous: any repeated name, or with `only` (the
+ * names a model reads) a repeated one of those; the file's other columns are ignored.
+ */
+export function checkHeader(header: string[], file: string, line: number, only?: ReadonlySet<string>): void {
   const seen = new Map<string, number>();
   header.forEach((name, column) => {
-    if (name === '') return;
+    if (name === '' || (only !== undefined && !only.has(name))) return;
     const first = seen.get(name);
     if (first !== undefined) {
       throw new DataError(

@@ -144,6 +144,8 @@ export async function completeRun(s: TrainSettings, run: PreparedRun, rng: Rng, 
     ...(r.report ? { committee: r.report } : {}),
   };
   if (model === null) {
+    // The key is in every train document (SPEC section 6): with no model there are no standard errors.
+    result.uncertainty = null;
     throw Object.assign(new TrainingError('training diverged: the loss or the parameters became non-finite', 'lower --lr (or --lr-theta), or try --optimizer adam'), {
       result,
     });
