@@ -1,0 +1,65 @@
+/**
+ * Failures a second adversarial sweep of the CLI found (odd data, option values, model files,
+ * signals and pipes), each through the built binary: the right exit code, one clear line, no
+ * stack trace or JavaScript word, and no existing file changed by a failed run.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type CliResult, describeRun, runCli, STACK_LINE } from '../helpers/cli.js';
+import { useTmpdir } from '../helpers/tmp.js';
+
+const tmp = useTmpdir('basisfit-sweep2-');
+const QUICK = ['--epochs', '2', '--quiet'];
+
+let dirs = 0;
+function caseDir(): string {
+  const dir = tmp.file(`case-${++dirs}`);
+  mkdirSync(dir);
+  return dir;
+}
+
+/** No internal wording on stderr: stack lines, JavaScript error names or values printed as words. */
+function expectClean(r: CliResult): void {
+  expect(r.stderr).not.toMatch(STACK_LINE);
+  expect(r.stderr).not.toMatch(/internal error|Error\b|Cannot read|\bundefined\b|\[object|\bInfinity\b|\bNaN\b|^ERROR|^WARN/m);
+}
+
+/** 60 rows of a smooth curve on [-3, 3]; `x` maps each x before it is written. */
+function curveCsv(path: string, x: (v: number, i: number) => number = (v) => v): string {
+  const rows = ['x,y'];
+  for (let i = 0; i < 60; i++) {
+    const v = -3 + (6 * ((i * 37) % 60)) / 59;
+    rows.push(`${x(v, i)},${Math.sin(v) + 0.1 * Math.sin(7 * i)}`);
+  }
+  writeFileSync(path, `${rows.join('\n')}\n`);
+  return path;
+}
+
+describe('plots Vega cannot lay out', () => {
+  it('denormal x values or a denormal loss history end the plot with one line, not a Vega stack trace and a plot without its axis', async () => {
+    const dir = caseDir();
+    curveCsv(join(dir, 'd.csv'));
+    // x from 5e-324 to 3e-322: d3 cannot tick an axis over values closer than about 1e-300.
+    curveCsv(join(dir, 'tiny.csv'), (_v, i) => (i + 1) * 5e-324);
+    const fit = await runCli(['train', 'd.csv', '--units', '3', '--committee', '0', '--out', 'm.json', ...QUICK], { cwd: dir });
+    expect(fit.code, describeRun(fit)).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+    // Five epochs whose losses are denormal (a perfect fit's MSE can underflow so).
+    m.history = { train: [1, 1, 1, 1, 1].map(() => 5e-324), validation: [0, 1, 2, 3, 4].map((i) => i * 5e-324) };
+    writeFileSync(join(dir, 'tiny-loss.json'), JSON.stringify(m));
+    for (const [data, model, out] of [['tiny.csv', 'm.json', 'keep.svg'], ['d.csv', 'tiny-loss.json', 'keep.svg'], ['tiny.csv', 'm.json', 'keep.png']]) {
+      writeFileSync(join(dir, out), 'earlier\n');
+      const r = await runCli(['plot', data, '--model', model, '--out', out], { cwd: dir });
+      expect(r.code, describeRun(r)).toBe(1);
+      expect(r.stderr).toMatch(/^basisfit: error: cannot draw the plot: its axes could not be laid out over these values\n {2}values that differ by less than about 1e-300/);
+      expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(2);
+      expect(readFileSync(join(dir, out), 'utf8')).toBe('earlier\n');
+      expectClean(r);
+    }
+    // The same data and model draw once the values are ordinary.
+    const ok = await runCli(['plot', 'd.csv', '--model', 'm.json', '--out', 'fit.svg'], { cwd: dir });
+    expect(ok.code, describeRun(ok)).toBe(0);
+    expect(ok.stderr).toBe('');
+  });
+});
