@@ -63,3 +63,19 @@ describe('plots Vega cannot lay out', () => {
     expect(ok.stderr).toBe('');
   });
 });
+
+describe('option values at the edge of their range', () => {
+  it.each([{ committee: '0' }, { committee: 'auto' }])('--ridge 1e308 trains (w near 0) and says there are no standard errors, not the engine\'s "backward: gradient …" (--committee $committee)', async ({ committee }) => {
+    const dir = caseDir();
+    curveCsv(join(dir, 'd.csv'));
+    // N·λ overflows in the standard errors' penalised loss while the fit itself is finite.
+    const r = await runCli(['train', 'd.csv', '--units', '3', '--ridge', '1e308', '--committee', committee, '--json', '--out', 'm.json', ...QUICK], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(0);
+    const doc = JSON.parse(r.stdout) as { uncertainty: unknown; warnings: string[]; model: string };
+    expect(doc.uncertainty).toBeNull();
+    expect(doc.model).toBe('m.json');
+    expect(doc.warnings).toContain('no standard errors or intervals: the penalised loss, its gradient or its Jacobian overflows at the fitted parameters on the training rows');
+    expect(JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8')).format).toBe('basisfit-model');
+    expectClean(r);
+  });
+});
