@@ -163,12 +163,18 @@ function oneLine(message: string, known: string[] = []): string {
   return message.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/** A message quotes option values as parsed: a lone '-' among them is shown as the user typed it, not as the token standing for it. */
+function asTyped(text: string): string {
+  // Also as JSON.stringify quotes it.
+  return text.replaceAll(STDIN_TOKEN, '-').replaceAll(JSON.stringify(STDIN_TOKEN).slice(1, -1), '-');
+}
+
 main().catch((e: unknown) => {
   if (e instanceof BasisfitError) {
     // Messages quote header names and paths from the user's files: escape any control
     // characters. Newlines stay: a message may show an expression with a caret under it.
-    process.stderr.write(`basisfit: error: ${printable(e.describe(), { keepNewlines: true })}\n`);
-    if (e.hint) process.stderr.write(`  ${printable(e.hint)}\n`);
+    process.stderr.write(`basisfit: error: ${printable(asTyped(e.describe()), { keepNewlines: true })}\n`);
+    if (e.hint) process.stderr.write(`  ${printable(asTyped(e.hint))}\n`);
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
     process.exitCode = e.exitCode;
     return;

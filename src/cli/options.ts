@@ -109,15 +109,29 @@ export function single<T>(coerce: (v: unknown) => T) {
   return (v: unknown): T => coerce(Array.isArray(v) ? v[v.length - 1] : v);
 }
 
+/** A folder to write into: '-' (standard output) and '' (an unset shell variable) are no folders. */
+export function folderPath(what: string, example: string) {
+  return (v: unknown): string => {
+    const path = String(v);
+    if (path === STDIN_TOKEN || path === '') throw usage(`${what} needs a folder, got '${path === '' ? '' : '-'}'`, `e.g. ${example}`);
+    return path;
+  };
+}
+
+/** A model file to read (--model, --init), or '-' to read it from standard input. */
+export function modelPath(name: string) {
+  return single((v: unknown): string => {
+    const path = v === STDIN_TOKEN ? '-' : String(v);
+    if (path === '') throw usage(`--${name} needs a path, got an empty string`, `e.g. --${name} model.json`);
+    return path;
+  });
+}
+
 /** --model: a model file, or '-' to read it from standard input (when FILE is not '-' too). */
 export const modelOption = {
   type: 'string',
   demandOption: true,
   describe: "model file written by basisfit train, or '-' for standard input",
-  coerce: single((v: unknown): string => {
-    const path = v === STDIN_TOKEN ? '-' : String(v);
-    if (path === '') throw usage('--model needs a path, got an empty string', 'e.g. --model model.json');
-    return path;
-  }),
+  coerce: modelPath('model'),
 } as const;
 export const fileArg = { type: 'string', describe: "CSV file, or '-' for standard input", demandOption: true, coerce: fileArgument } as const;

@@ -79,3 +79,63 @@ describe('option values at the edge of their range', () => {
     expectClean(r);
   });
 });
+
+describe("a lone '-' as an option value", () => {
+  it("is quoted as '-' in errors, not as the token that stands for standard input", async () => {
+    const dir = caseDir();
+    curveCsv(join(dir, 'd.csv'));
+    // A column the file does not have is bad data (exit 1); a value the option does not take is bad usage (exit 2).
+    const runs: [string[], number, RegExp][] = [
+      [['train', 'd.csv', '--target', '-', ...QUICK], 1, /no column named '-'/],
+      [['train', 'd.csv', '--features', '-', ...QUICK], 1, /no column named '-'/],
+      [['train', 'd.csv', '--delimiter', '-', ...QUICK], 2, /invalid delimiter "-"/],
+      [['train', 'd.csv', '--basis', '-', ...QUICK], 2, /invalid value "-" for --basis/],
+      [['train', 'd.csv', '--units', '-', ...QUICK], 2, /--units must be 'auto' or a positive whole number, got '-'/],
+      [['cv', 'd.csv', '--basis', '-', ...QUICK], 2, /invalid value '-' for --basis/],
+      [['export', '--model', 'm.json', '--digits', '-'], 2, /got '-'/],
+    ];
+    for (const [args, code, message] of runs) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, describeRun(r)).toBe(code);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/stdin|\\u0000|\\x00/);
+      expect(r.stderr.trimEnd().split('\n'), r.stderr).toHaveLength(2);
+      expectClean(r);
+    }
+  });
+
+  it('--init - reads the model from standard input, as --model - does; with FILE - too it is a usage error', async () => {
+    const dir = caseDir();
+    curveCsv(join(dir, 'd.csv'));
+    const fit = await runCli(['train', 'd.csv', '--units', '3', '--committee', '0', '--out', 'm.json', ...QUICK], { cwd: dir });
+    expect(fit.code, describeRun(fit)).toBe(0);
+    const model = readFileSync(join(dir, 'm.json'), 'utf8');
+    const fromFile = await runCli(['train', 'd.csv', '--init', 'm.json', '--out', 'a.json', '--json', ...QUICK], { cwd: dir });
+    const fromStdin = await runCli(['train', 'd.csv', '--init', '-', '--out', 'b.json', '--json', ...QUICK], { cwd: dir, input: model });
+    expect(fromStdin.code, describeRun(fromStdin)).toBe(0);
+    expect(fromFile.code, describeRun(fromFile)).toBe(0);
+    expect(readFileSync(join(dir, 'b.json'), 'utf8')).toBe(readFileSync(join(dir, 'a.json'), 'utf8'));
+    const both = await runCli(['train', '-', '--init', '-', '--out', 'c.json', ...QUICK], { cwd: dir, input: model });
+    expect(both.code, describeRun(both)).toBe(2);
+    expect(both.stderr).toMatch(/^basisfit: error: FILE and --init cannot both be - \(standard input\)\n {2}give one of them a file path\n$/);
+  });
+
+  it('cv --results and cv collect need a folder: - and an empty name are usage errors, a file in the way is named in words', async () => {
+    const dir = caseDir();
+    curveCsv(join(dir, 'd.csv'));
+    const runs: [string[], number, RegExp][] = [
+      [['cv', 'd.csv', '--results', '-', ...QUICK], 2, /^basisfit: error: --results needs a folder, got '-'\n {2}e\.g\. --results results\//],
+      [['cv', 'd.csv', '--results', '', ...QUICK], 2, /^basisfit: error: --results needs a folder, got ''/],
+      [['cv', 'collect', '-'], 2, /^basisfit: error: cv collect DIR needs a folder, got '-'/],
+      [['cv', 'd.csv', '--results', 'd.csv', '--folds', '2', '--units', '2', ...QUICK], 2, /^basisfit: error: cannot create --results folder d\.csv: a file of that name is in the way\n/],
+      [['cv', 'collect', 'd.csv'], 1, /cannot read cv\.json \(a part of the path is not a folder\)/],
+    ];
+    for (const [args, code, message] of runs) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, describeRun(r)).toBe(code);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/E[A-Z]{3,}|ERR_/);
+      expectClean(r);
+    }
+  });
+});

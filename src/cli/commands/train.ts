@@ -6,7 +6,7 @@ import { DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption, type UnitsOption } from
 import { optimizerNames } from '../../train/optimizer.js';
 import { AUTO_MEMBERS, COMMITTEE_ROWS, type CommitteeSetting } from '../../train/committee-rule.js';
 import { ROWS_PER_SCALE } from '../../train/relevance-rule.js';
-import { batchSize, fileArg, fraction, integer, list, nonNegativeInteger, outputPath, positiveFinite, positiveInteger, single } from '../options.js';
+import { batchSize, fileArg, fraction, integer, list, modelPath, nonNegativeInteger, outputPath, positiveFinite, positiveInteger, single } from '../options.js';
 import type { TrainArgs } from '../run/train.js';
 
 
@@ -35,7 +35,7 @@ export function trainOptions(y: Argv): Argv {
       .option('basis', { group: MODEL, choices: BASIS_NAMES, default: DEFAULTS.basis, describe: 'basis family', coerce: single(String) })
       .option('units', { group: MODEL, describe: "number of basis functions J, or 'auto': chosen with the start by cross-validation (with --init: the model's)", defaultDescription: DEFAULTS.unitsAuto ? 'auto' : String(DEFAULTS.units), coerce: single(unitsOption) })
       .option('intercept', { group: MODEL, type: 'boolean', default: DEFAULTS.intercept, describe: 'fit the constant b (--no-intercept: b = 0, with every solver)' })
-      .option('init', { group: MODEL, type: 'string', describe: 'start from this model file\'s θ, w, b (same basis, features and units)', coerce: single(String) })
+      .option('init', { group: MODEL, type: 'string', describe: 'start from this model file\'s θ, w, b (same basis, features and units), or \'-\' for standard input', coerce: modelPath('init') })
       .option('target', { group: DATA, type: 'string', describe: 'target column, header name or 0-based index (default: last)', coerce: single(String) })
       .option('features', { group: DATA, describe: 'comma-separated feature columns (default: all others)', coerce: list('features') })
       .option('header', { group: DATA, type: 'boolean', default: true, describe: 'first row names the columns (--no-header: x1..xD, y)' })
