@@ -12,6 +12,8 @@ export function parseLevel(v: unknown): number {
   if (text === '' || !Number.isFinite(n) || n <= 0 || n >= 1) {
     throw new UsageError(`--interval must be a level strictly between 0 and 1, got '${v}'`, 'e.g. --interval 0.95 for 95% intervals');
   }
+  // The bands take the (1 + LEVEL)/2 quantile: for the largest double below 1 that rounds to 1.
+  if ((1 + n) / 2 >= 1) throw new UsageError(`--interval ${v} is 1 to within double precision: its bands would be infinite`, 'use at most --interval 0.9999999999999998');
   return n;
 }
 

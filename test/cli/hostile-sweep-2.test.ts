@@ -139,3 +139,44 @@ describe("a lone '-' as an option value", () => {
     }
   });
 });
+
+describe('an option given twice takes its last value, in every command', () => {
+  it('predict/eval/grad/plot/report --delimiter, predict --interval, grad --mode, trace --at and --wrt', async () => {
+    const dir = caseDir();
+    curveCsv(join(dir, 'd.csv'));
+    const fit = await runCli(['train', 'd.csv', '--units', '3', '--committee', '0', '--out', 'm.json', ...QUICK], { cwd: dir });
+    expect(fit.code, describeRun(fit)).toBe(0);
+    const M = ['--model', 'm.json'];
+    for (const args of [['predict', 'd.csv', ...M], ['eval', 'd.csv', ...M], ['grad', 'd.csv', ...M], ['plot', 'd.csv', ...M, '--out', 'f.svg'], ['report', 'd.csv', ...M, '--out', 'r.html']]) {
+      const r = await runCli([...args, '--delimiter', ';', '--delimiter', ',', '--json'], { cwd: dir });
+      expect(r.code, describeRun(r)).toBe(0);
+      expectClean(r);
+    }
+    const interval = await runCli(['predict', 'd.csv', ...M, '--interval', '0.9', '--interval', '0.5', '--json'], { cwd: dir });
+    expect(interval.code, describeRun(interval)).toBe(0);
+    expect(JSON.parse(interval.stdout).interval.level).toBe(0.5);
+    const grad = await runCli(['grad', 'd.csv', ...M, '--mode', 'reverse', '--mode', 'forward', '--json'], { cwd: dir });
+    expect(grad.code, describeRun(grad)).toBe(0);
+    expect(JSON.parse(grad.stdout).mode).toBe('forward');
+    const trace = await runCli(['trace', 'x1*x2', '--at', 'x1=1,x2=1', '--at', 'x1=2,x2=3', '--wrt', 'x1', '--wrt', 'x2', '--json'], { cwd: dir });
+    expect(trace.code, describeRun(trace)).toBe(0);
+    const doc = JSON.parse(trace.stdout) as { at: Record<string, number>; wrt: string; value: number };
+    expect(doc).toMatchObject({ at: { x1: 2, x2: 3 }, wrt: 'x2', value: 6 });
+  });
+});
+
+describe('predict --interval at the edge of double precision', () => {
+  it('the largest double below 1 is refused as a usage error (its (1 + LEVEL)/2 rounds to 1), the next one down gives finite bands', async () => {
+    const dir = caseDir();
+    curveCsv(join(dir, 'd.csv'));
+    const fit = await runCli(['train', 'd.csv', '--units', '3', '--committee', '0', '--out', 'm.json', ...QUICK], { cwd: dir });
+    expect(fit.code, describeRun(fit)).toBe(0);
+    const r = await runCli(['predict', 'd.csv', '--model', 'm.json', '--interval', '0.9999999999999999'], { cwd: dir });
+    expect(r.code, describeRun(r)).toBe(2);
+    expect(r.stderr).toMatch(/^basisfit: error: --interval 0\.9999999999999999 is 1 to within double precision: its bands would be infinite\n {2}use at most --interval 0\.9999999999999998\n$/);
+    const ok = await runCli(['predict', 'd.csv', '--model', 'm.json', '--interval', '0.9999999999999998', '--json'], { cwd: dir });
+    expect(ok.code, describeRun(ok)).toBe(0);
+    const bands = JSON.parse(ok.stdout) as { predictions: number[]; obs_ci_upper: (number | null)[] };
+    expect(bands.obs_ci_upper.every((u, i) => u !== null && Number.isFinite(u) && u > bands.predictions[i])).toBe(true);
+  });
+});
