@@ -180,3 +180,22 @@ describe('predict --interval at the edge of double precision', () => {
     expect(bands.obs_ci_upper.every((u, i) => u !== null && Number.isFinite(u) && u > bands.predictions[i])).toBe(true);
   });
 });
+
+describe('text encodings', () => {
+  it('UTF-32 with a byte order mark (either order) is named as such, not read as UTF-16 with NULs in every name', async () => {
+    const dir = caseDir();
+    const text = readFileSync(curveCsv(join(dir, 'd.csv')), 'utf8');
+    const chars = [...text].map((c) => c.charCodeAt(0));
+    writeFileSync(join(dir, 'le.csv'), Buffer.from([0xff, 0xfe, 0, 0, ...chars.flatMap((c) => [c, 0, 0, 0])]));
+    writeFileSync(join(dir, 'be.csv'), Buffer.from([0, 0, 0xfe, 0xff, ...chars.flatMap((c) => [0, 0, 0, c])]));
+    for (const file of ['le.csv', 'be.csv']) {
+      const r = await runCli(['train', file, ...QUICK], { cwd: dir });
+      expect(r.code, describeRun(r)).toBe(1);
+      expect(r.stderr).toBe(`basisfit: error: ${file}: not a CSV text file: it looks like UTF-32 text\n  convert it to UTF-8, e.g. iconv -f UTF-32 -t UTF-8 data.csv > data-utf8.csv\n`);
+    }
+    // UTF-16LE with its byte order mark is still read.
+    writeFileSync(join(dir, 'u16.csv'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
+    const ok = await runCli(['train', 'u16.csv', '--units', '3', '--out', 'm.json', ...QUICK], { cwd: dir });
+    expect(ok.code, describeRun(ok)).toBe(0);
+  });
+});
