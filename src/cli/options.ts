@@ -2,6 +2,7 @@
  * Coercion and validation of option values: each turns text into a typed value
  * or throws a UsageError that names the option and says what it accepts (exit 2).
  */
+import { parseNumber } from '../data/number.js';
 import { UsageError } from '../errors.js';
 
 /**
@@ -44,7 +45,7 @@ export function fileArgument(v: unknown): string {
 function numberOption(accept: (n: number) => boolean, mustBe: string, defaultExample: string | number) {
   return (name: string, example: string | number = defaultExample) =>
     (v: unknown): number => {
-      const n = typeof v === 'number' ? v : Number(String(v).trim());
+      const n = typeof v === 'number' ? v : parseNumber(String(v));
       if (!accept(n) || String(v).trim() === '') throw usage(`--${name} must be ${mustBe}, got '${v}'`, `e.g. --${name} ${example}`);
       return n;
     };
@@ -72,7 +73,7 @@ export const fraction = numberOption((n) => Number.isFinite(n) && n >= 0 && n < 
 
 export function batchSize(v: unknown): number | 'full' {
   if (String(v).trim().toLowerCase() === 'full') return 'full';
-  const n = Number(String(v).trim());
+  const n = parseNumber(String(v));
   if (!Number.isInteger(n) || n <= 0) {
     throw usage(`--batch-size must be a positive whole number or 'full', got '${v}'`, 'e.g. --batch-size 32 or --batch-size full');
   }
@@ -81,7 +82,7 @@ export function batchSize(v: unknown): number | 'full' {
 
 export function integer(name: string) {
   return (v: unknown): number => {
-    const n = typeof v === 'number' ? v : Number(String(v).trim());
+    const n = typeof v === 'number' ? v : parseNumber(String(v));
     if (!Number.isInteger(n) || String(v).trim() === '') {
       throw usage(`--${name} must be a whole number, got '${v}'`, `e.g. --${name} 1`);
     }

@@ -1,4 +1,5 @@
 /** What predict --interval adds to the predict command: the level's parsing and the extra columns. */
+import { parseNumber } from '../data/number.js';
 import { UsageError } from '../errors.js';
 import type { Intervals } from './intervals.js';
 
@@ -8,7 +9,7 @@ export const INTERVAL_COLUMNS = ['mean_ci_lower', 'mean_ci_upper', 'obs_ci_lower
 /** --interval LEVEL: a number strictly between 0 and 1 (exit 2 otherwise). */
 export function parseLevel(v: unknown): number {
   const text = String(v).trim();
-  const n = Number(text);
+  const n = parseNumber(text);
   if (text === '' || !Number.isFinite(n) || n <= 0 || n >= 1) {
     throw new UsageError(`--interval must be a level strictly between 0 and 1, got '${v}'`, 'e.g. --interval 0.95 for 95% intervals');
   }

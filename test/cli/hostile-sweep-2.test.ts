@@ -3,7 +3,7 @@
  * signals and pipes), each through the built binary: the right exit code, one clear line, no
  * stack trace or JavaScript word, and no existing file changed by a failed run.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type CliResult, describeRun, runCli, STACK_LINE } from '../helpers/cli.js';
@@ -196,6 +196,34 @@ describe('text encodings', () => {
     // UTF-16LE with its byte order mark is still read.
     writeFileSync(join(dir, 'u16.csv'), Buffer.concat([Buffer.from([0xff, 0xfe]), Buffer.from(text, 'utf16le')]));
     const ok = await runCli(['train', 'u16.csv', '--units', '3', '--out', 'm.json', ...QUICK], { cwd: dir });
+    expect(ok.code, describeRun(ok)).toBe(0);
+  });
+});
+
+describe('numeric option values', () => {
+  it('are decimal, as the data cells are: 0x10, 0b1 and 0o7 are usage errors in every command, not 16, 1 and 7', async () => {
+    const dir = caseDir();
+    curveCsv(join(dir, 'd.csv'));
+    const fit = await runCli(['train', 'd.csv', '--units', '3', '--committee', '0', '--out', 'm.json', ...QUICK], { cwd: dir });
+    expect(fit.code, describeRun(fit)).toBe(0);
+    const runs: [string[], string][] = [
+      [['train', 'd.csv', '--epochs', '0x10', '--out', 'never.json'], '--epochs'],
+      [['train', 'd.csv', '--units', '0b11', '--out', 'never.json'], '--units'],
+      [['train', 'd.csv', '--lr', '0x1', '--out', 'never.json'], '--lr'],
+      [['train', 'd.csv', '--seed', '0o7', '--out', 'never.json'], '--seed'],
+      [['train', 'd.csv', '--batch-size', '0x8', '--out', 'never.json'], '--batch-size'],
+      [['cv', 'd.csv', '--folds', '0x3', '--quiet'], '--folds'],
+      [['export', '--model', 'm.json', '--digits', '0x5'], '--digits'],
+    ];
+    for (const [args, flag] of runs) {
+      const r = await runCli(args, { cwd: dir });
+      expect(r.code, describeRun(r)).toBe(2);
+      expect(r.stderr).toMatch(new RegExp(`^basisfit: error: ${flag} must be `));
+      expectClean(r);
+    }
+    expect(existsSync(join(dir, 'never.json'))).toBe(false);
+    // Decimal spellings still work: a sign, an exponent, a leading dot.
+    const ok = await runCli(['train', 'd.csv', '--units', '+3', '--epochs', '2e0', '--lr', '.01', '--committee', '0', '--out', 'ok.json', '--quiet'], { cwd: dir });
     expect(ok.code, describeRun(ok)).toBe(0);
   });
 });

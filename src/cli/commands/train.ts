@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { parseNumber } from '../../data/number.js';
 import { UsageError } from '../../errors.js';
 // Names only: the basis modules (and the engine behind them) load when a command runs, not for --help.
 import { BASIS_NAMES } from '../../model/types.js';
@@ -77,7 +78,7 @@ function autoOr(option: string, valid: (n: number) => boolean, what: string, hin
   return (v) => {
     const text = String(v).trim();
     if (text === 'auto') return 'auto';
-    const n = typeof v === 'number' ? v : Number(text);
+    const n = typeof v === 'number' ? v : parseNumber(text);
     if (text === '' || !valid(n)) throw new UsageError(`--${option} must be 'auto' or ${what}, got '${v}'`, hint);
     return n;
   };
