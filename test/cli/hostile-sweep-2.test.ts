@@ -6,6 +6,8 @@
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parseModel } from '../../src/model/index.js';
+import { fitView } from '../../src/report/plot-data.js';
 import { type CliResult, describeRun, runCli, STACK_LINE } from '../helpers/cli.js';
 import { useTmpdir } from '../helpers/tmp.js';
 
@@ -225,5 +227,33 @@ describe('numeric option values', () => {
     // Decimal spellings still work: a sign, an exponent, a leading dot.
     const ok = await runCli(['train', 'd.csv', '--units', '+3', '--epochs', '2e0', '--lr', '.01', '--committee', '0', '--out', 'ok.json', '--quiet'], { cwd: dir });
     expect(ok.code, describeRun(ok)).toBe(0);
+  });
+});
+
+describe('plots of models with many units', () => {
+  it('draw at most 1,000 basis terms, those that vary most, and say so in the heading (20,000 took minutes and gigabytes)', async () => {
+    const dir = caseDir();
+    curveCsv(join(dir, 'd.csv'));
+    const fit = await runCli(['train', 'd.csv', '--units', '3', '--committee', '0', '--out', 'm.json', ...QUICK], { cwd: dir });
+    expect(fit.code, describeRun(fit)).toBe(0);
+    const m = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
+    const J = 1500;
+    m.theta = Array.from({ length: J }, (_, j) => [(2 * j) / J - 1, 0.5]);
+    m.w = Array.from({ length: J }, (_, j) => (j + 1) / J);
+    delete m.uncertainty;
+    writeFileSync(join(dir, 'many.json'), JSON.stringify(m));
+    const r = await runCli(['plot', 'd.csv', '--model', 'many.json', '--out', 'many.svg'], { cwd: dir, timeoutMs: 60_000 });
+    expect(r.code, describeRun(r)).toBe(0);
+    const svg = readFileSync(join(dir, 'many.svg'), 'utf8');
+    expect(svg).toContain('rbf basis, 1500 units: y from x (the 1000 of 1500 units that vary most drawn)');
+    // Unit 1500 varies most, unit 1 least: the kept terms are not simply the first thousand.
+    const view = fitView(parseModel(JSON.stringify(m), 'many.json'), [{ name: 'd', rows: { x: Float64Array.of(-3, 3), y: Float64Array.of(0, 0), n: 2 } }]);
+    const units = new Set(view.kind === 'curve' ? view.components.map((c) => c.unit) : []);
+    expect(units.size).toBe(1000);
+    expect(units.has(J)).toBe(true);
+    expect(units.has(1)).toBe(false);
+    const small = await runCli(['plot', 'd.csv', '--model', 'm.json', '--out', 'small.svg'], { cwd: dir });
+    expect(small.code, describeRun(small)).toBe(0);
+    expect(readFileSync(join(dir, 'small.svg'), 'utf8')).toContain('rbf basis, 3 units: y from x<');
   });
 });
