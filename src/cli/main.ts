@@ -150,7 +150,8 @@ function oneLine(message: string, known: string[] = []): string {
     // yargs reads --no-x as x = false and reports the unknown 'x': name the option as typed.
     const negated = (n: string) => !given(n) && argv.some((a) => a === `--no-${n}` || a.startsWith(`--no-${n}=`));
     const asOption = (n: string) => given(n) || negated(n) || argv.some((a) => a.startsWith(`--${n}`));
-    const typed = (n: string) => (n.length === 1 ? `-${n}` : negated(n) ? `--no-${n}` : `--${n}`);
+    const long = (n: string) => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`));
+    const typed = (n: string) => (negated(n) ? `--no-${n}` : n.length === 1 && !long(n) ? `-${n}` : `--${n}`);
     const options = kebab.filter(asOption).map((n) => {
       const near = n.length > 1 ? suggestion(n, known) : null;
       return near ? `${typed(n)} (did you mean ${negated(n) ? `--no-${near}` : `--${near}`}?)` : typed(n);
