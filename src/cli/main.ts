@@ -162,7 +162,8 @@ function oneLine(message: string, known: string[] = []): string {
     // yargs reads --no-x as x = false and reports the unknown 'x': name the option as typed.
     const negated = (n: string) => !given(n) && argv.some((a) => a === `--no-${n}` || a.startsWith(`--no-${n}=`));
     const asOption = (n: string) => given(n) || negated(n) || argv.some((a) => a.startsWith(`--${n}`));
-    const typed = (n: string) => (n.length === 1 ? `-${n}` : negated(n) ? `--no-${n}` : `--${n}`);
+    const long = (n: string) => argv.some((a) => a === `--${n}` || a.startsWith(`--${n}=`));
+    const typed = (n: string) => (negated(n) ? `--no-${n}` : n.length === 1 && !long(n) ? `-${n}` : `--${n}`);
     const options = kebab.filter(asOption).map((n) => {
       const near = n.length > 1 ? suggestion(n, known) : null;
       return near ? `${typed(n)} (did you mean ${negated(n) ? `--no-${near}` : `--${near}`}?)` : typed(n);
@@ -175,12 +176,18 @@ function oneLine(message: string, known: string[] = []): string {
   return message.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/** A message quotes option values as parsed: a lone '-' among them is shown as the user typed it, not as the token standing for it. */
+function asTyped(text: string): string {
+  // Also as JSON.stringify quotes it.
+  return text.replaceAll(STDIN_TOKEN, '-').replaceAll(JSON.stringify(STDIN_TOKEN).slice(1, -1), '-');
+}
+
 main().catch((e: unknown) => {
   if (e instanceof BasisfitError) {
     // Messages quote header names and paths from the user's files: escape any control
     // characters. Newlines stay: a message may show an expression with a caret under it.
-    process.stderr.write(`basisfit: error: ${printable(e.describe(), { keepNewlines: true })}\n`);
-    if (e.hint) process.stderr.write(`  ${printable(e.hint)}\n`);
+    process.stderr.write(`basisfit: error: ${printable(asTyped(e.describe()), { keepNewlines: true })}\n`);
+    if (e.hint) process.stderr.write(`  ${printable(asTyped(e.hint))}\n`);
     if (debug && e.stack) process.stderr.write(`${e.stack}\n`);
     process.exitCode = e.exitCode;
     return;

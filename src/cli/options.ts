@@ -2,6 +2,7 @@
  * Coercion and validation of option values: each turns text into a typed value
  * or throws a UsageError that names the option and says what it accepts (exit 2).
  */
+import { parseNumber } from '../data/number.js';
 import { UsageError } from '../errors.js';
 
 /**
@@ -44,7 +45,7 @@ export function fileArgument(v: unknown): string {
 function numberOption(accept: (n: number) => boolean, mustBe: string, defaultExample: string | number) {
   return (name: string, example: string | number = defaultExample) =>
     (v: unknown): number => {
-      const n = typeof v === 'number' ? v : Number(String(v).trim());
+      const n = typeof v === 'number' ? v : parseNumber(String(v));
       if (!accept(n) || String(v).trim() === '') throw usage(`--${name} must be ${mustBe}, got '${v}'`, `e.g. --${name} ${example}`);
       return n;
     };
@@ -72,7 +73,7 @@ export const fraction = numberOption((n) => Number.isFinite(n) && n >= 0 && n < 
 
 export function batchSize(v: unknown): number | 'full' {
   if (String(v).trim().toLowerCase() === 'full') return 'full';
-  const n = Number(String(v).trim());
+  const n = parseNumber(String(v));
   if (!Number.isInteger(n) || n <= 0) {
     throw usage(`--batch-size must be a positive whole number or 'full', got '${v}'`, 'e.g. --batch-size 32 or --batch-size full');
   }
@@ -81,7 +82,7 @@ export function batchSize(v: unknown): number | 'full' {
 
 export function integer(name: string) {
   return (v: unknown): number => {
-    const n = typeof v === 'number' ? v : Number(String(v).trim());
+    const n = typeof v === 'number' ? v : parseNumber(String(v));
     if (!Number.isInteger(n) || String(v).trim() === '') {
       throw usage(`--${name} must be a whole number, got '${v}'`, `e.g. --${name} 1`);
     }
@@ -109,16 +110,30 @@ export function single<T>(coerce: (v: unknown) => T) {
   return (v: unknown): T => coerce(Array.isArray(v) ? v[v.length - 1] : v);
 }
 
+/** A folder to write into: '-' (standard output) and '' (an unset shell variable) are no folders. */
+export function folderPath(what: string, example: string) {
+  return (v: unknown): string => {
+    const path = String(v);
+    if (path === STDIN_TOKEN || path === '') throw usage(`${what} needs a folder, got '${path === '' ? '' : '-'}'`, `e.g. ${example}`);
+    return path;
+  };
+}
+
+/** A model file to read (--model, --init), or '-' to read it from standard input. */
+export function modelPath(name: string) {
+  return single((v: unknown): string => {
+    const path = v === STDIN_TOKEN ? '-' : String(v);
+    if (path === '') throw usage(`--${name} needs a path, got an empty string`, `e.g. --${name} model.json`);
+    return path;
+  });
+}
+
 /** --model: a model file, or '-' to read it from standard input (when FILE is not '-' too). */
 export const modelOption = {
   type: 'string',
   demandOption: true,
   describe: "model file written by basisfit train, or '-' for standard input",
-  coerce: single((v: unknown): string => {
-    const path = v === STDIN_TOKEN ? '-' : String(v);
-    if (path === '') throw usage('--model needs a path, got an empty string', 'e.g. --model model.json');
-    return path;
-  }),
+  coerce: modelPath('model'),
 } as const;
 export const fileArg = { type: 'string', describe: "CSV file, or '-' for standard input", demandOption: true, coerce: fileArgument } as const;
 

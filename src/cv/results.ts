@@ -8,6 +8,7 @@ import { constants } from 'node:fs';
 import { mkdir, open, readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DataError, UsageError } from '../errors.js';
+import { fsReason } from '../model/fs-errors.js';
 import { writeFileAtomic } from '../model/write.js';
 import { GRID_OPTIONS } from './grid.js';
 import { type CvSpec, sameRun } from './spec.js';
@@ -30,7 +31,7 @@ export const lineFile = (task: number) => `fit-${String(task).padStart(6, '0')}.
 /** Creates the folder and writes cv.json, or checks that the cv.json there is this run's. */
 export async function openResults(dir: string, spec: CvSpec): Promise<void> {
   await mkdir(dir, { recursive: true }).catch((e: NodeJS.ErrnoException) => {
-    throw new UsageError(`cannot create --results folder ${dir}: ${e.code ?? e.message}`, 'give a folder you can write to');
+    throw new UsageError(`cannot create --results folder ${dir}: ${fsReason(e)}`, 'give a folder you can write to');
   });
   const existing = await readSpec(dir, false);
   if (existing === null) await writeFileAtomic(join(dir, SPEC_FILE), `${JSON.stringify(spec, null, 2)}\n`);
@@ -46,7 +47,7 @@ export async function readSpec(dir: string, required = true): Promise<CvSpec | n
   } catch (e) {
     if (e instanceof DataError) throw e;
     if (!required && (e as NodeJS.ErrnoException).code === 'ENOENT') return null;
-    throw new DataError(`no cross-validation results in ${dir}: cannot read ${SPEC_FILE} (${(e as NodeJS.ErrnoException).code ?? e})`, { file: dir }, 'give the folder a basisfit cv --results run wrote');
+    throw new DataError(`no cross-validation results in ${dir}: cannot read ${SPEC_FILE} (${fsReason(e)})`, { file: dir }, 'give the folder a basisfit cv --results run wrote');
   }
   try {
     const spec = JSON.parse(text) as CvSpec;

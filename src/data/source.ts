@@ -63,6 +63,9 @@ function notText(start: Buffer, firstLine: string): { what: string; hint: string
   if (start[0] === 0x50 && start[1] === 0x4b && start[2] === 0x03 && start[3] === 0x04) {
     return { what: 'a zip archive (an .xlsx workbook is one)', hint: 'unzip it, or export the spreadsheet as CSV' };
   }
+  // UTF-32LE's byte order mark begins with UTF-16LE's: checked first, or its text would be decoded as UTF-16 full of NULs.
+  const utf32 = (start[0] === 0xff && start[1] === 0xfe && start[2] === 0 && start[3] === 0) || (start[0] === 0 && start[1] === 0 && start[2] === 0xfe && start[3] === 0xff);
+  if (utf32) return { what: 'UTF-32 text', hint: 'convert it to UTF-8, e.g. iconv -f UTF-32 -t UTF-8 data.csv > data-utf8.csv' };
   if (start[0] === 0xfe && start[1] === 0xff) {
     return { what: 'UTF-16 big-endian text', hint: 'save it as UTF-8 (or UTF-16 little-endian)' };
   }

@@ -9,6 +9,8 @@ export function fsReason(err: unknown): string {
       return 'permission denied';
     case 'EISDIR':
       return 'it is a folder, not a file';
+    case 'EEXIST':
+      return 'a file of that name is in the way';
     case 'ENOTDIR':
       return 'a part of the path is not a folder';
     case 'ENAMETOOLONG':

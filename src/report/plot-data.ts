@@ -27,8 +27,8 @@ export interface CurveView {
   feature: string;
   target: string;
   points: { x: number; y: number; set: string }[];
-  /** Rows drawn as points, and rows given (more than MAX_POINTS are thinned). */
-  shown: { points: number; rows: number };
+  /** Rows drawn as points, and rows given (more than MAX_POINTS are thinned); units whose term is drawn (at most MAX_UNIT_CURVES). */
+  shown: { points: number; rows: number; units: number };
   /** f on an even grid over the data's range of the feature. */
   curve: { x: number; y: number }[];
   /** Each unit's term of f in the target's units, σ_y · w_j · φ_j(x), on the same grid: f = intercept + Σ terms. */
@@ -57,6 +57,12 @@ export interface LossPoint {
 export const GRID_POINTS = 300;
 /** More points than this are thinned to an even subset: they would only make the SVG huge, not clearer. */
 export const MAX_POINTS = 5000;
+/**
+ * More units' terms than this are not drawn, only the ones that vary most over the grid: each
+ * is a line of GRID_POINTS points, and 20,000 of them (a committee of large members) took
+ * minutes and gigabytes to lay out, for a plot no one could read.
+ */
+export const MAX_UNIT_CURVES = 1000;
 
 export function fitView(model: ModelFile, sets: readonly PlotSet[], gridPoints = GRID_POINTS): FitView {
   return model.features.length === 1 ? curveView(model, sets, gridPoints) : scatterView(model, sets);
@@ -76,7 +82,7 @@ function curveView(model: ModelFile, sets: readonly PlotSet[], gridPoints: numbe
   const phi = basisValues(model, grid, m);
   const sy = model.scaling?.y.std ?? 1;
   const components: CurveView['components'] = [];
-  for (let j = 0; j < J; j++) for (let i = 0; i < m; i++) components.push({ x: grid[i], y: sy * model.w[j] * phi[i * J + j], unit: j + 1 });
+  for (const j of drawnUnits(phi, model.w, m)) for (let i = 0; i < m; i++) components.push({ x: grid[i], y: sy * model.w[j] * phi[i * J + j], unit: j + 1 });
   const intercept = sy * model.b + (model.scaling?.y.mean ?? 0);
 
   return {
@@ -84,7 +90,7 @@ function curveView(model: ModelFile, sets: readonly PlotSet[], gridPoints: numbe
     feature: model.features[0],
     target: model.target,
     points,
-    shown: { points: points.length, rows: totalRows(sets) },
+    shown: { points: points.length, rows: totalRows(sets), units: Math.min(J, MAX_UNIT_CURVES) },
     curve,
     components,
     intercept,
@@ -93,6 +99,24 @@ function curveView(model: ModelFile, sets: readonly PlotSet[], gridPoints: numbe
       components.map((c) => c.y),
     ),
   };
+}
+
+/** The units whose terms are drawn, in unit order: all of them, or the MAX_UNIT_CURVES whose w·φ spans the most over the grid. */
+function drawnUnits(phi: Float64Array, w: readonly number[], m: number): number[] {
+  const J = w.length;
+  const all = Array.from({ length: J }, (_, j) => j);
+  if (J <= MAX_UNIT_CURVES) return all;
+  const span = all.map((j) => {
+    let lo = Number.POSITIVE_INFINITY;
+    let hi = Number.NEGATIVE_INFINITY;
+    for (let i = 0; i < m; i++) {
+      const t = w[j] * phi[i * J + j];
+      if (t < lo) lo = t;
+      if (t > hi) hi = t;
+    }
+    return hi - lo;
+  });
+  return all.sort((a, b) => span[b] - span[a] || a - b).slice(0, MAX_UNIT_CURVES).sort((a, b) => a - b);
 }
 
 /**

@@ -14,16 +14,34 @@ import { plotSpec } from './plot.js';
 
 export async function renderSvg(spec: TopLevelSpec): Promise<string> {
   const [vega, vl] = await Promise.all([import('vega'), import('vega-lite')]);
-  const compiled = vl.compile(spec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
+  // Vega reports a failure inside its dataflow (d3 cannot tick an axis whose values lie
+  // closer than about 1e-300, e.g. denormal data or losses) by printing it with its stack
+  // to the console and drawing on without that part. Its messages are kept from the user:
+  // a failure ends the plot with one line, its warnings are dropped.
+  const failures: unknown[] = [];
+  const logger = vega.logger(vega.Warn, undefined, (_method, level, input) => {
+    if (level === 'ERROR') failures.push(input[0]);
+  });
+  const compiled = vl.compile(spec, { logger }).spec;
+  const view = new vega.View(vega.parse(compiled), { renderer: 'none', logger });
   // Clip-path and gradient ids come from module-wide counters; restart them so
   // the same plot gives the same bytes however many were drawn before it.
   vega.resetSVGDefIds();
   try {
-    return `${await view.toSVG()}\n`;
+    const svg = `${await view.toSVG()}\n`;
+    if (failures.length > 0) throw drawingFailed(failures[0]);
+    return svg;
   } finally {
     view.finalize();
   }
+}
+
+function drawingFailed(cause: unknown): BasisfitError {
+  const error = new BasisfitError('cannot draw the plot: its axes could not be laid out over these values', {
+    hint: 'values that differ by less than about 1e-300 (denormal numbers in the data or in the loss history) cannot be drawn; rescale them',
+  });
+  if (cause instanceof Error && cause.stack) error.stack = `${error.stack}\ncaused by ${cause.stack}`;
+  return error;
 }
 
 /** The model's fit on these rows, with its loss history, as SVG text. */

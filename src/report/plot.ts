@@ -50,10 +50,13 @@ export function plotSpec(raw: ModelFile, sets: readonly PlotSet[]): TopLevelSpec
   } as TopLevelSpec;
 }
 
-function heading(model: ModelFile, shown: { points: number; rows: number }): string {
+function heading(model: ModelFile, shown: { points: number; rows: number; units?: number }): string {
   const units = model.w.length;
-  const thinned = shown.points < shown.rows ? ` (${shown.points} of ${shown.rows} rows drawn)` : '';
-  return `${model.basis} basis, ${counted(units, 'unit')}: ${model.target} from ${model.features.join(', ')}${thinned}`;
+  const thinned = [
+    ...(shown.points < shown.rows ? [`${shown.points} of ${shown.rows} rows drawn`] : []),
+    ...(shown.units !== undefined && shown.units < units ? [`the ${shown.units} of ${units} units that vary most drawn`] : []),
+  ];
+  return `${model.basis} basis, ${counted(units, 'unit')}: ${model.target} from ${model.features.join(', ')}${thinned.length > 0 ? ` (${thinned.join('; ')})` : ''}`;
 }
 
 export function setColours(sets: readonly { name: string }[]) {

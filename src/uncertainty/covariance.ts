@@ -27,6 +27,7 @@
  *   gets (coverage measured in bench/coverage.mjs and test/uncertainty).
  */
 import { families } from '../basis/index.js';
+import { NumericError } from '../errors.js';
 import { add, mul, square, sub, sum, Tensor, valueAndGrad } from '../engine/index.js';
 import { predictTensor } from '../model/predict.js';
 import type { ModelFile } from '../model/types.js';
@@ -115,7 +116,21 @@ export function computeUncertaintyUnlessStopped(input: UncertaintyInput, shouldS
   return finishUnlessStopped(uncertaintySteps(input), shouldStop);
 }
 
+/**
+ * A fit can be finite while the quantities its standard errors need overflow (N·λ under
+ * --ridge 1e308, a Jacobian column of a unit far out): that is a fit without standard
+ * errors, with a warning, not a failed run with the engine's message.
+ */
 function* uncertaintySteps(input: UncertaintyInput): Steps<UncertaintyOutcome> {
+  try {
+    return yield* analysisSteps(input);
+  } catch (e) {
+    if (!(e instanceof NumericError)) throw e;
+    return { report: null, warning: 'no standard errors or intervals: the penalised loss, its gradient or its Jacobian overflows at the fitted parameters on the training rows' };
+  }
+}
+
+function* analysisSteps(input: UncertaintyInput): Steps<UncertaintyOutcome> {
   const { model, n } = input;
   const family = families[model.basis];
   const d = model.features.length;

@@ -64,7 +64,7 @@ describe('fitView with one feature', () => {
     const v = fitView(rbf, [{ name: 'big', rows: big }]) as CurveView;
     expect(v.points.length).toBeLessThanOrEqual(MAX_POINTS);
     expect(v.points.length).toBeGreaterThan(MAX_POINTS * 0.99);
-    expect(v.shown).toEqual({ points: v.points.length, rows: big.n });
+    expect(v.shown).toEqual({ points: v.points.length, rows: big.n, units: rbf.w.length });
     expect(v.curve[0].x).toBe(Math.min(...big.x));
   });
 });

@@ -2,7 +2,7 @@ import type { ArgumentsCamelCase, Argv, CommandModule, Options } from 'yargs';
 import type { CvArgs, CollectArgs } from '../run/cv.js';
 import { GRID_OPTIONS } from '../../cv/grid.js';
 import { UsageError } from '../../errors.js';
-import { fileArg, outputPath, positiveInteger, single } from '../options.js';
+import { fileArg, folderPath, outputPath, positiveInteger, single } from '../options.js';
 import { trainOptions } from './train.js';
 
 const CV = 'Cross-validation:';
@@ -61,7 +61,7 @@ function cvOptions(y: Argv): Argv {
     .option('folds', { group: CV, describe: 'K: folds of the data, each held out once', default: 5, coerce: single(positiveInteger('folds')) })
     .option('workers', { group: CV, describe: 'fits run at once, one per worker thread (default: the number of cores); the output does not depend on it', coerce: single(positiveInteger('workers')) })
     .option('shard', { group: CV, type: 'string', describe: 'run only tasks t with t mod N = i (0 <= i < N); default from JOB_COMPLETION_INDEX/JOB_COMPLETIONS; needs --results', coerce: single(String) })
-    .option('results', { group: CV, type: 'string', describe: 'folder for one JSON line per finished fit; fits already there are skipped (resume)', coerce: single(String) });
+    .option('results', { group: CV, type: 'string', describe: 'folder for one JSON line per finished fit; fits already there are skipped (resume)', coerce: single(folderPath('--results', '--results results/')) });
 }
 
 function choiceOptions(y: Argv): Argv {
@@ -74,7 +74,7 @@ const collectCommand: CommandModule<object, CollectArgs> = {
   command: 'collect <dir>',
   describe: 'merge the result lines of a sharded run into its table or JSON document',
   builder: (y: Argv) =>
-    choiceOptions(y.positional('dir', { type: 'string', describe: 'the --results folder', demandOption: true }))
+    choiceOptions(y.positional('dir', { type: 'string', describe: 'the --results folder', demandOption: true, coerce: folderPath('cv collect DIR', 'basisfit cv collect results/') }))
       .option('quiet', { type: 'boolean', describe: 'no progress output' })
       .example('$0 cv collect res/', 'the table of every shard written to res/')
       .example('$0 cv collect res/ --refit model.json', 'and train the chosen cell on all rows') as unknown as Argv<CollectArgs>,

@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { EvalArgs } from '../run/eval.js';
-import { fileArg, modelOption } from '../options.js';
+import { fileArg, modelOption, single } from '../options.js';
 
 
 export const evalCommand: CommandModule<object, EvalArgs> = {
@@ -10,7 +10,7 @@ export const evalCommand: CommandModule<object, EvalArgs> = {
     y
       .positional('file', fileArg)
       .option('model', modelOption)
-      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' })
+      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)', coerce: single(String) })
       .example('$0 eval data/sinc.csv --model model.json', 'n, mse, rmse, mae, r2 in the target\'s units')
       .example('$0 eval data/sinc.csv --model model.json --json | jq .rmse', 'one JSON document for scripts') as unknown as Argv<EvalArgs>,
   handler: async (argv: ArgumentsCamelCase<EvalArgs>) => {

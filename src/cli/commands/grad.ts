@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { GradArgs } from '../run/grad.js';
-import { fileArg, modelOption } from '../options.js';
+import { fileArg, modelOption, single } from '../options.js';
 
 
 export const gradCommand: CommandModule<object, GradArgs> = {
@@ -10,9 +10,9 @@ export const gradCommand: CommandModule<object, GradArgs> = {
     y
       .positional('file', fileArg)
       .option('model', modelOption)
-      .option('mode', { choices: ['reverse', 'forward'], default: 'reverse', describe: 'reverse mode (one backward pass) or forward mode (one pass per parameter)' })
+      .option('mode', { choices: ['reverse', 'forward'], default: 'reverse', coerce: single(String), describe: 'reverse mode (one backward pass) or forward mode (one pass per parameter)' })
       .option('check', { type: 'boolean', describe: 'compare with central finite differences and report the largest relative error' })
-      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' })
+      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)', coerce: single(String) })
       .example('$0 grad data/sinc.csv --model model.json --check', 'L and its gradient, checked against finite differences')
       .example('$0 grad data/sinc.csv --model model.json --mode forward --json', 'the same gradient by forward mode, as JSON') as unknown as Argv<GradArgs>,
   handler: async (argv: ArgumentsCamelCase<GradArgs>) => {

@@ -13,7 +13,7 @@ export const plotCommand: CommandModule<object, PlotArgs> = {
       .option('model', modelOption)
       .option('out', { type: 'string', default: 'fit.svg', describe: "image file to write (atomically); '-': standard output (not with --json)", coerce: single(outputPath('out')) })
       .option('format', { choices: ['svg', 'png'], describe: 'image format [default: png for an --out ending in .png, else svg]', coerce: single(String) })
-      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' })
+      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)', coerce: single(String) })
       .example('$0 plot data/sinc.csv --model model.json --out fit.svg', 'data, fitted curve and basis functions')
       .example('$0 plot data/sinc.csv --model model.json --out fit.png', 'the same as a PNG image') as unknown as Argv<PlotArgs>,
   handler: async (argv: ArgumentsCamelCase<PlotArgs>) => {

@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
 import type { PredictArgs } from '../run/predict.js';
-import { fileArg, modelOption } from '../options.js';
+import { fileArg, modelOption, single } from '../options.js';
 
 
 export const predictCommand: CommandModule<object, PredictArgs> = {
@@ -10,9 +10,10 @@ export const predictCommand: CommandModule<object, PredictArgs> = {
     y
       .positional('file', fileArg)
       .option('model', modelOption)
-      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' })
+      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)', coerce: single(String) })
       .option('interval', {
         type: 'string',
+        coerce: single(String),
         describe: 'add mean_ci_lower/upper and obs_ci_lower/upper at this level (0 < LEVEL < 1), e.g. 0.95',
       })
       .example('$0 predict new.csv --model model.json > predictions.csv', 'the input columns and a prediction column')

@@ -10,7 +10,7 @@ export const reportCommand: CommandModule<object, ReportArgs> = {
       .positional('file', fileArg)
       .option('model', modelOption)
       .option('out', { type: 'string', default: 'report.html', describe: "HTML file to write (atomically); '-': standard output (not with --json)", coerce: single(outputPath('out')) })
-      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)' })
+      .option('delimiter', { type: 'string', describe: 'field delimiter of the input (default: detected)', coerce: single(String) })
       .option('timestamp', { type: 'boolean', default: true, describe: 'a line with the time of writing (--no-timestamp: the same inputs give the same bytes)' })
       .example('$0 report data/sinc.csv --model model.json --out report.html', 'open report.html in a browser; it needs no network')
       .example('$0 report data.csv --model model.json --no-timestamp', 'byte-identical reports for the same inputs, e.g. to commit') as unknown as Argv<ReportArgs>,

@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv, CommandModule } from 'yargs';
+import { parseNumber } from '../../data/number.js';
 import { UsageError } from '../../errors.js';
 // Names only: the basis modules (and the engine behind them) load when a command runs, not for --help.
 import { BASIS_NAMES } from '../../model/types.js';
@@ -6,7 +7,7 @@ import { DEFAULTS, IN_MEMORY_DEFAULTS, type RidgeOption, type UnitsOption } from
 import { optimizerNames } from '../../train/optimizer.js';
 import { AUTO_MEMBERS, COMMITTEE_ROWS, type CommitteeSetting } from '../../train/committee-rule.js';
 import { ROWS_PER_SCALE } from '../../train/relevance-rule.js';
-import { batchSize, fileArg, fraction, integer, list, nonNegativeInteger, outputPath, positiveFinite, positiveInteger, single } from '../options.js';
+import { batchSize, fileArg, fraction, integer, list, modelPath, nonNegativeInteger, outputPath, positiveFinite, positiveInteger, single } from '../options.js';
 import type { TrainArgs } from '../run/train.js';
 
 
@@ -35,7 +36,7 @@ export function trainOptions(y: Argv): Argv {
       .option('basis', { group: MODEL, choices: BASIS_NAMES, default: DEFAULTS.basis, describe: 'basis family', coerce: single(String) })
       .option('units', { group: MODEL, describe: "number of basis functions J, or 'auto': chosen with the start by cross-validation (with --init: the model's)", defaultDescription: DEFAULTS.unitsAuto ? 'auto' : String(DEFAULTS.units), coerce: single(unitsOption) })
       .option('intercept', { group: MODEL, type: 'boolean', default: DEFAULTS.intercept, describe: 'fit the constant b (--no-intercept: b = 0, with every solver)' })
-      .option('init', { group: MODEL, type: 'string', describe: 'start from this model file\'s θ, w, b (same basis, features and units)', coerce: single(String) })
+      .option('init', { group: MODEL, type: 'string', describe: 'start from this model file\'s θ, w, b (same basis, features and units), or \'-\' for standard input', coerce: modelPath('init') })
       .option('target', { group: DATA, type: 'string', describe: 'target column, header name or 0-based index (default: last)', coerce: single(String) })
       .option('features', { group: DATA, describe: 'comma-separated feature columns (default: all others)', coerce: list('features') })
       .option('header', { group: DATA, type: 'boolean', default: true, describe: 'first row names the columns (--no-header: x1..xD, y)' })
@@ -77,7 +78,7 @@ function autoOr(option: string, valid: (n: number) => boolean, what: string, hin
   return (v) => {
     const text = String(v).trim();
     if (text === 'auto') return 'auto';
-    const n = typeof v === 'number' ? v : Number(text);
+    const n = typeof v === 'number' ? v : parseNumber(text);
     if (text === '' || !valid(n)) throw new UsageError(`--${option} must be 'auto' or ${what}, got '${v}'`, hint);
     return n;
   };

@@ -1,4 +1,4 @@
-import { TrainingError } from '../../errors.js';
+import { TrainingError, UsageError } from '../../errors.js';
 import { diagnose, diagnosticsSummary } from '../../report/diagnostics.js';
 import { evaluateExpect, type ExpectResult, parseExpect } from '../../report/expect.js';
 import { lossChart } from '../../report/lossChart.js';
@@ -68,6 +68,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   const warnEarly = (m: string) => io.err(`${io.color.yellow('basisfit: warning:')} ${m}`);
   // Malformed checks are usage errors: report them before spending time training.
   const expects = (a.expect ?? []).map(parseExpect);
+  if (a.file === '-' && a.init === '-') throw new UsageError('FILE and --init cannot both be - (standard input)', 'give one of them a file path');
   await checkOutputs(
     [
       { flag: '--out', path: a.out, what: 'model' },
