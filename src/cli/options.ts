@@ -169,7 +169,10 @@ export function assertOptionValues(args: readonly string[], options: ParsedOptio
     const next = args[i + 1];
     if (next === undefined || (next.startsWith('-') && !NEGATIVE_NUMBER.test(next))) {
       const where = next === undefined ? 'nothing follows it' : `it is followed by ${next}`;
-      throw new UsageError(`--${name} needs a value, but ${where}`, `write --${name} VALUE; see ${help}`);
+      // A value that itself starts with '-' (a column named --x) can only be given with '='.
+      const known = next !== undefined && Object.hasOwn(options.key, next.replace(/^--?(no-)?/, '').split('=')[0]);
+      const how = next === undefined || known ? `--${name} VALUE` : `--${name} VALUE, or --${name}=${next} if ${next} is the value`;
+      throw new UsageError(`--${name} needs a value, but ${where}`, `write ${how}; see ${help}`);
     }
   }
 }

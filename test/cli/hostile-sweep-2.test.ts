@@ -262,11 +262,15 @@ describe('unknown one-letter options', () => {
   it('are named as typed: --x (a header name taken for an option), -x and --no-x', async () => {
     const dir = caseDir();
     writeFileSync(join(dir, 'o.csv'), '--x,y\n1,2\n2,3\n3,5\n4,4\n5,6\n6,8\n');
-    for (const [args, named] of [[['--features', '--x'], '--x'], [['-x'], '-x'], [['--no-x'], '--no-x']] as const) {
+    for (const [args, named] of [[['-x'], '-x'], [['--no-x'], '--no-x']] as const) {
       const r = await runCli(['train', 'o.csv', ...args, ...QUICK], { cwd: dir });
       expect(r.code, describeRun(r)).toBe(2);
       expect(r.stderr).toMatch(new RegExp(`^basisfit: error: unknown option ${named}\\n {2}see basisfit train --help\\n$`));
     }
+    // Taken as an option name, --x leaves --features without a value; the error names both as typed.
+    const bare = await runCli(['train', 'o.csv', '--features', '--x', ...QUICK], { cwd: dir });
+    expect(bare.code, describeRun(bare)).toBe(2);
+    expect(bare.stderr).toMatch(/^basisfit: error: --features needs a value, but it is followed by --x\n {2}write --features VALUE, or --features=--x if --x is the value; /);
     // The column itself is reachable with the = form.
     const ok = await runCli(['train', 'o.csv', '--features=--x', '--units', '1', '--out', 'm.json', ...QUICK], { cwd: dir });
     expect(ok.code, describeRun(ok)).toBe(0);
