@@ -49,17 +49,23 @@ export async function fitPlotSvg(model: ModelFile, sets: readonly PlotSet[]): Pr
   return renderSvg(plotSpec(model, sets));
 }
 
-/**
- * Renders first (and rasterises, for PNG), then replaces `path` atomically, so a failed
- * plot never leaves a partial file.
- */
-export async function writeFitPlot(path: string, model: ModelFile, sets: readonly PlotSet[], format: ImageFormat = 'svg'): Promise<void> {
+/** The plot's file contents: SVG text, or the PNG it rasterises to. */
+export async function renderFitPlot(model: ModelFile, sets: readonly PlotSet[], format: ImageFormat = 'svg'): Promise<string | Uint8Array> {
   const svg = await fitPlotSvg(model, sets);
   // resvg is a native module: loaded only when a PNG is asked for.
-  const bytes = format === 'png' ? await (await import('./png.js')).svgToPng(svg) : svg;
+  return format === 'png' ? (await import('./png.js')).svgToPng(svg) : svg;
+}
+
+/** Replaces `path` atomically with rendered plot contents. */
+export async function writePlotFile(path: string, bytes: string | Uint8Array): Promise<void> {
   try {
     await writeFileAtomic(path, bytes);
   } catch (err) {
     throw new BasisfitError(`cannot write the plot ${path}: ${fsReason(err)}`, { exitCode: 1, hint: 'choose a path in an existing, writable folder' });
   }
+}
+
+/** Renders first (and rasterises, for PNG), then writes, so a failed plot never leaves a partial file. */
+export async function writeFitPlot(path: string, model: ModelFile, sets: readonly PlotSet[], format: ImageFormat = 'svg'): Promise<void> {
+  await writePlotFile(path, await renderFitPlot(model, sets, format));
 }

@@ -66,6 +66,24 @@ describe('plots Vega cannot lay out', () => {
   });
 });
 
+describe('train --plot or --report failing after the fit', () => {
+  it('leaves an existing --out as it was: the plot is made before the model is written', async () => {
+    const dir = caseDir();
+    curveCsv(join(dir, 'tiny.csv'), (_v, i) => (i + 1) * 5e-324);
+    for (const out of ['m.json', 'fresh.json']) {
+      if (out === 'm.json') writeFileSync(join(dir, out), 'earlier\n');
+      writeFileSync(join(dir, 'keep.svg'), 'earlier\n');
+      const r = await runCli(['train', 'tiny.csv', '--units', '2', '--committee', '0', '--no-standardize', '--out', out, '--plot', 'keep.svg', '--report', 'r.html', ...QUICK], { cwd: dir });
+      expect(r.code, describeRun(r)).toBe(1);
+      expect(r.stderr).toMatch(/^basisfit: error: cannot draw the plot/m);
+      if (out === 'm.json') expect(readFileSync(join(dir, out), 'utf8')).toBe('earlier\n');
+      else expect(existsSync(join(dir, out))).toBe(false);
+      expect(readFileSync(join(dir, 'keep.svg'), 'utf8')).toBe('earlier\n');
+      expect(existsSync(join(dir, 'r.html'))).toBe(false);
+    }
+  });
+});
+
 describe('option values at the edge of their range', () => {
   it.each([{ committee: '0' }, { committee: 'auto' }])('--ridge 1e308 trains (w near 0) and says there are no standard errors, not the engine\'s "backward: gradient …" (--committee $committee)', async ({ committee }) => {
     const dir = caseDir();

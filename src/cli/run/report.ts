@@ -1,6 +1,6 @@
 import type { ModelFile } from '../../model/index.js';
 import { modelStderr } from '../../report/html/uncertainty.js';
-import { writeReport } from '../../report/html/write.js';
+import { reportHtml, writeReport } from '../../report/html/write.js';
 import type { TrainOutput, TrainResult } from '../../train/train.js';
 import { printable } from '../../util/printable.js';
 import { channels, printJson } from '../io.js';
@@ -36,11 +36,11 @@ export async function runReport(a: ReportArgs): Promise<void> {
   else if (a.out !== '-') channels({ color: a.color }).out(`report written to ${printable(a.out)}\n`);
 }
 
-/** The report of a finished training run: its train and validation rows, and a committee's out-of-fold metrics. */
-export async function writeTrainReport(path: string, t: { model: ModelFile; rows: TrainOutput['rows']; result: TrainResult; timestamp: boolean }): Promise<void> {
+/** The HTML report of a finished training run: its train and validation rows, and a committee's out-of-fold metrics. */
+export async function trainReportHtml(t: { model: ModelFile; rows: TrainOutput['rows']; result: TrainResult; timestamp: boolean }): Promise<string> {
   const { committee, validation } = t.result;
   const outOfFold = committee && committee.members > 0 && validation ? { set: 'out-of-fold', metrics: validation } : null;
-  await writeReport(path, {
+  return reportHtml({
     model: t.model,
     sets: [{ name: 'train', rows: t.rows.train }, ...(t.rows.validation ? [{ name: 'validation', rows: t.rows.validation }] : [])],
     command: process.argv.slice(2),

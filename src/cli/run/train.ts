@@ -15,7 +15,9 @@ import { assertRereadable, numericHeaderWarning } from '../input-checks.js';
 import { checkOutputs } from '../outputs.js';
 import { printable } from '../../util/printable.js';
 import { plotFormat } from '../../report/png.js';
-import { writeTrainReport } from './report.js';
+import { trainReportHtml } from './report.js';
+import { type ModelFile, writeModel } from '../../model/index.js';
+import { writeReportFile } from '../../report/html/write.js';
 
 export interface TrainArgs {
   file: string;
@@ -127,7 +129,8 @@ export async function runTrain(a: TrainArgs): Promise<void> {
       bootstrap: a.bootstrap,
       // The trainer caps the count at the cores and the work, with a warning for an asked-for count.
       threads: a.threads ?? 'auto',
-      out: a.out,
+      // Written here, after the plot and report are made (writeOutputs), not by train().
+      out: null,
       onEpoch: (e) => progress.update(e),
       onRefit: (done, of) => progress.update({ epoch: done, epochs: of, trainLoss: null, validationLoss: null, restart: 1, restarts: 1, unit: 'bootstrap refit' }),
       onWarning: (m) => {
@@ -148,14 +151,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   progress.stop();
   if (warnings > MAX_SHOWN_WARNINGS) warnEarly(`… and ${warnings - MAX_SHOWN_WARNINGS} more warnings (--json lists them all)`);
   const { result, model, rows } = output;
-  if (a.plot !== undefined && model !== null) {
-    const { writeFitPlot } = await import('../../report/plot-render.js');
-    const sets = [{ name: 'train', rows: rows.train }, ...(rows.validation ? [{ name: 'validation', rows: rows.validation }] : [])];
-    await writeFitPlot(a.plot, model, sets, plotFormat(a.plot));
-  }
-  if (a.report !== undefined && model !== null) {
-    await writeTrainReport(a.report, { model, rows, result, timestamp: a.timestamp });
-  }
+  if (model !== null) await writeOutputs(a, model, rows, result);
   if (!a.quiet && !a.json && io.interactive && model?.history) {
     const chart = lossChart(model.history, { color: io.color, width: Math.min(60, (process.stderr.columns || 80) - 14), units: model.scaling ? 'MSE, scaled units' : 'MSE' });
     if (chart) io.err(chart.trimEnd());
@@ -178,6 +174,21 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   }
   if (result.stopped === 'interrupted' || interrupted) process.exitCode = 130;
   else if (checks.some((c) => !c.ok)) process.exitCode = 3;
+}
+
+/**
+ * The model, plot and report files. The plot and report are rendered first, so a run that
+ * fails in either leaves --out as it was (contract section 5.4: a failed run never writes it).
+ */
+async function writeOutputs(a: TrainArgs, model: ModelFile, rows: TrainOutput['rows'], result: TrainResult): Promise<void> {
+  const render = a.plot !== undefined ? await import('../../report/plot-render.js') : null;
+  const sets = [{ name: 'train', rows: rows.train }, ...(rows.validation ? [{ name: 'validation', rows: rows.validation }] : [])];
+  const plot = render && a.plot !== undefined ? await render.renderFitPlot(model, sets, plotFormat(a.plot)) : null;
+  if (a.out) result.model = a.out;
+  const report = a.report !== undefined ? await trainReportHtml({ model, rows, result, timestamp: a.timestamp }) : null;
+  if (a.out) await writeModel(a.out, model);
+  if (render && plot !== null && a.plot !== undefined) await render.writePlotFile(a.plot, plot);
+  if (report !== null && a.report !== undefined) await writeReportFile(a.report, report);
 }
 
 const MAX_SHOWN_WARNINGS = 20;

@@ -22,12 +22,16 @@ export async function reportHtml(opts: ReportOptions): Promise<string> {
   return reportPage({ data, charts: reportSpecs(data), runtimes: await browserRuntimes() });
 }
 
-/** Renders first, then replaces `path` atomically, so a failed report never leaves a partial file. */
-export async function writeReport(path: string, opts: ReportOptions): Promise<void> {
-  const text = await reportHtml(opts);
+/** Replaces `path` atomically with a rendered report. */
+export async function writeReportFile(path: string, text: string): Promise<void> {
   try {
     await writeFileAtomic(path, text);
   } catch (err) {
     throw new BasisfitError(`cannot write the report ${path}: ${fsReason(err)}`, { exitCode: 1, hint: 'choose a path in an existing, writable folder' });
   }
+}
+
+/** Renders first, then writes, so a failed report never leaves a partial file. */
+export async function writeReport(path: string, opts: ReportOptions): Promise<void> {
+  await writeReportFile(path, await reportHtml(opts));
 }
