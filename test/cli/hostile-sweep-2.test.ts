@@ -3,29 +3,15 @@
  * signals and pipes), each through the built binary: the right exit code, one clear line, no
  * stack trace or JavaScript word, and no existing file changed by a failed run.
  */
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseModel } from '../../src/model/index.js';
 import { fitView } from '../../src/report/plot-data.js';
-import { type CliResult, describeRun, runCli, STACK_LINE } from '../helpers/cli.js';
-import { useTmpdir } from '../helpers/tmp.js';
+import { describeRun, runCli } from '../helpers/cli.js';
+import { expectClean, fitSmall, QUICK, useCaseDirs } from '../helpers/sweep.js';
 
-const tmp = useTmpdir('basisfit-sweep2-');
-const QUICK = ['--epochs', '2', '--quiet'];
-
-let dirs = 0;
-function caseDir(): string {
-  const dir = tmp.file(`case-${++dirs}`);
-  mkdirSync(dir);
-  return dir;
-}
-
-/** No internal wording on stderr: stack lines, JavaScript error names or values printed as words. */
-function expectClean(r: CliResult): void {
-  expect(r.stderr).not.toMatch(STACK_LINE);
-  expect(r.stderr).not.toMatch(/internal error|Error\b|Cannot read|\bundefined\b|\[object|\bInfinity\b|\bNaN\b|^ERROR|^WARN/m);
-}
+const { caseDir } = useCaseDirs('basisfit-sweep2-');
 
 /** 60 rows of a smooth curve on [-3, 3]; `x` maps each x before it is written. */
 function curveCsv(path: string, x: (v: number, i: number) => number = (v) => v): string {
@@ -44,8 +30,7 @@ describe('plots Vega cannot lay out', () => {
     curveCsv(join(dir, 'd.csv'));
     // x from 5e-324 to 3e-322: d3 cannot tick an axis over values closer than about 1e-300.
     curveCsv(join(dir, 'tiny.csv'), (_v, i) => (i + 1) * 5e-324);
-    const fit = await runCli(['train', 'd.csv', '--units', '3', '--committee', '0', '--out', 'm.json', ...QUICK], { cwd: dir });
-    expect(fit.code, describeRun(fit)).toBe(0);
+    await fitSmall(dir);
     const m = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
     // Five epochs whose losses are denormal (a perfect fit's MSE can underflow so).
     m.history = { train: [1, 1, 1, 1, 1].map(() => 5e-324), validation: [0, 1, 2, 3, 4].map((i) => i * 5e-324) };
@@ -127,8 +112,7 @@ describe("a lone '-' as an option value", () => {
   it('--init - reads the model from standard input, as --model - does; with FILE - too it is a usage error', async () => {
     const dir = caseDir();
     curveCsv(join(dir, 'd.csv'));
-    const fit = await runCli(['train', 'd.csv', '--units', '3', '--committee', '0', '--out', 'm.json', ...QUICK], { cwd: dir });
-    expect(fit.code, describeRun(fit)).toBe(0);
+    await fitSmall(dir);
     const model = readFileSync(join(dir, 'm.json'), 'utf8');
     const fromFile = await runCli(['train', 'd.csv', '--init', 'm.json', '--out', 'a.json', '--json', ...QUICK], { cwd: dir });
     const fromStdin = await runCli(['train', 'd.csv', '--init', '-', '--out', 'b.json', '--json', ...QUICK], { cwd: dir, input: model });
@@ -164,8 +148,7 @@ describe('an option given twice takes its last value, in every command', () => {
   it('predict/eval/grad/plot/report --delimiter, predict --interval, grad --mode, trace --at and --wrt', async () => {
     const dir = caseDir();
     curveCsv(join(dir, 'd.csv'));
-    const fit = await runCli(['train', 'd.csv', '--units', '3', '--committee', '0', '--out', 'm.json', ...QUICK], { cwd: dir });
-    expect(fit.code, describeRun(fit)).toBe(0);
+    await fitSmall(dir);
     const M = ['--model', 'm.json'];
     for (const args of [['predict', 'd.csv', ...M], ['eval', 'd.csv', ...M], ['grad', 'd.csv', ...M], ['plot', 'd.csv', ...M, '--out', 'f.svg'], ['report', 'd.csv', ...M, '--out', 'r.html']]) {
       const r = await runCli([...args, '--delimiter', ';', '--delimiter', ',', '--json'], { cwd: dir });
@@ -189,8 +172,7 @@ describe('predict --interval at the edge of double precision', () => {
   it('the largest double below 1 is refused as a usage error (its (1 + LEVEL)/2 rounds to 1), the next one down gives finite bands', async () => {
     const dir = caseDir();
     curveCsv(join(dir, 'd.csv'));
-    const fit = await runCli(['train', 'd.csv', '--units', '3', '--committee', '0', '--out', 'm.json', ...QUICK], { cwd: dir });
-    expect(fit.code, describeRun(fit)).toBe(0);
+    await fitSmall(dir);
     const r = await runCli(['predict', 'd.csv', '--model', 'm.json', '--interval', '0.9999999999999999'], { cwd: dir });
     expect(r.code, describeRun(r)).toBe(2);
     expect(r.stderr).toMatch(/^basisfit: error: --interval 0\.9999999999999999 is 1 to within double precision: its bands would be infinite\n {2}use at most --interval 0\.9999999999999998\n$/);
@@ -224,8 +206,7 @@ describe('numeric option values', () => {
   it('are decimal, as the data cells are: 0x10, 0b1 and 0o7 are usage errors in every command, not 16, 1 and 7', async () => {
     const dir = caseDir();
     curveCsv(join(dir, 'd.csv'));
-    const fit = await runCli(['train', 'd.csv', '--units', '3', '--committee', '0', '--out', 'm.json', ...QUICK], { cwd: dir });
-    expect(fit.code, describeRun(fit)).toBe(0);
+    await fitSmall(dir);
     const runs: [string[], string][] = [
       [['train', 'd.csv', '--epochs', '0x10', '--out', 'never.json'], '--epochs'],
       [['train', 'd.csv', '--units', '0b11', '--out', 'never.json'], '--units'],
@@ -252,8 +233,7 @@ describe('plots of models with many units', () => {
   it('draw at most 1,000 basis terms, those that vary most, and say so in the heading (20,000 took minutes and gigabytes)', async () => {
     const dir = caseDir();
     curveCsv(join(dir, 'd.csv'));
-    const fit = await runCli(['train', 'd.csv', '--units', '3', '--committee', '0', '--out', 'm.json', ...QUICK], { cwd: dir });
-    expect(fit.code, describeRun(fit)).toBe(0);
+    await fitSmall(dir);
     const m = JSON.parse(readFileSync(join(dir, 'm.json'), 'utf8'));
     const J = 1500;
     m.theta = Array.from({ length: J }, (_, j) => [(2 * j) / J - 1, 0.5]);

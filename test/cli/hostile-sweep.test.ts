@@ -3,27 +3,13 @@
  * files), each through the built binary: the right exit code, one clear line, and no
  * stack trace or JavaScript word where a number or a message belongs.
  */
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type CliResult, describeRun, parseJsonOutput, runCli, STACK_LINE } from '../helpers/cli.js';
-import { useTmpdir } from '../helpers/tmp.js';
+import { describeRun, parseJsonOutput, runCli, STACK_LINE } from '../helpers/cli.js';
+import { expectClean, QUICK, useCaseDirs } from '../helpers/sweep.js';
 
-const tmp = useTmpdir('basisfit-sweep-');
-const QUICK = ['--epochs', '2', '--quiet'];
-
-let dirs = 0;
-function caseDir(): string {
-  const dir = tmp.file(`case-${++dirs}`);
-  mkdirSync(dir);
-  return dir;
-}
-
-/** No internal wording on stderr: stack lines, JavaScript error names or values printed as words. */
-function expectClean(r: CliResult): void {
-  expect(r.stderr).not.toMatch(STACK_LINE);
-  expect(r.stderr).not.toMatch(/internal error|TypeError|RangeError|Cannot read|\bundefined\b|\[object|\bInfinity\b|\bNaN\b/);
-}
+const { caseDir } = useCaseDirs('basisfit-sweep-');
 
 /** 60 rows of a smooth curve on [-3, 3], plus `extra` rows first. */
 function curveCsv(path: string, extra: string[] = []): string {
