@@ -3,7 +3,7 @@
  * reverse and forward mode, checked against finite differences and against a
  * loss recomputed here from predict's output.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ModelFile, parseModel } from '../../src/model/index.js';
@@ -87,5 +87,24 @@ describe.concurrent.each(cases)('%s model', (basis, file, rowWidth) => {
     const s = model.scaling === null ? 1 : model.scaling.y.std;
     const expected = 0.5 * csv.rows.reduce((acc, row, i) => acc + ((predictions[i] - Number(row[yCol])) / s) ** 2, 0);
     expect(Math.abs(reverse.loss - expected) / expected).toBeLessThan(1e-9);
+  });
+});
+
+describe('grad --check where the loss curves on a much smaller scale than the parameter', () => {
+  it('an exp rate of -3.7e-4 on raw inputs near 4000 checks to 1e-6 (the first step, 1e-3, moves a·x by 4)', async () => {
+    const rows = Array.from({ length: 50 }, (_, i) => 3000 + 40 * i);
+    const data = tmp.file('raw-exp.csv');
+    writeFileSync(data, `x,y\n${rows.map((x, i) => `${x},${2 * Math.exp(-3e-4 * x) + 1 + 0.01 * Math.sin(i)}`).join('\n')}\n`);
+    const m = { format: 'basisfit-model', version: 1, basis: 'exp', features: ['x'], target: 'y', theta: [[-3.7e-4]], w: [2.1], b: 1.1, scaling: null, training: { seed: 1, epochs: 0 } };
+    const path = tmp.file('raw-exp.json');
+    writeFileSync(path, JSON.stringify(m));
+    const r = await runCli(['grad', data, '--model', path, '--json', '--check']);
+    expect(r.code, describeRun(r)).toBe(0);
+    const doc = parseJsonOutput<GradDoc>(r);
+    // The rate's derivative, Σ r·w·x·e^(a x), written out.
+    const y = readFileSync(data, 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',')[1]));
+    const dA = rows.reduce((acc, x, i) => acc + (2.1 * Math.exp(-3.7e-4 * x) + 1.1 - y[i]) * 2.1 * x * Math.exp(-3.7e-4 * x), 0);
+    expect(Math.abs(doc.grad.theta[0][0] - dA)).toBeLessThan(1e-9 * Math.abs(dA));
+    expect(doc.check!.max_rel_error).toBeLessThan(1e-6);
   });
 });
