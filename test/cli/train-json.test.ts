@@ -121,6 +121,15 @@ describe('train --json variants', () => {
     expectMetrics(doc.train, SINC_ROWS);
   });
 
+  it('the summary gives the whole run\'s seconds next to the optimisation loop\'s, which leaves out the start search', async () => {
+    const run = await runCli(['train', SINC, '--epochs', '5', '--quiet', '--out', tmp.file('summary.json')]);
+    expect(run.code, describeRun(run)).toBe(0);
+    const m = run.stdout.match(/ in ([\d.e-]+) s \([\d.e-]+ ms\/epoch\); ([\d.e-]+) s in all, with loading, the start search and the standard errors\n/);
+    expect(m, run.stdout).not.toBeNull();
+    // The start search's cross-validation alone is more than five epochs of descent on 360 rows.
+    expect(Number(m![2])).toBeGreaterThan(Number(m![1]));
+  });
+
   it('--quiet leaves stderr empty', async () => {
     const run = await runCli(['train', SINC, '--units', '4', '--epochs', '5', '--json', '--quiet', '--out', tmp.file('quiet.json')]);
     expect(run.code, describeRun(run)).toBe(0);

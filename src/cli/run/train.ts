@@ -96,6 +96,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.on(signal, onSignal);
   let warnings = 0;
   let output: TrainOutput;
+  const started = performance.now();
   try {
     const run = a.stream ? (await import('../../train/stream-train.js')).trainStream : train;
     output = await run({
@@ -151,6 +152,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   progress.stop();
   if (warnings > MAX_SHOWN_WARNINGS) warnEarly(`… and ${warnings - MAX_SHOWN_WARNINGS} more warnings (--json lists them all)`);
   const { result, model, rows } = output;
+  const wallSeconds = (performance.now() - started) / 1000;
   if (model !== null) await writeOutputs(a, model, rows, result);
   if (!a.quiet && !a.json && io.interactive && model?.history) {
     const chart = lossChart(model.history, { color: io.color, width: Math.min(60, (process.stderr.columns || 80) - 14), units: model.scaling ? 'MSE, scaled units' : 'MSE' });
@@ -164,7 +166,7 @@ export async function runTrain(a: TrainArgs): Promise<void> {
   const say = [a.out, a.plot, a.report].includes('-') ? (t: string) => process.stderr.write(t) : io.out;
   if (a.json) printJson(document);
   else {
-    say(trainSummary(result, io.color, model));
+    say(trainSummary(result, io.color, model, wallSeconds));
     if (diagnostics) say(diagnosticsSummary(diagnostics, io.color));
     if (a.plot !== undefined && a.plot !== '-') say(`plot written to ${io.color.bold(printable(a.plot))}\n`);
     if (a.report !== undefined && a.report !== '-') say(`report written to ${io.color.bold(printable(a.report))}\n`);
