@@ -36,13 +36,18 @@ export async function runReport(a: ReportArgs): Promise<void> {
   else if (a.out !== '-') channels({ color: a.color }).out(`report written to ${printable(a.out)}\n`);
 }
 
+/** A training run's rows as the plot and the report show them: train, then validation when there is one. */
+export function trainSets(rows: TrainOutput['rows']) {
+  return [{ name: 'train', rows: rows.train }, ...(rows.validation ? [{ name: 'validation', rows: rows.validation }] : [])];
+}
+
 /** The HTML report of a finished training run: its train and validation rows, and a committee's out-of-fold metrics. */
 export async function trainReportHtml(t: { model: ModelFile; rows: TrainOutput['rows']; result: TrainResult; timestamp: boolean }): Promise<string> {
   const { committee, validation } = t.result;
   const outOfFold = committee && committee.members > 0 && validation ? { set: 'out-of-fold', metrics: validation } : null;
   return reportHtml({
     model: t.model,
-    sets: [{ name: 'train', rows: t.rows.train }, ...(t.rows.validation ? [{ name: 'validation', rows: t.rows.validation }] : [])],
+    sets: trainSets(t.rows),
     command: process.argv.slice(2),
     stderr: modelStderr(t.model),
     timestamp: t.timestamp,

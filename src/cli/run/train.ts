@@ -15,7 +15,7 @@ import { assertRereadable, numericHeaderWarning } from '../input-checks.js';
 import { checkOutputs } from '../outputs.js';
 import { printable } from '../../util/printable.js';
 import { plotFormat } from '../../report/png.js';
-import { trainReportHtml } from './report.js';
+import { trainReportHtml, trainSets } from './report.js';
 import { type ModelFile, writeModel } from '../../model/index.js';
 import { writeReportFile } from '../../report/html/write.js';
 
@@ -184,13 +184,12 @@ export async function runTrain(a: TrainArgs): Promise<void> {
  */
 async function writeOutputs(a: TrainArgs, model: ModelFile, rows: TrainOutput['rows'], result: TrainResult): Promise<void> {
   const render = a.plot !== undefined ? await import('../../report/plot-render.js') : null;
-  const sets = [{ name: 'train', rows: rows.train }, ...(rows.validation ? [{ name: 'validation', rows: rows.validation }] : [])];
-  const plot = render && a.plot !== undefined ? await render.renderFitPlot(model, sets, plotFormat(a.plot)) : null;
+  const plot = render && a.plot !== undefined ? { path: a.plot, bytes: await render.renderFitPlot(model, trainSets(rows), plotFormat(a.plot)) } : null;
   if (a.out) result.model = a.out;
-  const report = a.report !== undefined ? await trainReportHtml({ model, rows, result, timestamp: a.timestamp }) : null;
+  const report = a.report !== undefined ? { path: a.report, text: await trainReportHtml({ model, rows, result, timestamp: a.timestamp }) } : null;
   if (a.out) await writeModel(a.out, model);
-  if (render && plot !== null && a.plot !== undefined) await render.writePlotFile(a.plot, plot);
-  if (report !== null && a.report !== undefined) await writeReportFile(a.report, report);
+  if (render && plot) await render.writePlotFile(plot.path, plot.bytes);
+  if (report) await writeReportFile(report.path, report.text);
 }
 
 const MAX_SHOWN_WARNINGS = 20;
